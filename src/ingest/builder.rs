@@ -1,0 +1,422 @@
+//! Builds a `Trace` from rows handed over by the format readers. Interns strings and
+//! resources, drops duplicate spans, then links parents in a second pass (children often
+//! arrive before parents) and applies the repair rules, each reported as a diagnostic:
+//!
+//! | problem                              | rule                                             |
+//! |--------------------------------------|--------------------------------------------------|
+//! | same (trace id, span id) seen again  | keep the first, skip the copy                     |
+//! | parent id not loaded                 | show as a root, flag ORPHAN                       |
+//! | parent links form a cycle            | its earliest-starting span becomes a root, flag CYCLE_CUT |
+//! | end before start                     | end := start, flag END_REPAIRED                   |
+//! | child starts before its parent       | keep times, flag STARTS_BEFORE_PARENT             |
+
+use crate::model::{
+    AssetRow, AttrValue, Attribute, Diagnostic, DiagnosticKind, FileIdx, LineageEdge, Resource, ResourceIdx, Severity, Source, Span,
+    SpanEvent, SpanFlags, SpanId, SpanIdx, SpanLink, StrIdx, Strings, TimestampNs, Trace, TraceId, TraceIdx,
+};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Most diagnostics kept per kind; the rest are counted in one summary diagnostic.
+pub const MAX_DIAGNOSTICS_PER_KIND: usize = 1000;
+
+/// A span as handed over by a reader, before linking.
+#[derive(Debug, Clone)]
+pub struct SpanDraft {
+    /// Trace id.
+    pub trace_id: TraceId,
+    /// Span id.
+    pub span_id: SpanId,
+    /// Parent span id (`SpanId(0)` = none).
+    pub parent_span_id: SpanId,
+    /// Name.
+    pub name: StrIdx,
+    /// Span type (0 = none).
+    pub span_type: StrIdx,
+    /// Kind.
+    pub kind: crate::model::SpanKind,
+    /// Status.
+    pub status: crate::model::StatusCode,
+    /// Status message (0 = none).
+    pub status_message: StrIdx,
+    /// Start.
+    pub start: TimestampNs,
+    /// End.
+    pub end: TimestampNs,
+    /// Attribute range (from `attr_mark` before and after pushing them).
+    pub attributes: std::ops::Range<u32>,
+    /// Event range.
+    pub events: std::ops::Range<u32>,
+    /// Link range.
+    pub links: std::ops::Range<u32>,
+    /// Resource.
+    pub resource: ResourceIdx,
+    /// Source.
+    pub source: FileIdx,
+    /// Line.
+    pub line: u32,
+}
+
+/// Accumulates rows; `finish` links and repairs them into a `Trace`.
+#[derive(Debug, Default)]
+pub struct TraceBuilder {
+    trace: Trace,
+    trace_index: FxHashMap<TraceId, TraceIdx>,
+    span_index: FxHashMap<(TraceIdx, SpanId), SpanIdx>,
+    resource_by_text: FxHashMap<Box<str>, ResourceIdx>,
+    lineage_seen: FxHashSet<(String, String, String)>,
+    diagnostics_per_kind: FxHashMap<DiagnosticKind, usize>,
+}
+
+impl TraceBuilder {
+    /// Interns a string.
+    pub fn intern(&mut self, text: &str) -> StrIdx {
+        self.trace.strings.intern(text)
+    }
+
+    /// The string table (read-only).
+    pub fn strings(&self) -> &Strings {
+        &self.trace.strings
+    }
+
+    /// Registers a source and returns its index.
+    pub fn add_source(&mut self, name: &str) -> FileIdx {
+        self.trace.sources.push(Source { name: name.to_string(), bytes: 0, records: 0, format: String::new() });
+        FileIdx(self.trace.sources.len() as u32 - 1)
+    }
+
+    /// Mutable access to a source's bookkeeping.
+    pub fn source_mut(&mut self, f: FileIdx) -> &mut Source {
+        &mut self.trace.sources[f.ix()]
+    }
+
+    /// Name of a source.
+    pub fn source_name(&self, f: FileIdx) -> &str {
+        self.trace.source_name(f)
+    }
+
+    /// Records a problem. Beyond `MAX_DIAGNOSTICS_PER_KIND` of one kind only a count is kept.
+    pub fn diagnose(&mut self, severity: Severity, kind: DiagnosticKind, source: FileIdx, line: Option<u32>, message: String) {
+        let name = self.trace.source_name(source).to_string();
+        self.diagnose_named(severity, kind, name, line, message);
+    }
+
+    /// Records a problem for a source given by name (e.g. a URL that never opened).
+    pub fn diagnose_named(&mut self, severity: Severity, kind: DiagnosticKind, source: String, line: Option<u32>, message: String) {
+        let n = self.diagnostics_per_kind.entry(kind).or_insert(0);
+        *n += 1;
+        if *n <= MAX_DIAGNOSTICS_PER_KIND {
+            self.trace.diagnostics.push(Diagnostic { severity, kind, source, line, message });
+        }
+    }
+
+    /// Current end of the attribute table; attributes pushed after it form a range.
+    pub fn attr_mark(&self) -> u32 {
+        self.trace.attributes.len() as u32
+    }
+
+    /// Appends an attribute.
+    pub fn push_attr(&mut self, key: StrIdx, value: AttrValue) {
+        self.trace.attributes.push(Attribute { key, value });
+    }
+
+    /// Current end of the event table.
+    pub fn event_mark(&self) -> u32 {
+        self.trace.events.len() as u32
+    }
+
+    /// Appends an event.
+    pub fn push_event(&mut self, event: SpanEvent) {
+        self.trace.events.push(event);
+    }
+
+    /// Current end of the link table.
+    pub fn link_mark(&self) -> u32 {
+        self.trace.links.len() as u32
+    }
+
+    /// Appends a link.
+    pub fn push_link(&mut self, link: SpanLink) {
+        self.trace.links.push(link);
+    }
+
+    /// Drops attributes, events and links pushed after the marks (a row was rejected).
+    pub fn rollback(&mut self, attr: u32, event: u32, link: u32) {
+        self.trace.attributes.truncate(attr as usize);
+        self.trace.events.truncate(event as usize);
+        self.trace.links.truncate(link as usize);
+    }
+
+    /// The resource for this exact resource text, building it with `make` the first time.
+    pub fn resource(&mut self, text: &str, make: impl FnOnce(&mut Self) -> Resource) -> ResourceIdx {
+        if let Some(&r) = self.resource_by_text.get(text) {
+            return r;
+        }
+        let resource = make(self);
+        let r = ResourceIdx(self.trace.resources.len() as u32);
+        self.trace.resources.push(resource);
+        self.resource_by_text.insert(text.into(), r);
+        r
+    }
+
+    /// Index of a trace id, adding it if new.
+    pub fn trace_idx(&mut self, id: TraceId) -> TraceIdx {
+        let next = TraceIdx(self.trace.trace_ids.len() as u32);
+        *self.trace_index.entry(id).or_insert_with(|| {
+            self.trace.trace_ids.push(id);
+            next
+        })
+    }
+
+    /// True when this (trace id, span id) is already loaded.
+    pub fn has_span(&self, trace_id: TraceId, span_id: SpanId) -> bool {
+        self.trace_index.get(&trace_id).is_some_and(|t| self.span_index.contains_key(&(*t, span_id)))
+    }
+
+    /// Adds a span. A duplicate is skipped with a diagnostic (and its rows rolled back).
+    pub fn add_span(&mut self, draft: SpanDraft) -> Option<SpanIdx> {
+        let trace = self.trace_idx(draft.trace_id);
+        if let Some(first) = self.span_index.get(&(trace, draft.span_id)).copied() {
+            let first_line = self.trace.spans[first.ix()].line;
+            let first_source = self.trace.source_name(self.trace.spans[first.ix()].source).to_string();
+            self.rollback(draft.attributes.start, draft.events.start, draft.links.start);
+            self.diagnose(
+                Severity::Repaired,
+                DiagnosticKind::DuplicateSpan,
+                draft.source,
+                Some(draft.line),
+                format!("span {} of trace {} was already read ({first_source}:{first_line}); kept the first copy", draft.span_id, draft.trace_id),
+            );
+            return None;
+        }
+        let mut flags = SpanFlags::default();
+        let mut end = draft.end;
+        if end < draft.start {
+            self.diagnose(
+                Severity::Repaired,
+                DiagnosticKind::EndBeforeStart,
+                draft.source,
+                Some(draft.line),
+                format!("span {} ends {} before it starts; end set to start", draft.span_id, draft.start.since(end)),
+            );
+            end = draft.start;
+            flags.0 |= SpanFlags::END_REPAIRED;
+        }
+        let idx = SpanIdx(self.trace.spans.len() as u32);
+        self.trace.spans.push(Span {
+            trace,
+            span_id: draft.span_id,
+            parent_span_id: draft.parent_span_id,
+            parent: None,
+            name: draft.name,
+            span_type: draft.span_type,
+            kind: draft.kind,
+            status: draft.status,
+            status_message: draft.status_message,
+            start: draft.start,
+            end,
+            attributes: draft.attributes,
+            events: draft.events,
+            links: draft.links,
+            resource: draft.resource,
+            source: draft.source,
+            line: draft.line,
+            flags,
+        });
+        self.span_index.insert((trace, draft.span_id), idx);
+        Some(idx)
+    }
+
+    /// Adds a lineage edge; an exact repeat is skipped with a diagnostic.
+    pub fn add_lineage(&mut self, edge: LineageEdge, source: FileIdx, line: u32) {
+        let key = (edge.data_id.clone(), edge.source_data_id.clone(), edge.created_at.clone());
+        if !self.lineage_seen.insert(key) {
+            self.diagnose(
+                Severity::Repaired,
+                DiagnosticKind::DuplicateSpan,
+                source,
+                Some(line),
+                format!("lineage edge {} -> {} was already read; kept once", edge.source_data_id, edge.data_id),
+            );
+            return;
+        }
+        self.trace.lineage.push(edge);
+    }
+
+    /// Adds an asset row.
+    pub fn add_asset(&mut self, asset: AssetRow) {
+        self.trace.assets.push(asset);
+    }
+
+    /// Links parents, applies the repair rules and builds the tree indices.
+    pub fn finish(mut self) -> Trace {
+        self.link_parents();
+        self.cut_cycles();
+        self.build_children();
+        self.flag_skew();
+        self.build_roots_and_depth();
+        let t = &mut self.trace;
+        t.span_by_id = FxHashMap::default();
+        t.span_by_id.reserve(t.spans.len());
+        for (i, s) in t.spans.iter().enumerate() {
+            t.span_by_id.entry(s.span_id).or_insert(SpanIdx(i as u32));
+        }
+        t.start = t.spans.iter().map(|s| s.start).min().unwrap_or_default();
+        t.end = t.spans.iter().map(|s| s.end).max().unwrap_or_default();
+        for (kind, n) in &self.diagnostics_per_kind {
+            if *n > MAX_DIAGNOSTICS_PER_KIND {
+                t.diagnostics.push(Diagnostic {
+                    severity: Severity::Error,
+                    kind: *kind,
+                    source: "(all sources)".to_string(),
+                    line: None,
+                    message: format!("{} more diagnostics of this kind ({kind:?}) were not listed", n - MAX_DIAGNOSTICS_PER_KIND),
+                });
+            }
+        }
+        self.trace
+    }
+
+    fn link_parents(&mut self) {
+        for i in 0..self.trace.spans.len() {
+            let s = &self.trace.spans[i];
+            if s.parent_span_id.0 == 0 {
+                continue;
+            }
+            match self.span_index.get(&(s.trace, s.parent_span_id)).copied() {
+                Some(p) if p.ix() != i => self.trace.spans[i].parent = Some(p),
+                _ => {
+                    let (source, line, id, parent) = (s.source, s.line, s.span_id, s.parent_span_id);
+                    self.trace.spans[i].flags.0 |= SpanFlags::ORPHAN;
+                    self.diagnose(
+                        Severity::Repaired,
+                        DiagnosticKind::OrphanSpan,
+                        source,
+                        Some(line),
+                        format!("span {id}: parent {parent} is not in the loaded data; shown as a root"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Walks each parent chain once; a chain that reaches a span still on the current walk is
+    /// a cycle. The cycle's earliest-starting span (lowest index on ties), most likely the real
+    /// root, loses its parent link.
+    fn cut_cycles(&mut self) {
+        const NEW: u8 = 0;
+        const ON_WALK: u8 = 1;
+        const DONE: u8 = 2;
+        let n = self.trace.spans.len();
+        let mut state = vec![NEW; n];
+        let mut walk: Vec<usize> = Vec::new();
+        for start in 0..n {
+            walk.clear();
+            let mut cur = start;
+            loop {
+                if state[cur] != NEW {
+                    break;
+                }
+                state[cur] = ON_WALK;
+                walk.push(cur);
+                match self.trace.spans[cur].parent {
+                    Some(p) if state[p.ix()] == ON_WALK => {
+                        let from = walk.iter().position(|&w| w == p.ix()).unwrap_or(0);
+                        let spans = &self.trace.spans;
+                        let cut = walk[from..].iter().copied().min_by_key(|&w| (spans[w].start, w)).unwrap_or(cur);
+                        let s = &mut self.trace.spans[cut];
+                        s.parent = None;
+                        s.flags.0 |= SpanFlags::CYCLE_CUT;
+                        let (source, line, id, parent) = (s.source, s.line, s.span_id, s.parent_span_id);
+                        self.diagnose(
+                            Severity::Repaired,
+                            DiagnosticKind::ParentCycle,
+                            source,
+                            Some(line),
+                            format!("span {id}: parent {parent} is its own descendant (a cycle); link cut, shown as a root"),
+                        );
+                        break;
+                    }
+                    Some(p) => cur = p.ix(),
+                    None => break,
+                }
+            }
+            for &w in &walk {
+                state[w] = DONE;
+            }
+        }
+    }
+
+    fn build_children(&mut self) {
+        let t = &mut self.trace;
+        let n = t.spans.len();
+        let mut counts = vec![0u32; n + 1];
+        for s in &t.spans {
+            if let Some(p) = s.parent {
+                counts[p.ix() + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            counts[i + 1] += counts[i];
+        }
+        let mut fill = counts.clone();
+        let mut list = vec![SpanIdx(0); counts[n] as usize];
+        for (i, s) in t.spans.iter().enumerate() {
+            if let Some(p) = s.parent {
+                list[fill[p.ix()] as usize] = SpanIdx(i as u32);
+                fill[p.ix()] += 1;
+            }
+        }
+        for i in 0..n {
+            let slice = &mut list[counts[i] as usize..counts[i + 1] as usize];
+            slice.sort_by_key(|c| (t.spans[c.ix()].start, *c));
+        }
+        t.child_offsets = counts;
+        t.child_list = list;
+    }
+
+    fn flag_skew(&mut self) {
+        for i in 0..self.trace.spans.len() {
+            let Some(p) = self.trace.spans[i].parent else { continue };
+            let parent_start = self.trace.spans[p.ix()].start;
+            let s = &self.trace.spans[i];
+            if s.start < parent_start {
+                let (source, line, id, by) = (s.source, s.line, s.span_id, parent_start.since(s.start));
+                self.trace.spans[i].flags.0 |= SpanFlags::STARTS_BEFORE_PARENT;
+                self.diagnose(
+                    Severity::Repaired,
+                    DiagnosticKind::StartsBeforeParent,
+                    source,
+                    Some(line),
+                    format!("span {id} starts {by} before its parent (clock skew?); kept as is and marked"),
+                );
+            }
+        }
+    }
+
+    fn build_roots_and_depth(&mut self) {
+        let t = &mut self.trace;
+        let mut trace_start = vec![i64::MAX; t.trace_ids.len()];
+        for s in &t.spans {
+            let ts = &mut trace_start[s.trace.ix()];
+            *ts = (*ts).min(s.start.0);
+        }
+        let mut roots: Vec<SpanIdx> = (0..t.spans.len() as u32).map(SpanIdx).filter(|i| t.spans[i.ix()].parent.is_none()).collect();
+        roots.sort_by_key(|r| {
+            let s = &t.spans[r.ix()];
+            (trace_start[s.trace.ix()], s.trace, s.start, *r)
+        });
+        let mut depth = vec![0u16; t.spans.len()];
+        let mut stack: Vec<SpanIdx> = roots.clone();
+        while let Some(i) = stack.pop() {
+            let d = depth[i.ix()].saturating_add(1);
+            let a = t.child_offsets[i.ix()] as usize;
+            let b = t.child_offsets[i.ix() + 1] as usize;
+            for &c in &t.child_list[a..b] {
+                depth[c.ix()] = d;
+                stack.push(c);
+            }
+        }
+        t.roots = roots;
+        t.depth = depth;
+    }
+}

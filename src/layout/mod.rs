@@ -1,0 +1,1 @@
+//! Layout: pure functions from (trace, view) to rows, scales and draw lists.

@@ -1,0 +1,18 @@
+//! The domain model: ids, integer-ns time, interned strings, spans and the immutable `Trace`.
+//! Nothing here knows about files, browsers or drawing.
+
+pub mod attr;
+pub mod diagnostic;
+pub mod ids;
+pub mod span;
+pub mod strings;
+pub mod time;
+pub mod trace;
+
+pub use attr::{AttrValue, Attribute};
+pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};
+pub use ids::{FileIdx, ResourceIdx, SpanId, SpanIdx, StrIdx, TraceId, TraceIdx};
+pub use span::{Span, SpanEvent, SpanFlags, SpanKind, SpanLink, StatusCode};
+pub use strings::Strings;
+pub use time::{DurationNs, TimestampNs};
+pub use trace::{AssetRow, LineageEdge, Resource, Source, Trace};

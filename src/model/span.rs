@@ -1,0 +1,193 @@
+//! One span, compact (about 90 bytes): ids, interned name, integer-ns times, and ranges into
+//! the trace's shared attribute/event/link tables. Invariant: `start <= end` after ingest.
+
+use super::ids::{FileIdx, ResourceIdx, SpanId, SpanIdx, StrIdx, TraceIdx};
+use super::time::{DurationNs, TimestampNs};
+use std::ops::Range;
+
+/// OpenTelemetry span kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SpanKind {
+    /// Not given.
+    #[default]
+    Unspecified,
+    /// In-process operation.
+    Internal,
+    /// Handles a remote request.
+    Server,
+    /// Makes a remote request.
+    Client,
+    /// Sends a message.
+    Producer,
+    /// Receives a message.
+    Consumer,
+}
+
+impl SpanKind {
+    /// Lowercase name as shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            SpanKind::Unspecified => "unspecified",
+            SpanKind::Internal => "internal",
+            SpanKind::Server => "server",
+            SpanKind::Client => "client",
+            SpanKind::Producer => "producer",
+            SpanKind::Consumer => "consumer",
+        }
+    }
+
+    /// Reads `SpanKind.SERVER`, `SPAN_KIND_SERVER`, `server`, `SERVER` and similar.
+    pub fn parse_name(text: &str) -> Option<SpanKind> {
+        let t = text.rsplit(['.', '_']).next().unwrap_or(text);
+        Some(match t.to_ascii_lowercase().as_str() {
+            "internal" => SpanKind::Internal,
+            "server" => SpanKind::Server,
+            "client" => SpanKind::Client,
+            "producer" => SpanKind::Producer,
+            "consumer" => SpanKind::Consumer,
+            "unspecified" => SpanKind::Unspecified,
+            _ => return None,
+        })
+    }
+}
+
+/// Span status code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum StatusCode {
+    /// Not set.
+    #[default]
+    Unset,
+    /// Explicitly OK.
+    Ok,
+    /// Failed.
+    Error,
+}
+
+impl StatusCode {
+    /// Uppercase name as shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            StatusCode::Unset => "UNSET",
+            StatusCode::Ok => "OK",
+            StatusCode::Error => "ERROR",
+        }
+    }
+}
+
+/// Repairs and marks applied to a span, as bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct SpanFlags(pub u8);
+
+impl SpanFlags {
+    /// The parent id is not in the loaded data; shown as a root.
+    pub const ORPHAN: u8 = 1;
+    /// Starts before its parent (clock skew).
+    pub const STARTS_BEFORE_PARENT: u8 = 2;
+    /// End was before start; end set to start.
+    pub const END_REPAIRED: u8 = 4;
+    /// Its parent link closed a cycle and was cut.
+    pub const CYCLE_CUT: u8 = 8;
+
+    /// True when all bits of `bit` are set.
+    pub fn has(self, bit: u8) -> bool {
+        self.0 & bit == bit
+    }
+}
+
+/// A timestamped event on a span (OTel event, Jaeger log, Zipkin annotation).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpanEvent {
+    /// When it happened.
+    pub time: TimestampNs,
+    /// Event name, e.g. `exception`.
+    pub name: StrIdx,
+    /// Range into `Trace::attributes`.
+    pub attributes: Range<u32>,
+}
+
+/// A link from a span to another span (possibly in another trace).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpanLink {
+    /// Linked trace id.
+    pub trace_id: super::ids::TraceId,
+    /// Linked span id.
+    pub span_id: SpanId,
+    /// Range into `Trace::attributes`.
+    pub attributes: Range<u32>,
+}
+
+/// One span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    /// Which trace id it belongs to.
+    pub trace: TraceIdx,
+    /// External span id.
+    pub span_id: SpanId,
+    /// External parent span id as read (`SpanId(0)` = none).
+    pub parent_span_id: SpanId,
+    /// Linked parent, if it is loaded and the link is sound.
+    pub parent: Option<SpanIdx>,
+    /// Span name.
+    pub name: StrIdx,
+    /// Span type for colouring and analysis (`flowmesh.type`/`flowmesh.kind`; 0 = none).
+    pub span_type: StrIdx,
+    /// Span kind.
+    pub kind: SpanKind,
+    /// Status code.
+    pub status: StatusCode,
+    /// Status description (0 = none).
+    pub status_message: StrIdx,
+    /// Start time.
+    pub start: TimestampNs,
+    /// End time (>= start).
+    pub end: TimestampNs,
+    /// Range into `Trace::attributes`.
+    pub attributes: Range<u32>,
+    /// Range into `Trace::events`.
+    pub events: Range<u32>,
+    /// Range into `Trace::links`.
+    pub links: Range<u32>,
+    /// Deduplicated resource (service) it came from.
+    pub resource: ResourceIdx,
+    /// Source it was read from.
+    pub source: FileIdx,
+    /// 1-based line of its first byte in the source.
+    pub line: u32,
+    /// Repairs and marks.
+    pub flags: SpanFlags,
+}
+
+impl Span {
+    /// `end - start`.
+    pub fn duration(&self) -> DurationNs {
+        self.end.since(self.start)
+    }
+
+    /// True when the span has zero duration (drawn as a marker).
+    pub fn is_instant(&self) -> bool {
+        self.end == self.start
+    }
+
+    /// True when the status is ERROR.
+    pub fn is_error(&self) -> bool {
+        self.status == StatusCode::Error
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_names_from_every_producer() {
+        assert_eq!(SpanKind::parse_name("SpanKind.SERVER"), Some(SpanKind::Server));
+        assert_eq!(SpanKind::parse_name("SPAN_KIND_CLIENT"), Some(SpanKind::Client));
+        assert_eq!(SpanKind::parse_name("producer"), Some(SpanKind::Producer));
+        assert_eq!(SpanKind::parse_name("SPAN_KIND_INVALID_TYPE"), None);
+    }
+
+    #[test]
+    fn span_stays_compact() {
+        assert!(std::mem::size_of::<Span>() <= 112, "{}", std::mem::size_of::<Span>());
+    }
+}

@@ -1,0 +1,1 @@
+//! The shareable view state and its URL text form.
