@@ -1,1 +1,8 @@
-//! Layout: pure functions from (trace, view) to rows, scales and draw lists.
+//! Layout: pure functions from (trace, view, geometry) to rows, scales, ticks and draw lists.
+//! The shell replays draw lists; it never computes positions itself.
+
+pub mod palette;
+pub mod rows;
+pub mod ticks;
+pub mod time_scale;
+pub mod timeline;

@@ -1,0 +1,97 @@
+//! Colours: by span type (FlowMesh compute / network / marker), otherwise by service name.
+//! Invariant: the same key always gets the same colour; errors always read as errors.
+
+use crate::model::{SpanIdx, Trace};
+
+/// An sRGB colour, 0xRRGGBB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rgb(pub u32);
+
+impl Rgb {
+    /// CSS text `#rrggbb`.
+    pub fn css(self) -> String {
+        format!("#{:06x}", self.0 & 0xff_ffff)
+    }
+}
+
+/// Error fill.
+pub const ERROR: Rgb = Rgb(0xd62728);
+/// Text on light backgrounds.
+pub const TEXT: Rgb = Rgb(0x1f2328);
+/// Secondary text.
+pub const TEXT_DIM: Rgb = Rgb(0x656d76);
+/// Grid lines and separators.
+pub const GRID: Rgb = Rgb(0xe4e7eb);
+/// Row background for the selection.
+pub const SELECTED_ROW: Rgb = Rgb(0xdbeafe);
+/// Search match row background.
+pub const MATCH_ROW: Rgb = Rgb(0xfff3bf);
+/// Axis background.
+pub const AXIS_BG: Rgb = Rgb(0xf6f8fa);
+/// Marker (zero-duration) fill.
+pub const MARKER: Rgb = Rgb(0x7f7f7f);
+
+/// Categorical palette (Tableau 10 without red, which means error).
+const PALETTE: [Rgb; 9] = [
+    Rgb(0x4e79a7),
+    Rgb(0xf28e2b),
+    Rgb(0x59a14f),
+    Rgb(0xb07aa1),
+    Rgb(0x76b7b2),
+    Rgb(0xedc948),
+    Rgb(0xff9da7),
+    Rgb(0x9c755f),
+    Rgb(0xbab0ac),
+];
+
+/// How spans are coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorMode {
+    /// By `flowmesh.type` (falls back to service when a span has no type).
+    SpanType,
+    /// By service name.
+    Service,
+}
+
+fn hash(text: &str) -> u32 {
+    // FNV-1a: stable across runs and platforms
+    text.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+}
+
+/// Colour for a category text (type name or service name).
+pub fn category_color(key: &str) -> Rgb {
+    match key {
+        "compute" => PALETTE[0],
+        "network" => PALETTE[1],
+        "marker" => MARKER,
+        _ => PALETTE[(hash(key) % PALETTE.len() as u32) as usize],
+    }
+}
+
+/// The category text a span is coloured by.
+pub fn category(trace: &Trace, s: SpanIdx, mode: ColorMode) -> &str {
+    let span = trace.span(s);
+    if mode == ColorMode::SpanType && span.span_type.0 != 0 {
+        return trace.text(span.span_type);
+    }
+    let service = trace.service_name(s);
+    if service.is_empty() {
+        "(no service)"
+    } else {
+        service
+    }
+}
+
+/// Fill colour of a span bar.
+pub fn span_color(trace: &Trace, s: SpanIdx, mode: ColorMode) -> Rgb {
+    category_color(category(trace, s, mode))
+}
+
+/// The legend: each category in use with its colour, sorted by name.
+pub fn legend(trace: &Trace, mode: ColorMode) -> Vec<(String, Rgb)> {
+    let mut keys = std::collections::BTreeSet::new();
+    for i in 0..trace.spans.len() as u32 {
+        keys.insert(category(trace, SpanIdx(i), mode));
+    }
+    keys.into_iter().take(24).map(|k| (k.to_string(), category_color(k))).collect()
+}

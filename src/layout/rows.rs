@@ -1,0 +1,72 @@
+//! Visible rows of the waterfall: the span forest flattened depth-first, children by start,
+//! skipping collapsed subtrees, with a header row per trace id when several are loaded.
+//! Invariant: O(visible spans) per rebuild, iterative (deep traces cannot overflow the stack).
+
+use crate::model::{SpanIdx, Trace, TraceIdx};
+use crate::view_state::Expansion;
+
+/// What a row shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowItem {
+    /// A header naming a trace id (only when several are loaded).
+    TraceHeader(TraceIdx),
+    /// A span.
+    Span(SpanIdx),
+}
+
+/// One visible row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    /// Content.
+    pub item: RowItem,
+    /// Tree depth (indentation level).
+    pub depth: u16,
+    /// True when the span has children (draws a toggle).
+    pub has_children: bool,
+    /// True when its children are shown.
+    pub is_expanded: bool,
+}
+
+/// Flattens the trace into rows.
+pub fn visible_rows(trace: &Trace, expansion: &Expansion) -> Vec<Row> {
+    let mut rows = Vec::with_capacity(if expansion.all_collapsed { trace.roots.len() * 2 } else { trace.spans.len() + 8 });
+    let with_headers = trace.trace_count() > 1;
+    let mut last_trace: Option<TraceIdx> = None;
+    let mut stack: Vec<SpanIdx> = Vec::new();
+    for &root in &trace.roots {
+        let t = trace.span(root).trace;
+        if with_headers && last_trace != Some(t) {
+            rows.push(Row { item: RowItem::TraceHeader(t), depth: 0, has_children: true, is_expanded: true });
+        }
+        last_trace = Some(t);
+        stack.push(root);
+        while let Some(s) = stack.pop() {
+            let children = trace.children(s);
+            let is_expanded = !children.is_empty() && expansion.is_expanded(trace.span(s).span_id);
+            rows.push(Row { item: RowItem::Span(s), depth: trace.depth[s.ix()] + u16::from(with_headers), has_children: !children.is_empty(), is_expanded });
+            if is_expanded {
+                stack.extend(children.iter().rev());
+            }
+        }
+    }
+    rows
+}
+
+/// Index of the row showing span `s`, if visible.
+pub fn row_of_span(rows: &[Row], s: SpanIdx) -> Option<usize> {
+    rows.iter().position(|r| r.item == RowItem::Span(s))
+}
+
+/// Ancestors of `s`, nearest first (to expand them so `s` becomes visible).
+pub fn ancestors(trace: &Trace, s: SpanIdx) -> Vec<SpanIdx> {
+    let mut out = Vec::new();
+    let mut cur = trace.span(s).parent;
+    while let Some(p) = cur {
+        if out.len() > trace.spans.len() {
+            break;
+        }
+        out.push(p);
+        cur = trace.span(p).parent;
+    }
+    out
+}
