@@ -1,5 +1,6 @@
 //! OTel SDK JSONL / console exporter / FlowMesh rows: the shared `otel_sdk` workflow and our
 //! scenario fixtures (tests/fixtures/ingest/README.md says what each one tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod support;
 

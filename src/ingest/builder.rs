@@ -184,7 +184,10 @@ impl TraceBuilder {
                 DiagnosticKind::DuplicateSpan,
                 draft.source,
                 Some(draft.line),
-                format!("span {} of trace {} was already read ({first_source}:{first_line}); kept the first copy", draft.span_id, draft.trace_id),
+                format!(
+                    "span {} of trace {} was already read ({first_source}:{first_line}); kept the first copy",
+                    draft.span_id, draft.trace_id
+                ),
             );
             return None;
         }

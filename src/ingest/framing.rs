@@ -47,7 +47,16 @@ pub struct Framer {
 
 impl Default for Framer {
     fn default() -> Self {
-        Framer { mode: Mode::Undecided, carry: Vec::new(), line: 1, depth: 0, in_string: false, escaped: false, value_line: 1, in_stray: false }
+        Framer {
+            mode: Mode::Undecided,
+            carry: Vec::new(),
+            line: 1,
+            depth: 0,
+            in_string: false,
+            escaped: false,
+            value_line: 1,
+            in_stray: false,
+        }
     }
 }
 
@@ -126,8 +135,7 @@ impl Framer {
             };
             if !is_blank(line) {
                 let t = trim(line);
-                let one_line_value = t.len() >= 2
-                    && ((t[0] == b'{' && t[t.len() - 1] == b'}') || (t[0] == b'[' && t[t.len() - 1] == b']'));
+                let one_line_value = t.len() >= 2 && ((t[0] == b'{' && t[t.len() - 1] == b'}') || (t[0] == b'[' && t[t.len() - 1] == b']'));
                 return Some(if one_line_value { Mode::Lines } else { Mode::Values });
             }
             match line_end {

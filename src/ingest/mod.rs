@@ -93,7 +93,13 @@ impl Session {
                     state.decided_compression = true;
                     state.open = false;
                     let name = self.builder.source_name(f).to_string();
-                    self.builder.diagnose_named(Severity::Error, DiagnosticKind::BadCompression, name, None, format!("gzip data is corrupt ({e}); the rest of the file was skipped"));
+                    self.builder.diagnose_named(
+                        Severity::Error,
+                        DiagnosticKind::BadCompression,
+                        name,
+                        None,
+                        format!("gzip data is corrupt ({e}); the rest of the file was skipped"),
+                    );
                     self.frame(f, &out);
                     return;
                 }
@@ -125,7 +131,13 @@ impl Session {
                 Err(e) => {
                     let out = std::mem::take(g.output());
                     self.frame(f, &out);
-                    self.builder.diagnose(Severity::Error, DiagnosticKind::BadCompression, f, None, format!("gzip stream is truncated or corrupt ({e}); kept what was readable"));
+                    self.builder.diagnose(
+                        Severity::Error,
+                        DiagnosticKind::BadCompression,
+                        f,
+                        None,
+                        format!("gzip stream is truncated or corrupt ({e}); kept what was readable"),
+                    );
                 }
             }
         }
@@ -234,7 +246,13 @@ impl RecordContext<'_> {
         *self.sticky = Some(kind);
         if let Err(e) = self.read(kind, line, bytes) {
             let what = if is_syntax(&e) { DiagnosticKind::InvalidJson } else { DiagnosticKind::MissingField };
-            self.builder.diagnose(Severity::Error, what, self.f, Some(line), format!("{} row: {}; row skipped", kind.label(), strip_position(&e)));
+            self.builder.diagnose(
+                Severity::Error,
+                what,
+                self.f,
+                Some(line),
+                format!("{} row: {}; row skipped", kind.label(), strip_position(&e)),
+            );
         }
     }
 

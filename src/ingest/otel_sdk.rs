@@ -142,7 +142,13 @@ pub fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8])
     let name = match row.name.as_deref() {
         Some(n) => b.intern(n),
         None => {
-            b.diagnose(Severity::Repaired, DiagnosticKind::MissingField, source, Some(line), format!("span {span_id}: missing name; shown as \"(unnamed)\""));
+            b.diagnose(
+                Severity::Repaired,
+                DiagnosticKind::MissingField,
+                source,
+                Some(line),
+                format!("span {span_id}: missing name; shown as \"(unnamed)\""),
+            );
             b.intern("(unnamed)")
         }
     };
@@ -179,7 +185,8 @@ pub fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8])
     d.events = marks.1..b.event_mark();
     for l in row.links.iter().flatten() {
         let Some(ctx) = &l.context else { continue };
-        let (Some(t), Some(s)) = (ctx.trace_id.as_deref().and_then(TraceId::parse_hex), ctx.span_id.as_deref().and_then(SpanId::parse_hex)) else {
+        let (Some(t), Some(s)) = (ctx.trace_id.as_deref().and_then(TraceId::parse_hex), ctx.span_id.as_deref().and_then(SpanId::parse_hex))
+        else {
             continue;
         };
         let a0 = b.attr_mark();

@@ -32,17 +32,8 @@ pub const AXIS_BG: Rgb = Rgb(0xf6f8fa);
 pub const MARKER: Rgb = Rgb(0x7f7f7f);
 
 /// Categorical palette (Tableau 10 without red, which means error).
-const PALETTE: [Rgb; 9] = [
-    Rgb(0x4e79a7),
-    Rgb(0xf28e2b),
-    Rgb(0x59a14f),
-    Rgb(0xb07aa1),
-    Rgb(0x76b7b2),
-    Rgb(0xedc948),
-    Rgb(0xff9da7),
-    Rgb(0x9c755f),
-    Rgb(0xbab0ac),
-];
+const PALETTE: [Rgb; 9] =
+    [Rgb(0x4e79a7), Rgb(0xf28e2b), Rgb(0x59a14f), Rgb(0xb07aa1), Rgb(0x76b7b2), Rgb(0xedc948), Rgb(0xff9da7), Rgb(0x9c755f), Rgb(0xbab0ac)];
 
 /// How spans are coloured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

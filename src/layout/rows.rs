@@ -43,7 +43,12 @@ pub fn visible_rows(trace: &Trace, expansion: &Expansion) -> Vec<Row> {
         while let Some(s) = stack.pop() {
             let children = trace.children(s);
             let is_expanded = !children.is_empty() && expansion.is_expanded(trace.span(s).span_id);
-            rows.push(Row { item: RowItem::Span(s), depth: trace.depth[s.ix()] + u16::from(with_headers), has_children: !children.is_empty(), is_expanded });
+            rows.push(Row {
+                item: RowItem::Span(s),
+                depth: trace.depth[s.ix()] + u16::from(with_headers),
+                has_children: !children.is_empty(),
+                is_expanded,
+            });
             if is_expanded {
                 stack.extend(children.iter().rev());
             }

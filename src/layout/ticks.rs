@@ -51,7 +51,7 @@ pub fn format_offset(offset_ns: i64, step_ns: i64) -> String {
     };
     let step = step_ns.unsigned_abs().max(1);
     let mut decimals = 0;
-    while decimals < 6 && (step * 10u64.pow(decimals as u32)) % unit_ns != 0 {
+    while decimals < 6 && !(step * 10u64.pow(decimals as u32)).is_multiple_of(unit_ns) {
         decimals += 1;
     }
     format!("{sign}{:.*}{unit}", decimals, v as f64 / unit_ns as f64)

@@ -143,7 +143,8 @@ fn flag_note(flags: SpanFlags) -> &'static str {
 
 /// True when the span's name or service contains the (lowercased) search text.
 pub fn matches_search(trace: &Trace, s: SpanIdx, search_lower: &str) -> bool {
-    !search_lower.is_empty() && (trace.name(s).to_lowercase().contains(search_lower) || trace.service_name(s).to_lowercase().contains(search_lower))
+    !search_lower.is_empty()
+        && (trace.name(s).to_lowercase().contains(search_lower) || trace.service_name(s).to_lowercase().contains(search_lower))
 }
 
 /// All spans matching the search, in row order of a fully expanded tree (by index here).
@@ -198,11 +199,25 @@ pub fn draw_list(trace: &Trace, rows: &[Row], view: &TimelineView<'_>, g: &Geome
     out.push(DrawCmd::Line { x1: g.label_width_px, y1: 0.0, x2: g.label_width_px, y2: g.height_px, stroke: palette::GRID });
     out.push(DrawCmd::Rect { x: 0.0, y: 0.0, w: g.width_px, h: g.axis_height_px, fill: palette::AXIS_BG });
     out.push(DrawCmd::Line { x1: 0.0, y1: g.axis_height_px, x2: g.width_px, y2: g.axis_height_px, stroke: palette::GRID });
-    out.push(DrawCmd::Text { x: 8.0, y: g.axis_height_px / 2.0, text: format!("{} spans", trace.spans.len()), fill: palette::TEXT_DIM, align: Align::Left, bold: false });
+    out.push(DrawCmd::Text {
+        x: 8.0,
+        y: g.axis_height_px / 2.0,
+        text: format!("{} spans", trace.spans.len()),
+        fill: palette::TEXT_DIM,
+        align: Align::Left,
+        bold: false,
+    });
     for t in &tick_list {
         out.push(DrawCmd::Line { x1: t.x_px, y1: g.axis_height_px - 6.0, x2: t.x_px, y2: g.axis_height_px, stroke: palette::TEXT_DIM });
         if t.x_px + 2.0 < x_end {
-            out.push(DrawCmd::Text { x: t.x_px + 3.0, y: g.axis_height_px / 2.0 - 2.0, text: t.label.clone(), fill: palette::TEXT, align: Align::Left, bold: false });
+            out.push(DrawCmd::Text {
+                x: t.x_px + 3.0,
+                y: g.axis_height_px / 2.0 - 2.0,
+                text: t.label.clone(),
+                fill: palette::TEXT,
+                align: Align::Left,
+                bold: false,
+            });
         }
     }
     out
@@ -217,7 +232,16 @@ fn draw_header(out: &mut Vec<DrawCmd>, trace: &Trace, t: TraceIdx, y: f64, g: &G
 }
 
 #[allow(clippy::too_many_arguments)]
-fn draw_bar(out: &mut Vec<DrawCmd>, trace: &Trace, s: SpanIdx, scale: &TimeScale, view: &TimelineView<'_>, g: &Geometry, y: f64, x_end: f64) {
+fn draw_bar(
+    out: &mut Vec<DrawCmd>,
+    trace: &Trace,
+    s: SpanIdx,
+    scale: &TimeScale,
+    view: &TimelineView<'_>,
+    g: &Geometry,
+    y: f64,
+    x_end: f64,
+) {
     let span = trace.span(s);
     let x0 = g.bars_x0();
     let a = scale.px_from_time(span.start);
@@ -310,7 +334,15 @@ mod tests {
     );
 
     fn geometry() -> Geometry {
-        Geometry { width_px: 1000.0, height_px: 400.0, label_width_px: 200.0, axis_height_px: 30.0, row_height_px: 20.0, scroll_top_px: 0.0, char_width_px: 7.0 }
+        Geometry {
+            width_px: 1000.0,
+            height_px: 400.0,
+            label_width_px: 200.0,
+            axis_height_px: 30.0,
+            row_height_px: 20.0,
+            scroll_top_px: 0.0,
+            char_width_px: 7.0,
+        }
     }
 
     #[test]
@@ -354,7 +386,12 @@ mod tests {
         let rows = visible_rows(&t, &Expansion::default());
         assert_eq!(rows.len(), 500);
         let g = Geometry { scroll_top_px: 2000.0, ..geometry() };
-        let view = TimelineView { window: TimeWindow { start_ns: 0, end_ns: 1_000_000_000 }, selected: None, search_lower: "", color_mode: ColorMode::SpanType };
+        let view = TimelineView {
+            window: TimeWindow { start_ns: 0, end_ns: 1_000_000_000 },
+            selected: None,
+            search_lower: "",
+            color_mode: ColorMode::SpanType,
+        };
         let cmds = draw_list(&t, &rows, &view, &g);
         let names: Vec<&str> = cmds
             .iter()

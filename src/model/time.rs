@@ -138,12 +138,7 @@ pub fn format_iso8601(t: TimestampNs) -> String {
     let days = secs.div_euclid(86_400);
     let sod = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ns:09}Z",
-        sod / 3600,
-        (sod / 60) % 60,
-        sod % 60
-    )
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ns:09}Z", sod / 3600, (sod / 60) % 60, sod % 60)
 }
 
 /// FlowMesh's `%Y-%m-%dT%H:%M:%S.%fZ` rendering: microseconds, truncated.

@@ -1,5 +1,5 @@
 //! Shared helpers for fixture tests: where the fixtures live and small summaries of a Trace.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use skein::model::{DiagnosticKind, Trace};
 use std::path::PathBuf;
@@ -23,10 +23,7 @@ pub fn read(path: &PathBuf) -> Vec<u8> {
 
 /// Ingests files by path, naming each source by its file name.
 pub fn ingest_paths(paths: &[PathBuf]) -> Trace {
-    let data: Vec<(String, Vec<u8>)> = paths
-        .iter()
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), read(p)))
-        .collect();
+    let data: Vec<(String, Vec<u8>)> = paths.iter().map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), read(p))).collect();
     skein::ingest::ingest_sources(data.iter().map(|(n, b)| (n.as_str(), b.as_slice())))
 }
 

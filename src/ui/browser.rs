@@ -1,0 +1,39 @@
+//! Thin wrappers over browser APIs used in several places (timing, yielding, window access).
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+/// `performance.now()` in ms (0 when unavailable).
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Lets the browser run other tasks (paint the progress bar, handle Cancel) before resuming.
+pub async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// The current `location.search` ("" when unavailable).
+pub fn location_search() -> String {
+    web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
+}
+
+/// Replaces the query string of the current history entry.
+pub fn replace_query(query: &str) {
+    if let Some(w) = web_sys::window() {
+        if let Ok(h) = w.history() {
+            let path = w.location().pathname().unwrap_or_default();
+            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{query}")));
+        }
+    }
+}
+
+/// The device pixel ratio (1 when unavailable).
+pub fn device_pixel_ratio() -> f64 {
+    web_sys::window().map_or(1.0, |w| w.device_pixel_ratio())
+}

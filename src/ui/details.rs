@@ -1,0 +1,97 @@
+//! The span details panel: renders `layout::details::SpanDetails` as text. Every value is a
+//! text node (Leptos escapes it); nothing from a trace is ever inserted as HTML.
+
+use super::loader::reveal;
+use super::state::AppState;
+use crate::layout::details::{span_details, EventDetails, Field};
+use leptos::prelude::*;
+
+fn field_rows(state: AppState, fields: Vec<Field>) -> impl IntoView {
+    fields
+        .into_iter()
+        .map(|f| {
+            let value = if let Some(target) = f.target {
+                let label = f.value.clone();
+                view! {
+                    <button class="link" on:click=move |_| {
+                        if let Some((_, trace)) = state.trace.get_untracked() {
+                            let id = trace.span(target).span_id;
+                            state.view.update(|v| v.selected = Some(id));
+                            reveal(state, &trace, target);
+                        }
+                    }>{label}</button>
+                }
+                .into_any()
+            } else if f.is_block {
+                view! { <pre>{f.value}</pre> }.into_any()
+            } else {
+                view! { <span>{f.value}</span> }.into_any()
+            };
+            view! {
+                <tr>
+                    <th>{f.key}</th>
+                    <td>{value}</td>
+                </tr>
+            }
+        })
+        .collect_view()
+}
+
+fn event_view(state: AppState, e: EventDetails) -> impl IntoView {
+    let class = if e.is_exception { "event exception" } else { "event" };
+    view! {
+        <div class=class>
+            <div class="event-head">
+                <span class="event-time">{e.offset}</span>
+                " "
+                <span class="event-name">{e.name}</span>
+            </div>
+            <table class="kv">{field_rows(state, e.fields)}</table>
+        </div>
+    }
+}
+
+/// The details panel for the selected span.
+#[component]
+pub fn DetailsPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let details = Memo::new(move |_| {
+        let selected = state.view.with(|v| v.selected)?;
+        state.trace.with(|t| {
+            let (_, trace) = t.as_ref()?;
+            trace.find_span(selected).map(|s| span_details(trace, s))
+        })
+    });
+    move || {
+        details.get().map(|d| {
+            let title_class = if d.is_error { "title error" } else { "title" };
+            let section = move |title: &'static str, fields: Vec<Field>| {
+                (!fields.is_empty()).then(|| {
+                    view! {
+                        <h3>{title}</h3>
+                        <table class="kv">{field_rows(state, fields)}</table>
+                    }
+                })
+            };
+            let events = (!d.events.is_empty()).then(|| {
+                view! {
+                    <h3>"Events"</h3>
+                    {d.events.into_iter().map(|e| event_view(state, e)).collect_view()}
+                }
+            });
+            view! {
+                <aside class="details" data-testid="span-details">
+                    <div class="details-head">
+                        <h2 class=title_class>{d.name}</h2>
+                        <button class="close" title="Close (Esc)" on:click=move |_| state.view.update(|v| v.selected = None)>"×"</button>
+                    </div>
+                    <table class="kv">{field_rows(state, d.overview)}</table>
+                    {section("Attributes", d.attributes)}
+                    {events}
+                    {section("Links", d.links)}
+                    {section("Resource", d.resource)}
+                </aside>
+            }
+        })
+    }
+}

@@ -1,0 +1,256 @@
+//! Reads dropped files and URLs as streams of chunks (`Blob.stream()`, fetch bodies) into an
+//! ingest `Session`, with progress, cancel, and a clear message per failed source. Invariant:
+//! no source is ever turned into one JS string; failures become diagnostics, never panics.
+
+use super::browser::{now_ms, yield_to_browser};
+use super::state::{AppState, LoadPhase, LoadStatus};
+use crate::ingest::Session;
+use crate::layout::rows::{ancestors, row_of_span, visible_rows};
+use crate::model::{DiagnosticKind, FileIdx, Trace};
+use gloo_net::http::Request;
+use js_sys::{Reflect, Uint8Array};
+use leptos::prelude::*;
+use std::sync::Arc;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ReadableStream, ReadableStreamDefaultReader, RequestCredentials, RequestMode};
+
+/// One thing to read.
+pub enum Input {
+    /// A dropped or picked file.
+    File(web_sys::File),
+    /// A URL (http/https, or a path relative to the app for the bundled example).
+    Url(String),
+}
+
+/// Sources above this size show a progress bar with Cancel.
+pub const PROGRESS_THRESHOLD_BYTES: u64 = 5_000_000;
+
+/// How long to parse before letting the browser paint progress, ms.
+const SLICE_MS: f64 = 40.0;
+
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+struct Progress {
+    state: AppState,
+    read: u64,
+    total: Option<u64>,
+    last_yield: f64,
+}
+
+impl Progress {
+    async fn advance(&mut self, n: u64, what: &str) -> bool {
+        self.read += n;
+        let t = now_ms();
+        if t - self.last_yield > SLICE_MS {
+            let (read, total) = (self.read, self.total);
+            let message = format!("Reading {what}");
+            self.state.load.update(|l| {
+                l.bytes_read = read;
+                l.bytes_total = total;
+                l.message = message;
+            });
+            yield_to_browser().await;
+            self.last_yield = now_ms();
+        }
+        !self.state.cancel_requested.get_untracked()
+    }
+}
+
+/// Reads a stream into the session; `Ok(false)` when cancelled.
+async fn pump(stream: ReadableStream, session: &mut Session, f: FileIdx, what: &str, progress: &mut Progress) -> Result<bool, JsValue> {
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut buf: Vec<u8> = Vec::new();
+    loop {
+        let result = JsFuture::from(reader.read()).await?;
+        if Reflect::get(&result, &"done".into())?.as_bool().unwrap_or(true) {
+            return Ok(true);
+        }
+        let chunk: Uint8Array = Reflect::get(&result, &"value".into())?.unchecked_into();
+        buf.resize(chunk.length() as usize, 0);
+        chunk.copy_to(&mut buf);
+        session.feed(f, &buf);
+        if !progress.advance(buf.len() as u64, what).await {
+            let _ = JsFuture::from(reader.cancel()).await;
+            return Ok(false);
+        }
+    }
+}
+
+fn js_message(e: &JsValue) -> String {
+    e.as_string().or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()))).unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// Why a fetch failed, in words a user can act on.
+async fn explain_fetch_failure(url: &str, err: &gloo_net::Error) -> String {
+    // A CORS refusal and a network failure look the same to fetch(). An opaque no-cors
+    // request tells them apart: it succeeds when the server answered at all.
+    let reachable = Request::get(url).mode(RequestMode::NoCors).credentials(RequestCredentials::Omit).send().await.is_ok();
+    if reachable {
+        format!(
+            "the server answered but its response may not be read from this page (cross-origin request blocked): the server must send Access-Control-Allow-Origin ({err})"
+        )
+    } else {
+        format!("network error: the server could not be reached ({err})")
+    }
+}
+
+async fn read_url(url: &str, session: &mut Session, progress: &mut Progress) -> bool {
+    let response = match Request::get(url).credentials(RequestCredentials::Omit).send().await {
+        Ok(r) => r,
+        Err(e) => {
+            let why = explain_fetch_failure(url, &e).await;
+            session.source_failed(url, DiagnosticKind::FetchFailed, format!("could not fetch: {why}"));
+            return true;
+        }
+    };
+    if !response.ok() {
+        session.source_failed(url, DiagnosticKind::FetchFailed, format!("HTTP error {} {}", response.status(), response.status_text()));
+        return true;
+    }
+    if let Some(len) = response.headers().get("content-length").and_then(|v| v.parse::<u64>().ok()) {
+        progress.total = Some(progress.total.unwrap_or(0) + len);
+    }
+    let Some(body) = response.body() else {
+        let f = session.begin_source(url);
+        session.end_source(f);
+        return true;
+    };
+    let f = session.begin_source(url);
+    let result = pump(body, session, f, url, progress).await;
+    session.end_source(f);
+    match result {
+        Ok(go_on) => go_on,
+        Err(e) => {
+            session.source_failed(url, DiagnosticKind::FetchFailed, format!("the download broke off: {}", js_message(&e)));
+            true
+        }
+    }
+}
+
+async fn read_file(file: &web_sys::File, session: &mut Session, progress: &mut Progress) -> bool {
+    let name = file.name();
+    let f = session.begin_source(&name);
+    let result = pump(file.stream(), session, f, &name, progress).await;
+    session.end_source(f);
+    match result {
+        Ok(go_on) => go_on,
+        Err(e) => {
+            session.source_failed(&name, DiagnosticKind::Truncated, format!("reading the file failed: {}", js_message(&e)));
+            true
+        }
+    }
+}
+
+/// Loads inputs into a fresh trace and installs it; `sources` are the URLs for the view state.
+pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
+    if inputs.is_empty() {
+        return;
+    }
+    state.cancel_requested.set(false);
+    let total: Option<u64> = {
+        let files: Vec<u64> = inputs.iter().filter_map(|i| if let Input::File(f) = i { Some(f.size() as u64) } else { None }).collect();
+        (files.len() == inputs.len()).then(|| files.iter().sum())
+    };
+    let names: Vec<String> = inputs
+        .iter()
+        .map(|i| match i {
+            Input::File(f) => f.name(),
+            Input::Url(u) => u.clone(),
+        })
+        .collect();
+    state.load.set(LoadStatus {
+        phase: LoadPhase::Loading,
+        message: format!("Reading {}", names.join(", ")),
+        bytes_read: 0,
+        bytes_total: total,
+        elapsed_ms: 0.0,
+    });
+    leptos::task::spawn_local(async move {
+        let started = now_ms();
+        let mut session = Session::new();
+        let mut progress = Progress { state, read: 0, total, last_yield: started };
+        yield_to_browser().await;
+        let mut completed = true;
+        for input in &inputs {
+            let go_on = match input {
+                Input::File(f) => read_file(f, &mut session, &mut progress).await,
+                Input::Url(u) => read_url(u, &mut session, &mut progress).await,
+            };
+            if !go_on {
+                completed = false;
+                break;
+            }
+        }
+        if !completed {
+            state.load.set(LoadStatus {
+                phase: LoadPhase::Idle,
+                message: "Loading cancelled; nothing was changed".into(),
+                ..LoadStatus::default()
+            });
+            return;
+        }
+        let trace = session.finish();
+        let elapsed_ms = now_ms() - started;
+        install(state, trace, sources, elapsed_ms, progress.read);
+    });
+}
+
+/// Makes a freshly built trace the loaded one and applies the pending view (selection).
+fn install(state: AppState, trace: Trace, sources: Vec<String>, elapsed_ms: f64, bytes: u64) {
+    let spans = trace.spans.len();
+    let problems = trace.diagnostics.len();
+    let phase = if spans == 0 && trace.lineage.is_empty() && trace.assets.is_empty() { LoadPhase::Error } else { LoadPhase::Done };
+    let message = if phase == LoadPhase::Error {
+        match trace.diagnostics.first() {
+            Some(d) => format!("Nothing could be loaded: {d}"),
+            None => "Nothing could be loaded: the sources hold no spans".to_string(),
+        }
+    } else {
+        format!(
+            "Loaded {spans} spans from {} source(s) in {:.0} ms{}",
+            trace.sources.len(),
+            elapsed_ms,
+            if problems > 0 { format!(", {problems} problem(s)") } else { String::new() }
+        )
+    };
+    let generation = GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    let trace = Arc::new(trace);
+    state.view.update(|v| {
+        v.sources = sources;
+        if v.selected.and_then(|s| trace.find_span(s)).is_none() {
+            v.selected = None;
+        }
+        v.window = v.window.filter(|_| phase == LoadPhase::Done);
+    });
+    state.scroll_top_px.set(0.0);
+    state.trace.set(Some((generation, trace.clone())));
+    state.load.set(LoadStatus { phase, message, bytes_read: bytes, bytes_total: Some(bytes), elapsed_ms });
+    if let Some(selected) = state.view.get_untracked().selected.and_then(|s| trace.find_span(s)) {
+        reveal(state, &trace, selected);
+    }
+}
+
+/// Expands the ancestors of `s` and scrolls so that its row is in view.
+pub fn reveal(state: AppState, trace: &Trace, s: crate::model::SpanIdx) {
+    let hidden: Vec<_> = ancestors(trace, s)
+        .into_iter()
+        .filter(|a| !state.view.with_untracked(|v| v.expansion.is_expanded(trace.span(*a).span_id)))
+        .collect();
+    if !hidden.is_empty() {
+        state.view.update(|v| {
+            for a in hidden {
+                v.expansion.set(trace.span(a).span_id, true);
+            }
+        });
+    }
+    let rows = state.view.with_untracked(|v| visible_rows(trace, &v.expansion));
+    if let Some(i) = row_of_span(&rows, s) {
+        let row_top = i as f64 * super::timeline_view::ROW_HEIGHT_PX;
+        let current = state.scroll_top_px.get_untracked();
+        let viewport = super::timeline_view::viewport_rows_height();
+        if row_top < current || row_top + super::timeline_view::ROW_HEIGHT_PX > current + viewport {
+            state.scroll_top_px.set((row_top - viewport / 3.0).max(0.0));
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! The web shell (feature `web`): Leptos components that adapt browser events to view-state
+//! changes and replay the core's draw lists on canvases. No trace logic lives here.
+
+mod app;
+mod browser;
+mod details;
+mod diagnostics;
+mod loader;
+mod painter;
+mod state;
+mod timeline_view;
+mod url_sync;
+
+/// Installs the panic hook and mounts the app on `<body>`.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,104 @@
+//! Replays a draw list on a 2D canvas. The only code that calls canvas drawing APIs; it sizes
+//! the backing store for the device pixel ratio and never decides what to draw.
+
+use crate::layout::palette::Rgb;
+use crate::layout::time_scale::physical_from_logical;
+use crate::layout::timeline::{Align, DrawCmd};
+use std::collections::HashMap;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+/// Font for every label: monospace, so widths are `chars x advance`.
+pub const FONT: &str = "12px ui-monospace, SFMono-Regular, Menlo, Consolas, \"DejaVu Sans Mono\", monospace";
+/// Bold variant.
+pub const FONT_BOLD: &str = "bold 12px ui-monospace, SFMono-Regular, Menlo, Consolas, \"DejaVu Sans Mono\", monospace";
+
+/// A canvas with its context and a cache of CSS colour strings.
+pub struct Painter {
+    canvas: HtmlCanvasElement,
+    ctx: CanvasRenderingContext2d,
+    colors: HashMap<u32, String>,
+}
+
+impl Painter {
+    /// Wraps a canvas; `None` when it has no 2D context.
+    pub fn new(canvas: HtmlCanvasElement) -> Option<Painter> {
+        let ctx = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
+        Some(Painter { canvas, ctx, colors: HashMap::new() })
+    }
+
+    /// Advance of one character of `FONT`, logical px.
+    pub fn char_width_px(&self) -> f64 {
+        self.ctx.set_font(FONT);
+        self.ctx.measure_text("MMMMMMMMMM").map_or(7.2, |m| m.width() / 10.0)
+    }
+
+    /// Resizes the backing store to `width x height` logical px at `dpr` and clears it.
+    pub fn begin(&mut self, width_px: f64, height_px: f64, dpr: f64) {
+        let (pw, ph) = (physical_from_logical(width_px, dpr), physical_from_logical(height_px, dpr));
+        if self.canvas.width() != pw || self.canvas.height() != ph {
+            self.canvas.set_width(pw);
+            self.canvas.set_height(ph);
+        }
+        let _ = self.ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+        self.ctx.clear_rect(0.0, 0.0, width_px, height_px);
+        self.ctx.set_text_baseline("middle");
+    }
+
+    fn css(&mut self, c: Rgb) -> &str {
+        self.colors.entry(c.0).or_insert_with(|| c.css())
+    }
+
+    /// Draws every command in order.
+    pub fn replay(&mut self, cmds: &[DrawCmd]) {
+        let mut font_bold = None;
+        for c in cmds {
+            match c {
+                DrawCmd::Rect { x, y, w, h, fill } => {
+                    let css = self.css(*fill).to_string();
+                    self.ctx.set_fill_style_str(&css);
+                    self.ctx.fill_rect(*x, *y, *w, *h);
+                }
+                DrawCmd::Outline { x, y, w, h, stroke } => {
+                    let css = self.css(*stroke).to_string();
+                    self.ctx.set_stroke_style_str(&css);
+                    self.ctx.set_line_width(1.0);
+                    self.ctx.stroke_rect(x.round() + 0.5, y.round() + 0.5, (w.round() - 1.0).max(0.0), (h.round() - 1.0).max(0.0));
+                }
+                DrawCmd::Line { x1, y1, x2, y2, stroke } => {
+                    let css = self.css(*stroke).to_string();
+                    self.ctx.set_stroke_style_str(&css);
+                    self.ctx.set_line_width(1.0);
+                    self.ctx.begin_path();
+                    self.ctx.move_to(x1.round() + 0.5, *y1);
+                    self.ctx.line_to(x2.round() + 0.5, *y2);
+                    self.ctx.stroke();
+                }
+                DrawCmd::Diamond { x, y, r, fill } => {
+                    let css = self.css(*fill).to_string();
+                    self.ctx.set_fill_style_str(&css);
+                    self.ctx.begin_path();
+                    self.ctx.move_to(*x, y - r);
+                    self.ctx.line_to(x + r, *y);
+                    self.ctx.line_to(*x, y + r);
+                    self.ctx.line_to(x - r, *y);
+                    self.ctx.close_path();
+                    self.ctx.fill();
+                }
+                DrawCmd::Text { x, y, text, fill, align, bold } => {
+                    if font_bold != Some(*bold) {
+                        self.ctx.set_font(if *bold { FONT_BOLD } else { FONT });
+                        font_bold = Some(*bold);
+                    }
+                    let css = self.css(*fill).to_string();
+                    self.ctx.set_fill_style_str(&css);
+                    self.ctx.set_text_align(match align {
+                        Align::Left => "left",
+                        Align::Right => "right",
+                    });
+                    let _ = self.ctx.fill_text(text, *x, *y);
+                }
+            }
+        }
+    }
+}
