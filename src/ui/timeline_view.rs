@@ -2,7 +2,7 @@
 //! Input handlers only change the view state (or transient hover/drag state); painting
 //! happens in at most one animation frame per batch of changes, replaying core draw lists.
 
-use super::browser::device_pixel_ratio;
+use super::browser::{device_pixel_ratio, now_ms};
 use super::painter::Painter;
 use super::state::AppState;
 use crate::layout::palette::{self, ColorMode};
@@ -120,6 +120,7 @@ pub fn TimelineView() -> impl IntoView {
             if sz.0 < 10.0 || sz.1 < 10.0 {
                 return;
             }
+            let started = now_ms();
             let dpr = device_pixel_ratio();
             base_p.begin(sz.0, sz.1, dpr);
             let Some((generation, trace)) = state.trace.get_untracked() else { return };
@@ -135,6 +136,8 @@ pub fn TimelineView() -> impl IntoView {
             };
             let cmds = draw_list(&trace, &rows.0, &spec, &g);
             base_p.replay(&cmds);
+            // exposed for the benchmark script: how long the last base-layer paint took
+            let _ = base_el.set_attribute("data-paint-ms", &format!("{:.2}", now_ms() - started));
             if state.painted_generation.get_untracked() != generation {
                 state.painted_generation.set(generation);
             }
