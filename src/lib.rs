@@ -16,6 +16,7 @@
 //! builds and tests natively with `--no-default-features`. The shell (`ui`) only adapts browser
 //! events to view-state changes and replays draw lists on a canvas.
 
+pub mod analysis;
 pub mod ingest;
 pub mod layout;
 pub mod model;

@@ -1,0 +1,387 @@
+//! FlowMesh-compatible workflow analysis (the semantics of FlowMesh's own analyzer, in our
+//! words; only spans carrying a `data_id` attribute take part):
+//!
+//! - span type: `flowmesh.type` (`compute`/`network`/`marker`), or the older `flowmesh.kind`
+//!   (FlowMesh's analyzer ignores that name; we accept it);
+//! - per data id: start/end of its root `task` span (a parentless one first; with no `task`
+//!   span, min start / max end of its spans); ready = latest end of its `dump to storage` spans;
+//!   parents from lineage rows; queuing delay = max(0, start - latest parent ready); the blocking
+//!   parent is that parent;
+//! - critical path: the sink is the data id with the latest ready time (no ready time: its task
+//!   end); walk back to the parent with the latest ready time until no parent has one. A lineage
+//!   cycle stops the walk at the repeat, with a diagnostic (FlowMesh loops forever there);
+//! - ties on equal times go to the first in input order (data ids: order of their first span;
+//!   parents: order of their lineage rows).
+
+use super::intervals::union_length;
+use crate::model::{AttrValue, Diagnostic, DiagnosticKind, DurationNs, Severity, SpanIdx, TimestampNs, Trace};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Span name whose span is a data id's root.
+pub const TASK: &str = "task";
+/// Span name whose end marks a data id's output as ready.
+pub const DUMP: &str = "dump to storage";
+
+/// One data id (a FlowMesh task's output).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataNode {
+    /// The data id.
+    pub data_id: String,
+    /// Its root `task` span, if any.
+    pub task_span: Option<SpanIdx>,
+    /// Its spans, in input order.
+    pub spans: Vec<SpanIdx>,
+    /// Start.
+    pub start: TimestampNs,
+    /// End.
+    pub end: TimestampNs,
+    /// When its output was ready (latest `dump to storage` end).
+    pub ready: Option<TimestampNs>,
+    /// Parents (indices into `FlowMeshAnalysis::nodes`), in lineage-row order.
+    pub parents: Vec<usize>,
+    /// Wait for the latest-ready parent.
+    pub queuing_delay: DurationNs,
+    /// The parent it waited for.
+    pub blocking_parent: Option<usize>,
+    /// True when any of its spans failed.
+    pub is_error: bool,
+}
+
+impl DataNode {
+    /// `end - start`.
+    pub fn duration(&self) -> DurationNs {
+        self.end.since(self.start)
+    }
+
+    /// Ready time, or the end when it never dumped (used for the sink).
+    pub fn ready_or_end(&self) -> TimestampNs {
+        self.ready.unwrap_or(self.end)
+    }
+}
+
+/// Statistics of the spans with one name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameStats {
+    /// Span name (FlowMesh's "event type").
+    pub name: String,
+    /// Number of spans.
+    pub count: u64,
+    /// Compute: sum of durations of spans carrying a `batch_id`; network: union length.
+    pub total: DurationNs,
+    /// Sum of all durations (for the average).
+    pub sum: DurationNs,
+    /// Shortest.
+    pub min: DurationNs,
+    /// Longest.
+    pub max: DurationNs,
+}
+
+impl NameStats {
+    /// Mean duration, seconds.
+    pub fn avg_seconds(&self) -> f64 {
+        if self.count == 0 {
+            0.0
+        } else {
+            self.sum.as_secs_f64() / self.count as f64
+        }
+    }
+}
+
+/// Compute and network time by span name.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Breakdown {
+    /// Compute spans by name, in order of first occurrence.
+    pub compute: Vec<NameStats>,
+    /// Network spans by name, in order of first occurrence.
+    pub network: Vec<NameStats>,
+    /// Union of all network spans' intervals.
+    pub total_network: DurationNs,
+}
+
+/// The whole analysis.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FlowMeshAnalysis {
+    /// `workflow_id` attribute of a `task` span, else `wfl-<trace id>`.
+    pub workflow_id: String,
+    /// Spans carrying a data id.
+    pub event_count: usize,
+    /// Data ids, sorted by id.
+    pub nodes: Vec<DataNode>,
+    /// Lineage edges as (parent, child) node indices, in row order (rows naming unknown data
+    /// ids are kept in the trace's lineage but not here).
+    pub edges: Vec<(usize, usize)>,
+    /// End-to-end breakdown.
+    pub e2e: Breakdown,
+    /// Latest task end - earliest task start.
+    pub workflow_duration: DurationNs,
+    /// Critical path, source first (node indices).
+    pub critical_path: Vec<usize>,
+    /// Breakdown restricted to the critical path (plus merge parents).
+    pub critical_breakdown: Breakdown,
+    /// Problems found (lineage cycles).
+    pub diagnostics: Vec<Diagnostic>,
+    /// True when lineage rows exist; false when edges were derived from span links.
+    pub edges_from_lineage: bool,
+}
+
+impl FlowMeshAnalysis {
+    /// Node index of a data id.
+    pub fn node(&self, data_id: &str) -> Option<usize> {
+        self.nodes.binary_search_by(|n| n.data_id.as_str().cmp(data_id)).ok()
+    }
+
+    /// Sum of active + wait over the critical path.
+    pub fn critical_path_duration(&self) -> DurationNs {
+        DurationNs(self.critical_path.iter().map(|&i| self.nodes[i].duration().0 + self.nodes[i].queuing_delay.0).sum())
+    }
+
+    /// True when node `i` is on the critical path.
+    pub fn is_critical(&self, i: usize) -> bool {
+        self.critical_path.contains(&i)
+    }
+}
+
+fn str_attr<'t>(trace: &'t Trace, s: SpanIdx, key: Option<crate::model::StrIdx>) -> Option<&'t str> {
+    let key = key?;
+    trace.span_attributes(s).iter().find(|a| a.key == key).and_then(|a| match a.value {
+        AttrValue::Str(v) => Some(trace.text(v)),
+        _ => None,
+    })
+}
+
+/// Runs the analysis.
+pub fn analyze(trace: &Trace) -> FlowMeshAnalysis {
+    let data_key = trace.strings.find("data_id");
+    let batch_key = trace.strings.find("batch_id");
+    let workflow_key = trace.strings.find("workflow_id");
+    // data ids in input order of their first span
+    let mut order: Vec<String> = Vec::new();
+    let mut spans_of: FxHashMap<String, Vec<SpanIdx>> = FxHashMap::default();
+    let mut participating: Vec<SpanIdx> = Vec::new();
+    for i in 0..trace.spans.len() as u32 {
+        let s = SpanIdx(i);
+        if let Some(d) = str_attr(trace, s, data_key) {
+            participating.push(s);
+            spans_of
+                .entry(d.to_string())
+                .or_insert_with(|| {
+                    order.push(d.to_string());
+                    Vec::new()
+                })
+                .push(s);
+        }
+    }
+    let mut a = FlowMeshAnalysis { event_count: participating.len(), ..FlowMeshAnalysis::default() };
+    let mut sorted = order.clone();
+    sorted.sort();
+    let input_rank: FxHashMap<&str, usize> = order.iter().enumerate().map(|(i, d)| (d.as_str(), i)).collect();
+    for d in &sorted {
+        let spans = spans_of.remove(d).unwrap_or_default();
+        let tasks: Vec<SpanIdx> = spans.iter().copied().filter(|s| trace.name(*s) == TASK).collect();
+        let task_span = tasks.iter().copied().find(|s| trace.span(*s).parent_span_id.0 == 0).or_else(|| tasks.first().copied());
+        let (start, end) = match task_span {
+            Some(t) => (trace.span(t).start, trace.span(t).end),
+            None => (
+                spans.iter().map(|s| trace.span(*s).start).min().unwrap_or_default(),
+                spans.iter().map(|s| trace.span(*s).end).max().unwrap_or_default(),
+            ),
+        };
+        let ready = spans.iter().filter(|s| trace.name(**s) == DUMP).map(|s| trace.span(*s).end).max();
+        let is_error = spans.iter().any(|s| trace.span(*s).is_error());
+        a.nodes.push(DataNode {
+            data_id: d.clone(),
+            task_span,
+            spans,
+            start,
+            end,
+            ready,
+            parents: Vec::new(),
+            queuing_delay: DurationNs(0),
+            blocking_parent: None,
+            is_error,
+        });
+    }
+    a.workflow_id = participating
+        .iter()
+        .find_map(|s| (trace.name(*s) == TASK).then(|| str_attr(trace, *s, workflow_key)).flatten())
+        .map(str::to_string)
+        .or_else(|| trace.trace_ids.first().map(|t| format!("wfl-{t}")))
+        .unwrap_or_default();
+    link_lineage(trace, &mut a);
+    for i in 0..a.nodes.len() {
+        let mut best: Option<(usize, TimestampNs)> = None;
+        for &p in &a.nodes[i].parents {
+            if let Some(r) = a.nodes[p].ready {
+                if best.is_none_or(|(_, b)| r > b) {
+                    best = Some((p, r));
+                }
+            }
+        }
+        if let Some((p, r)) = best {
+            a.nodes[i].blocking_parent = Some(p);
+            a.nodes[i].queuing_delay = DurationNs(a.nodes[i].start.since(r).0.max(0));
+        }
+    }
+    let task_spans: Vec<SpanIdx> = participating.iter().copied().filter(|s| trace.name(*s) == TASK).collect();
+    let first = task_spans.iter().map(|s| trace.span(*s).start).min();
+    let last = task_spans.iter().map(|s| trace.span(*s).end).max();
+    a.workflow_duration = match (first, last) {
+        (Some(f), Some(l)) => l.since(f),
+        _ => DurationNs(0),
+    };
+    a.e2e = breakdown(trace, &participating, batch_key);
+    walk_critical_path(&mut a, &input_rank);
+    let cp_spans = critical_spans(trace, &a, batch_key);
+    a.critical_breakdown = breakdown(trace, &cp_spans, batch_key);
+    a
+}
+
+/// Lineage edges from rows; with no rows, from OTel links between `task` spans (derived).
+fn link_lineage(trace: &Trace, a: &mut FlowMeshAnalysis) {
+    let mut seen: FxHashSet<(usize, usize)> = FxHashSet::default();
+    if !trace.lineage.is_empty() {
+        a.edges_from_lineage = true;
+        for e in &trace.lineage {
+            if let (Some(p), Some(c)) = (a.node(&e.source_data_id), a.node(&e.data_id)) {
+                if seen.insert((p, c)) {
+                    a.edges.push((p, c));
+                    a.nodes[c].parents.push(p);
+                }
+            }
+        }
+        return;
+    }
+    let task_node: FxHashMap<SpanIdx, usize> = a.nodes.iter().enumerate().filter_map(|(i, n)| n.task_span.map(|t| (t, i))).collect();
+    for (c, node) in a.nodes.clone().iter().enumerate() {
+        let Some(t) = node.task_span else { continue };
+        for l in trace.span_links(t) {
+            let Some(target) = trace.find_span(l.span_id) else { continue };
+            if let Some(&p) = task_node.get(&target) {
+                if p != c && seen.insert((p, c)) {
+                    a.edges.push((p, c));
+                    a.nodes[c].parents.push(p);
+                }
+            }
+        }
+    }
+}
+
+fn walk_critical_path(a: &mut FlowMeshAnalysis, input_rank: &FxHashMap<&str, usize>) {
+    let rank = |i: usize| input_rank.get(a.nodes[i].data_id.as_str()).copied().unwrap_or(usize::MAX);
+    let mut sink: Option<usize> = None;
+    for i in 0..a.nodes.len() {
+        let better = match sink {
+            None => true,
+            Some(s) => {
+                let (ri, rs) = (a.nodes[i].ready_or_end(), a.nodes[s].ready_or_end());
+                ri > rs || (ri == rs && rank(i) < rank(s))
+            }
+        };
+        if better {
+            sink = Some(i);
+        }
+    }
+    let Some(mut cur) = sink else { return };
+    let mut path = vec![cur];
+    let mut on_path: FxHashSet<usize> = [cur].into_iter().collect();
+    loop {
+        let mut best: Option<(usize, TimestampNs)> = None;
+        for &p in &a.nodes[cur].parents {
+            if let Some(r) = a.nodes[p].ready {
+                if best.is_none_or(|(_, b)| r > b) {
+                    best = Some((p, r));
+                }
+            }
+        }
+        let Some((p, _)) = best else { break };
+        if !on_path.insert(p) {
+            a.diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                kind: DiagnosticKind::LineageCycle,
+                source: "lineage".into(),
+                line: None,
+                message: format!(
+                    "lineage cycle: {} is its own ancestor (via {}); the critical-path walk stopped there",
+                    a.nodes[p].data_id, a.nodes[cur].data_id
+                ),
+            });
+            break;
+        }
+        path.push(p);
+        cur = p;
+    }
+    path.reverse();
+    a.critical_path = path;
+}
+
+/// Spans of the critical path's data ids, plus those of merge parents named by `batch_id`.
+fn critical_spans(trace: &Trace, a: &FlowMeshAnalysis, batch_key: Option<crate::model::StrIdx>) -> Vec<SpanIdx> {
+    let mut ids: FxHashSet<usize> = a.critical_path.iter().copied().collect();
+    for &i in &a.critical_path {
+        for &s in &a.nodes[i].spans {
+            if let Some(b) = str_attr(trace, s, batch_key).and_then(|b| a.node(b)) {
+                ids.insert(b);
+            }
+        }
+    }
+    let mut spans: Vec<SpanIdx> = ids.iter().flat_map(|&i| a.nodes[i].spans.iter().copied()).collect();
+    spans.sort_unstable();
+    spans
+}
+
+/// Compute/network statistics over `spans` (in input order), skipping markers and `task`.
+pub fn breakdown(trace: &Trace, spans: &[SpanIdx], batch_key: Option<crate::model::StrIdx>) -> Breakdown {
+    let compute = trace.strings.find("compute");
+    let network = trace.strings.find("network");
+    let mut b = Breakdown::default();
+    let mut net_intervals: FxHashMap<String, Vec<(i64, i64)>> = FxHashMap::default();
+    let mut all_net: Vec<(i64, i64)> = Vec::new();
+    for &s in spans {
+        let span = trace.span(s);
+        if trace.name(s) == TASK || span.span_type.0 == 0 {
+            continue;
+        }
+        let is_compute = Some(span.span_type) == compute;
+        let is_network = Some(span.span_type) == network;
+        if !is_compute && !is_network {
+            continue;
+        }
+        let list = if is_compute { &mut b.compute } else { &mut b.network };
+        let name = trace.name(s);
+        let pos = match list.iter().position(|n| n.name == name) {
+            Some(p) => p,
+            None => {
+                list.push(NameStats {
+                    name: name.to_string(),
+                    count: 0,
+                    total: DurationNs(0),
+                    sum: DurationNs(0),
+                    min: DurationNs(i64::MAX),
+                    max: DurationNs(i64::MIN),
+                });
+                list.len() - 1
+            }
+        };
+        let d = span.duration();
+        let st = &mut list[pos];
+        st.count += 1;
+        st.sum.0 += d.0;
+        st.min = st.min.min(d);
+        st.max = st.max.max(d);
+        if is_compute {
+            if str_attr(trace, s, batch_key).is_some() {
+                st.total.0 += d.0;
+            }
+        } else {
+            net_intervals.entry(name.to_string()).or_default().push((span.start.0, span.end.0));
+            all_net.push((span.start.0, span.end.0));
+        }
+    }
+    for st in &mut b.network {
+        if let Some(iv) = net_intervals.get_mut(&st.name) {
+            st.total = DurationNs(union_length(iv));
+        }
+    }
+    b.total_network = DurationNs(union_length(&mut all_net));
+    b
+}

@@ -1,0 +1,7 @@
+//! Analyses: pure functions of `&Trace` (no browser, no clocks). Each returns plain data that
+//! the views, the analysis JSON and the CLI all read.
+
+pub mod flowmesh;
+pub mod intervals;
+pub mod profile_json;
+pub mod span_critical_path;
