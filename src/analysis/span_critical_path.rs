@@ -1,1 +1,246 @@
-//! stub
+//! The span-tree critical path, per root span (Jaeger UI's definition, in our words):
+//!
+//! 1. drop CONSUMER children of PRODUCER spans (asynchronous hand-offs, with their subtrees);
+//! 2. clip each child to its parent's (clipped) interval, top-down; drop children outside it;
+//! 3. from the root, go to the child that finished last; the part of the parent after that
+//!    child's end is critical; descend likewise until a span has no child: it is critical from
+//!    its start to the current bound; climb back to its parent with that start as the bound and
+//!    pick the sibling that finished last before the bound; repeat until back at the root with
+//!    no eligible child.
+//!
+//! ```text
+//!  root  [==========================================]
+//!  a       [=======]                                    a ends before b starts
+//!  b                  [==============]
+//!  c                                 [=======]          c finished last
+//!  path: root(c.end..root.end) c(whole) b(b.start.. c.start, clipped by bound) ... root(..a.start)
+//! ```
+//!
+//! `Rules::jaeger()` reproduces Jaeger UI exactly, including two edge cases we fix by default:
+//! a sibling must end strictly before the bound (`<`), so back-to-back siblings lose their time
+//! to the parent; and a bound of 0 counts as "no bound". The walk is iterative either way.
+
+use crate::model::{SpanIdx, SpanKind, Trace};
+
+/// One critical section: `span` is on the critical path during `[start_ns, end_ns]` (epoch ns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Section {
+    /// The span.
+    pub span: SpanIdx,
+    /// Section start, epoch ns.
+    pub start_ns: i64,
+    /// Section end, epoch ns.
+    pub end_ns: i64,
+}
+
+/// Which edge-case behaviour to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// A sibling must end strictly before the bound (Jaeger) rather than at or before it.
+    pub strict_sibling_end: bool,
+    /// A bound of exactly 0 means "no bound" (Jaeger's `||`).
+    pub zero_bound_is_none: bool,
+}
+
+impl Rules {
+    /// Our rules: back-to-back siblings keep their time, 0 is a time like any other.
+    pub fn fixed() -> Rules {
+        Rules { strict_sibling_end: false, zero_bound_is_none: false }
+    }
+
+    /// Jaeger UI v2.20's behaviour, edge cases included.
+    pub fn jaeger() -> Rules {
+        Rules { strict_sibling_end: true, zero_bound_is_none: true }
+    }
+}
+
+/// Clipped intervals and eligible children (sorted by clipped end, latest first) of one subtree.
+struct Prepared {
+    start: Vec<i64>,
+    end: Vec<i64>,
+    parent: Vec<Option<SpanIdx>>,
+    kids: Vec<Vec<SpanIdx>>,
+    local: rustc_hash::FxHashMap<SpanIdx, usize>,
+}
+
+fn prepare(trace: &Trace, root: SpanIdx) -> (Prepared, Vec<SpanIdx>) {
+    let mut p = Prepared { start: Vec::new(), end: Vec::new(), parent: Vec::new(), kids: Vec::new(), local: Default::default() };
+    let mut order = Vec::new();
+    let mut stack = vec![(root, None::<SpanIdx>)];
+    while let Some((s, parent)) = stack.pop() {
+        let span = trace.span(s);
+        let (mut a, mut b) = (span.start.0, span.end.0);
+        if let Some(par) = parent {
+            let li = p.local[&par];
+            let (pa, pb) = (p.start[li], p.end[li]);
+            // outside the parent: dropped with its subtree
+            if a >= pb || b <= pa {
+                continue;
+            }
+            a = a.max(pa);
+            b = b.min(pb);
+        }
+        let li = p.start.len();
+        p.local.insert(s, li);
+        p.start.push(a);
+        p.end.push(b);
+        p.parent.push(parent);
+        p.kids.push(Vec::new());
+        if let Some(par) = parent {
+            let pl = p.local[&par];
+            p.kids[pl].push(s);
+        }
+        order.push(s);
+        let is_producer = span.kind == SpanKind::Producer;
+        for &c in trace.children(s).iter().rev() {
+            if is_producer && trace.span(c).kind == SpanKind::Consumer {
+                continue;
+            }
+            stack.push((c, Some(s)));
+        }
+    }
+    // latest clipped end first; ties keep start order (children come sorted by start)
+    for li in 0..p.kids.len() {
+        let mut kids = std::mem::take(&mut p.kids[li]);
+        kids.sort_by_key(|k| {
+            let kl = p.local[k];
+            (std::cmp::Reverse(p.end[kl]), trace.span(*k).start, *k)
+        });
+        p.kids[li] = kids;
+    }
+    (p, order)
+}
+
+/// Critical sections of the tree under `root`, in walk order (latest first).
+pub fn critical_path_of_root(trace: &Trace, root: SpanIdx, rules: Rules) -> Vec<Section> {
+    let (p, _) = prepare(trace, root);
+    let mut out = Vec::new();
+    let mut cur = root;
+    // the bound, and (fixed rules) the child we climbed out of: only later-listed siblings qualify
+    let mut bound: Option<i64> = None;
+    let mut came_from: Option<SpanIdx> = None;
+    let mut guard = 0usize;
+    loop {
+        guard += 1;
+        if guard > 4 * p.start.len() + 8 {
+            break; // cannot happen: each step moves strictly backwards in time or down the tree
+        }
+        let li = p.local[&cur];
+        let effective = if rules.zero_bound_is_none { bound.filter(|b| *b != 0) } else { bound };
+        let kids = &p.kids[li];
+        let pick = match effective {
+            None => kids.first().copied(),
+            Some(b) => {
+                let from = if rules.strict_sibling_end {
+                    0
+                } else {
+                    came_from.and_then(|c| kids.iter().position(|k| *k == c)).map_or(0, |i| i + 1)
+                };
+                kids[from..].iter().copied().find(|k| {
+                    let e = p.end[p.local[k]];
+                    if rules.strict_sibling_end {
+                        e < b
+                    } else {
+                        e <= b
+                    }
+                })
+            }
+        };
+        let section_end = effective.unwrap_or(p.end[li]);
+        match pick {
+            Some(c) => {
+                let section_start = p.end[p.local[&c]];
+                if section_start != section_end {
+                    out.push(Section { span: cur, start_ns: section_start, end_ns: section_end });
+                }
+                cur = c;
+                bound = None;
+                came_from = None;
+            }
+            None => {
+                if p.start[li] != section_end {
+                    out.push(Section { span: cur, start_ns: p.start[li], end_ns: section_end });
+                }
+                match p.parent[li] {
+                    Some(parent) => {
+                        bound = Some(p.start[li]);
+                        came_from = Some(cur);
+                        cur = parent;
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Critical sections of every root, roots in display order.
+pub fn critical_path(trace: &Trace, rules: Rules) -> Vec<Section> {
+    trace.roots.iter().flat_map(|&r| critical_path_of_root(trace, r, rules)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::ingest_sources;
+
+    fn line(id: u32, parent: Option<u32>, start_ms: u32, end_ms: u32) -> String {
+        let parent = parent.map_or("null".to_string(), |p| format!("\"0x{p:x}\""));
+        format!(
+            r#"{{"name": "s{id}", "context": {{"trace_id": "0x1", "span_id": "0x{id:x}"}}, "parent_id": {parent}, "start_time": "2026-01-01T00:00:00.{:03}000Z", "end_time": "2026-01-01T00:00:00.{:03}000Z"}}"#,
+            start_ms, end_ms
+        ) + "\n"
+    }
+
+    fn sections(text: &str, rules: Rules) -> Vec<(String, i64, i64)> {
+        let t = ingest_sources([("t.jsonl", text.as_bytes())]);
+        let base = t.start.0;
+        critical_path(&t, rules)
+            .into_iter()
+            .map(|s| (t.name(s.span).to_string(), (s.start_ns - base) / 1_000_000, (s.end_ns - base) / 1_000_000))
+            .collect()
+    }
+
+    /// ```text
+    ///  s1 [0..........................30]
+    ///  s2 [0....10]
+    ///  s3         [10....20]          back to back with s2 and s4
+    ///  s4                   [20.....30]
+    /// ```
+    #[test]
+    fn back_to_back_siblings_keep_their_time() {
+        let text = line(1, None, 0, 30) + &line(2, Some(1), 0, 10) + &line(3, Some(1), 10, 20) + &line(4, Some(1), 20, 30);
+        let s = |n: &str, a, b| (n.to_string(), a, b);
+        assert_eq!(sections(&text, Rules::fixed()), vec![s("s4", 20, 30), s("s3", 10, 20), s("s2", 0, 10)]);
+        // Jaeger's strict `<` skips s3 (it ends exactly at s4's start), so the parent gets its time
+        assert_eq!(sections(&text, Rules::jaeger()), vec![s("s4", 20, 30), s("s1", 10, 20), s("s2", 0, 10)]);
+    }
+
+    #[test]
+    fn deep_chains_do_not_overflow_the_stack() {
+        let mut text = String::new();
+        let n = 50_000u32;
+        for i in 1..=n {
+            let parent = if i == 1 { None } else { Some(i - 1) };
+            text.push_str(&format!(
+                r#"{{"name": "d", "context": {{"trace_id": "0x1", "span_id": "0x{i:x}"}}, "parent_id": {}, "start_time": "2026-01-01T00:00:00Z", "end_time": "2026-01-01T00:01:00Z"}}"#,
+                parent.map_or("null".into(), |p| format!("\"0x{p:x}\""))
+            ));
+            text.push('\n');
+        }
+        let t = ingest_sources([("deep.jsonl", text.as_bytes())]);
+        let path = critical_path(&t, Rules::fixed());
+        // every span covers the same interval: only the deepest one is critical
+        assert_eq!(path.len(), 1);
+        assert_eq!(t.depth[path[0].span.ix()], (n - 1) as u16);
+    }
+
+    #[test]
+    fn children_outside_the_parent_are_clipped_or_dropped() {
+        // s2 overflows the end of s1; s3 lies entirely after it
+        let text = line(1, None, 0, 10) + &line(2, Some(1), 5, 15) + &line(3, Some(1), 12, 14);
+        let s = |n: &str, a, b| (n.to_string(), a, b);
+        assert_eq!(sections(&text, Rules::fixed()), vec![s("s2", 5, 10), s("s1", 0, 5)]);
+    }
+}
