@@ -141,7 +141,7 @@ impl FlowMeshAnalysis {
     }
 }
 
-fn str_attr<'t>(trace: &'t Trace, s: SpanIdx, key: Option<crate::model::StrIdx>) -> Option<&'t str> {
+fn str_attr(trace: &Trace, s: SpanIdx, key: Option<crate::model::StrIdx>) -> Option<&str> {
     let key = key?;
     trace.span_attributes(s).iter().find(|a| a.key == key).and_then(|a| match a.value {
         AttrValue::Str(v) => Some(trace.text(v)),

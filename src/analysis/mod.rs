@@ -4,4 +4,5 @@
 pub mod flowmesh;
 pub mod intervals;
 pub mod profile_json;
+pub mod report;
 pub mod span_critical_path;
