@@ -15,6 +15,8 @@ step "lint: web shell (wasm32)"
 cargo clippy --target wasm32-unknown-unknown --locked -- -D warnings
 step "native tests"
 cargo test --no-default-features --locked
+step "native CLI (skein analyze), used by the end-to-end tests"
+cargo build --release --no-default-features --locked
 step "release build (trunk, wasm-opt) into dist-test/"
 trunk build --release --dist dist-test
 step "end-to-end tests (release build on 127.0.0.1, headless Chromium)"

@@ -180,6 +180,31 @@ pub fn critical_path(trace: &Trace, rules: Rules) -> Vec<Section> {
     trace.roots.iter().flat_map(|&r| critical_path_of_root(trace, r, rules)).collect()
 }
 
+/// The critical path drawn on a workflow's timeline: for a FlowMesh workflow (each task its own
+/// root) the span-tree path of the tasks on the lineage critical path; otherwise every root's.
+pub fn workflow_critical_path(trace: &Trace, flowmesh: &super::flowmesh::FlowMeshAnalysis, rules: Rules) -> Vec<Section> {
+    let on_path: rustc_hash::FxHashSet<SpanIdx> = flowmesh.critical_path.iter().filter_map(|&i| flowmesh.nodes[i].task_span).collect();
+    if on_path.is_empty() {
+        return critical_path(trace, rules);
+    }
+    trace.roots.iter().filter(|r| on_path.contains(r)).flat_map(|&r| critical_path_of_root(trace, r, rules)).collect()
+}
+
+/// Critical sections by span: `[start_ns, end_ns]` intervals, each list sorted by start.
+pub type SectionsBySpan = rustc_hash::FxHashMap<SpanIdx, Vec<(i64, i64)>>;
+
+/// Critical sections grouped by span, each list sorted by start.
+pub fn sections_by_span(sections: &[Section]) -> SectionsBySpan {
+    let mut map: rustc_hash::FxHashMap<SpanIdx, Vec<(i64, i64)>> = rustc_hash::FxHashMap::default();
+    for s in sections {
+        map.entry(s.span).or_default().push((s.start_ns, s.end_ns));
+    }
+    for v in map.values_mut() {
+        v.sort_unstable();
+    }
+    map
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,6 +31,18 @@ pub const AXIS_BG: Rgb = Rgb(0xf6f8fa);
 /// Marker (zero-duration) fill.
 pub const MARKER: Rgb = Rgb(0x7f7f7f);
 
+/// Critical-path sections (a dark strip along the bar).
+pub const CRITICAL: Rgb = Rgb(0x111827);
+
+/// A colour faded towards white (spans off the critical path).
+pub fn dim(c: Rgb) -> Rgb {
+    let mix = |shift: u32| {
+        let v = (c.0 >> shift) & 0xff;
+        (v + (255 - v) * 7 / 10) << shift
+    };
+    Rgb(mix(16) | mix(8) | mix(0))
+}
+
 /// Categorical palette (Tableau 10 without red, which means error).
 const PALETTE: [Rgb; 9] =
     [Rgb(0x4e79a7), Rgb(0xf28e2b), Rgb(0x59a14f), Rgb(0xb07aa1), Rgb(0x76b7b2), Rgb(0xedc948), Rgb(0xff9da7), Rgb(0x9c755f), Rgb(0xbab0ac)];

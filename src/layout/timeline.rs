@@ -113,6 +113,8 @@ pub struct TimelineView<'a> {
     pub search_lower: &'a str,
     /// Colour mode.
     pub color_mode: ColorMode,
+    /// Critical sections by span when the critical path is shown (others are dimmed).
+    pub critical: Option<&'a rustc_hash::FxHashMap<SpanIdx, Vec<(i64, i64)>>>,
 }
 
 fn fit_text(text: &str, width_px: f64, char_px: f64) -> Option<String> {
@@ -250,7 +252,12 @@ fn draw_bar(
     if b < x0 - 6.0 || a > x_end + 6.0 {
         return; // outside the window
     }
-    let fill = if span.is_error() { palette::ERROR } else { palette::span_color(trace, s, view.color_mode) };
+    let base = if span.is_error() { palette::ERROR } else { palette::span_color(trace, s, view.color_mode) };
+    let sections = view.critical.and_then(|c| c.get(&s));
+    let fill = match (view.critical, sections) {
+        (Some(_), None) => palette::dim(base),
+        _ => base,
+    };
     if span.is_instant() {
         out.push(DrawCmd::Diamond { x: a, y: mid, r: 5.0, fill });
     } else {
@@ -261,6 +268,15 @@ fn draw_bar(
         out.push(DrawCmd::Rect { x: left, y: y + 4.0, w, h: bar_h, fill });
         if span.is_error() || view.selected == Some(s) {
             out.push(DrawCmd::Outline { x: left, y: y + 4.0, w, h: bar_h, stroke: palette::TEXT });
+        }
+        for &(a_ns, b_ns) in sections.into_iter().flatten() {
+            let (sa, sb) = (
+                scale.px_from_time(crate::model::TimestampNs(a_ns)).max(left),
+                scale.px_from_time(crate::model::TimestampNs(b_ns)).min(left + w),
+            );
+            if sb > sa - 1.0 {
+                out.push(DrawCmd::Rect { x: sa, y: y + g.row_height_px - 6.0, w: (sb - sa).max(1.0), h: 3.0, fill: palette::CRITICAL });
+            }
         }
         if w > 6.0 {
             for e in trace.span_events(s) {
@@ -351,7 +367,7 @@ mod tests {
         let rows = visible_rows(&t, &Expansion::default());
         let g = geometry();
         let window = TimeWindow { start_ns: 0, end_ns: 1_000_000_000 };
-        let view = TimelineView { window, selected: None, search_lower: "", color_mode: ColorMode::SpanType };
+        let view = TimelineView { window, selected: None, search_lower: "", color_mode: ColorMode::SpanType, critical: None };
         let cmds = draw_list(&t, &rows, &view, &g);
         let bars: Vec<(f64, f64)> = cmds
             .iter()
@@ -391,6 +407,7 @@ mod tests {
             selected: None,
             search_lower: "",
             color_mode: ColorMode::SpanType,
+            critical: None,
         };
         let cmds = draw_list(&t, &rows, &view, &g);
         let names: Vec<&str> = cmds

@@ -1,6 +1,8 @@
 //! The app shell: toolbar (open files, URL, example, search, fit, status), the drop zone
 //! around the timeline, the details and diagnostics panels, and the keyboard shortcuts.
 
+use super::analysis_panel::AnalysisPanel;
+use super::dag_view::DagView;
 use super::details::DetailsPanel;
 use super::diagnostics::DiagnosticsPanel;
 use super::loader::{reveal, start_load, Input, PROGRESS_THRESHOLD_BYTES};
@@ -10,6 +12,7 @@ use super::url_sync;
 use crate::layout::palette::{legend, ColorMode};
 use crate::layout::rows::RowItem;
 use crate::layout::timeline::search_matches;
+use crate::view_state::ActiveView;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -98,6 +101,10 @@ fn on_key(state: AppState, ev: web_sys::KeyboardEvent) {
             }
             true
         }
+        "c" | "C" => {
+            state.view.update(|v| v.critical_path = !v.critical_path);
+            true
+        }
         "Escape" => {
             state.view.update(|v| v.selected = None);
             true
@@ -177,7 +184,8 @@ pub fn App() -> impl IntoView {
         LoadPhase::Error => "error",
         LoadPhase::Done => {
             let generation = state.trace.with(|t| t.as_ref().map_or(0, |(g, _)| *g));
-            if state.painted_generation.get() == generation {
+            // the timeline is ready once its first frame is painted; the other views render at once
+            if state.view.with(|v| v.view) != ActiveView::Timeline || state.painted_generation.get() == generation {
                 "ready"
             } else {
                 "loading"
@@ -251,6 +259,24 @@ pub fn App() -> impl IntoView {
                 <button title="Fit the whole trace (F)" data-testid="fit" on:click=move |_| state.view.update(|v| v.window = None)>"Fit"</button>
                 <button title="Expand all" on:click=move |_| state.view.update(|v| v.expansion.set_all(true))>"Expand all"</button>
                 <button title="Collapse all" on:click=move |_| state.view.update(|v| v.expansion.set_all(false))>"Collapse all"</button>
+                <span class="sep"></span>
+                <span class="views">
+                    {[(ActiveView::Timeline, "Timeline", "view-timeline"), (ActiveView::Dag, "Lineage DAG", "view-dag"), (ActiveView::Analysis, "Analysis", "view-analysis")]
+                        .into_iter()
+                        .map(|(v, label, id)| view! {
+                            <button data-testid=id class:active=move || state.view.with(|s| s.view == v) on:click=move |_| state.view.update(|s| s.view = v)>{label}</button>
+                        })
+                        .collect_view()}
+                </span>
+                <label class="toggle" title="Highlight the critical path (C)">
+                    <input
+                        type="checkbox"
+                        data-testid="critical-path-toggle"
+                        prop:checked=move || state.view.with(|v| v.critical_path)
+                        on:change=move |ev| state.view.update(|v| v.critical_path = event_target_checked(&ev))
+                    />
+                    " critical path"
+                </label>
                 <span class="grow"></span>
                 <span class="window-label">{fit_label}</span>
                 <span class="status" data-testid="load-status" data-state=data_state>{move || state.load.with(|l| l.message.clone())}</span>
@@ -276,7 +302,7 @@ pub fn App() -> impl IntoView {
                 on:dragleave=move |_| dragging.set(false)
                 on:drop=on_drop
             >
-                <div class="timeline-column">
+                <div class="timeline-column" class:hidden=move || state.view.with(|v| v.view != ActiveView::Timeline)>
                     <TimelineView />
                     <Show when=move || !has_trace()>
                         <div class="welcome">
@@ -292,6 +318,12 @@ pub fn App() -> impl IntoView {
                         }).collect_view()}
                     </div>
                 </div>
+                <Show when=move || state.view.with(|v| v.view == ActiveView::Dag)>
+                    <div class="dag-column"><DagView /></div>
+                </Show>
+                <Show when=move || state.view.with(|v| v.view == ActiveView::Analysis)>
+                    <div class="analysis-column"><AnalysisPanel /></div>
+                </Show>
                 <DetailsPanel />
             </main>
         </div>

@@ -1,8 +1,10 @@
 //! The web shell (feature `web`): Leptos components that adapt browser events to view-state
 //! changes and replay the core's draw lists on canvases. No trace logic lives here.
 
+mod analysis_panel;
 mod app;
 mod browser;
+mod dag_view;
 mod details;
 mod diagnostics;
 mod loader;

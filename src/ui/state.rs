@@ -2,6 +2,9 @@
 //! shareable (`view`, mirrored in the URL), loaded (`trace`, `load`), and transient (scroll,
 //! hover, paint bookkeeping). The model itself holds no signals.
 
+use crate::analysis::flowmesh::{analyze, FlowMeshAnalysis};
+use crate::analysis::span_critical_path::{sections_by_span, workflow_critical_path, Rules, SectionsBySpan};
+use crate::layout::dag::{layout, DagLayout};
 use crate::layout::rows::{visible_rows, Row};
 use crate::model::Trace;
 use crate::view_state::{Expansion, ViewState};
@@ -55,14 +58,25 @@ pub struct AppState {
     /// Diagnostics panel open (transient).
     pub diagnostics_open: RwSignal<bool>,
     /// Visible rows, derived from the trace and the expansion.
-    pub rows: Memo<Option<SharedRows>>,
+    pub rows: Memo<Option<Shared<Vec<Row>>>>,
+    /// FlowMesh-compatible analysis of the loaded trace.
+    pub analysis: Memo<Option<Shared<FlowMeshAnalysis>>>,
+    /// Layout of the lineage DAG.
+    pub dag: Memo<Option<Shared<DagLayout>>>,
+    /// Critical sections by span, while the critical path is shown.
+    pub critical: Memo<Option<Shared<SectionsBySpan>>>,
 }
 
-/// Rows compared by identity, so a memo of them never compares a million rows.
-#[derive(Clone)]
-pub struct SharedRows(pub Arc<Vec<Row>>);
+/// A large derived value compared by identity, so memos never compare their contents.
+pub struct Shared<T>(pub Arc<T>);
 
-impl PartialEq for SharedRows {
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
     }
@@ -74,12 +88,24 @@ impl AppState {
         let trace: RwSignal<Option<(u64, Arc<Trace>)>> = RwSignal::new(None);
         let view = RwSignal::new(ViewState::default());
         let expansion: Memo<Expansion> = Memo::new(move |_| view.with(|v| v.expansion.clone()));
-        let rows =
-            Memo::new(move |_| trace.with(|t| t.as_ref().map(|(_, t)| SharedRows(Arc::new(expansion.with(|e| visible_rows(t, e)))))));
+        let rows = Memo::new(move |_| trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(expansion.with(|e| visible_rows(t, e)))))));
+        let analysis = Memo::new(move |_| trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(analyze(t))))));
+        let dag = Memo::new(move |_| analysis.with(|a| a.as_ref().map(|a| Shared(Arc::new(layout(a.0.nodes.len(), &a.0.edges))))));
+        let critical_on = Memo::new(move |_| view.with(|v| v.critical_path));
+        let critical = Memo::new(move |_| {
+            if !critical_on.get() {
+                return None;
+            }
+            let a = analysis.get()?;
+            trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(sections_by_span(&workflow_critical_path(t, &a.0, Rules::fixed()))))))
+        });
         AppState {
             trace,
             view,
             rows,
+            analysis,
+            dag,
+            critical,
             load: RwSignal::new(LoadStatus::default()),
             painted_generation: RwSignal::new(0),
             scroll_top_px: RwSignal::new(0.0),

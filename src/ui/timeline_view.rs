@@ -128,11 +128,13 @@ pub fn TimelineView() -> impl IntoView {
             let g = geometry(sz, state.scroll_top_px.get_untracked(), *char_w);
             let sel = selected.get_untracked().and_then(|s| trace.find_span(s));
             let search_lower = search.get_untracked();
+            let critical = state.critical.get_untracked();
             let spec = TimelineViewSpec {
                 window: effective_window(&trace, window.get_untracked()),
                 selected: sel,
                 search_lower: &search_lower,
                 color_mode: ColorMode::SpanType,
+                critical: critical.as_ref().map(|c| c.0.as_ref()),
             };
             let cmds = draw_list(&trace, &rows.0, &spec, &g);
             base_p.replay(&cmds);
@@ -155,6 +157,7 @@ pub fn TimelineView() -> impl IntoView {
             window.track();
             selected.track();
             search.track();
+            state.critical.track();
             size.track();
             state.scroll_top_px.track();
             if !frame_pending.replace(true) {

@@ -1,0 +1,103 @@
+// Issue 3 end to end: the lineage DAG, the critical path, the analysis JSON download, against
+// the release build in headless Chromium. Expected values come from FlowMesh's own analyzer
+// output (shared/fixtures/expected) and from our native CLI run on the same files.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { serve } from './support/server.mjs';
+import { launch, newPage, waitForState, dropFiles, fixture, screenshot, DIST, SHARED, ROOT } from './support/browser.mjs';
+
+const OTEL = 'generated/otel_sdk';
+const FILES = ['spans.jsonl', 'lineage.jsonl', 'assets.jsonl'];
+const expected = JSON.parse(fixture('expected/flowmesh-profile/otel_sdk.profile.json'));
+let app, browser;
+
+before(async () => {
+  app = await serve(DIST);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function loadWorkflow(page, query = '') {
+  await page.goto(`${app.url}/${query}`);
+  await dropFiles(page, FILES.map((f) => [f, fixture(`${OTEL}/${f}`)]));
+  assert.equal(await waitForState(page), 'ready');
+}
+
+test('the DAG shows 5 nodes and 6 edges, and the critical nodes are exactly the expected path', async () => {
+  const page = await newPage(browser);
+  await loadWorkflow(page);
+  await page.click('[data-testid=view-dag]');
+  await page.waitForSelector('[data-testid=dag-node]');
+  const nodes = await page.$$eval('[data-testid=dag-node]', (els) => els.map((e) => ({ id: e.dataset.dataId, critical: e.dataset.critical })));
+  assert.deepEqual(nodes.map((n) => n.id).sort(), [...expected.data_ids].sort());
+  assert.equal(await page.locator('[data-testid=dag-svg] path.edge').count(), expected.lineage.length);
+  const critical = nodes.filter((n) => n.critical === 'true').map((n) => n.id).sort();
+  assert.deepEqual(critical, [...expected.critical_path.path].sort());
+  // the toggle styles the critical nodes and edges
+  assert.equal(await page.locator('[data-testid=dag-node].critical').count(), 0);
+  await page.click('[data-testid=critical-path-toggle]');
+  assert.equal(await page.locator('[data-testid=dag-node].critical').count(), expected.critical_path.path.length);
+  assert.equal(await page.locator('path.edge.critical').count(), expected.critical_path.path.length - 1);
+  assert.match(await page.evaluate(() => location.search), /view=dag/);
+  await page.waitForFunction(() => /cp=1/.test(location.search));
+  await screenshot(page, 'dag-critical-path.png');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('clicking a DAG node opens its task span details', async () => {
+  const page = await newPage(browser);
+  await loadWorkflow(page, '?view=dag');
+  await page.waitForSelector('[data-testid=dag-node]');
+  await page.click('[data-testid=dag-node][data-data-id="tsk-synthesis"]');
+  await page.waitForSelector('[data-testid=span-details]');
+  const details = await page.textContent('[data-testid=span-details]');
+  const task = fixture(`${OTEL}/spans.jsonl`).toString().trim().split('\n').map((l) => JSON.parse(l))
+    .find((s) => s.name === 'task' && s.attributes.data_id === 'tsk-synthesis');
+  assert.ok(details.includes(task.context.span_id.slice(2)), 'the task span is selected');
+  assert.ok(details.includes('tsk-synthesis'));
+  await page.waitForSelector('[data-testid=dag-node][data-data-id="tsk-synthesis"].selected');
+  await page.close();
+});
+
+test('the downloaded analysis JSON equals the CLI output for the same files', async () => {
+  const page = await newPage(browser);
+  await loadWorkflow(page, '?view=analysis');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=analysis-json]')]);
+  const file = await download.path();
+  const fromBrowser = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const cli = path.join(ROOT, 'target/release/skein');
+  assert.ok(fs.existsSync(cli), 'native CLI built (scripts/check.sh builds it)');
+  const fromCli = JSON.parse(execFileSync(cli, ['analyze', ...FILES.map((f) => path.join(SHARED, OTEL, f))]).toString());
+  assert.deepEqual(fromBrowser, fromCli);
+  assert.deepEqual(fromBrowser.critical_path.path, expected.critical_path.path);
+  assert.equal(await page.locator('[data-testid=data-id-row]').count(), expected.data_ids.length);
+  await page.click('[data-testid=copy-mermaid]');
+  const mermaid = await page.inputValue('[data-testid=mermaid-text]');
+  assert.match(mermaid, /^flowchart LR/);
+  assert.equal((mermaid.match(/-->/g) ?? []).length, expected.lineage.length);
+  await screenshot(page, 'analysis.png');
+  await page.close();
+});
+
+test('?view=dag&cp=1 with ?url= opens straight into the highlighted DAG', async () => {
+  const data = await serve(path.join(SHARED, OTEL), { cors: true });
+  try {
+    const page = await newPage(browser);
+    const q = FILES.map((f) => `url=${encodeURIComponent(`${data.url}/${f}`)}`).join('&');
+    await page.goto(`${app.url}/?${q}&view=dag&cp=1`);
+    assert.equal(await waitForState(page), 'ready');
+    await page.waitForSelector('[data-testid=dag-node].critical');
+    assert.equal(await page.locator('[data-testid=dag-node].critical').count(), expected.critical_path.path.length);
+    assert.equal(await page.isChecked('[data-testid=critical-path-toggle]'), true);
+    await page.close();
+  } finally {
+    await data.close();
+  }
+});
