@@ -95,6 +95,23 @@ try {
   console.log(`renderer memory (RSS)   ${memMb.toFixed(0)} MB`);
   console.log(`frame time, 20 steps    median ${f.median.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, max ${f.max.toFixed(1)} ms`);
   console.log(`base paint cost         median ${p.median.toFixed(2)} ms, p95 ${p.p95.toFixed(2)} ms, max ${p.max.toFixed(2)} ms`);
+
+  // the lineage DAG of the same workflow (one node per task): time from the click to the
+  // nodes being in the DOM and laid out, and whether the page stays responsive afterwards
+  const dag = await page.evaluate(async () => {
+    const t0 = performance.now();
+    document.querySelector('[data-testid=view-dag]').click();
+    while (!document.querySelector('[data-testid=dag-node]')) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const shown = performance.now() - t0;
+    const nodes = document.querySelectorAll('[data-testid=dag-node]').length;
+    const svg = document.querySelector('[data-testid=dag-svg]');
+    const t1 = performance.now();
+    svg.parentElement.dispatchEvent(new WheelEvent('wheel', { deltaY: -200, bubbles: true, cancelable: true, clientX: 400, clientY: 300 }));
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return { nodes, shown, zoomFrame: (performance.now() - t1) / 2 };
+  });
+  console.log(`lineage DAG             ${dag.nodes} nodes drawn in ${dag.shown.toFixed(0)} ms; one zoom step ${dag.zoomFrame.toFixed(1)} ms per frame`);
   if (page.errors.length) console.log('page errors:', page.errors);
 } finally {
   await browser.close();

@@ -141,6 +141,14 @@ impl FlowMeshAnalysis {
     }
 }
 
+fn str_attr_idx(trace: &Trace, s: SpanIdx, key: Option<crate::model::StrIdx>) -> Option<crate::model::StrIdx> {
+    let key = key?;
+    trace.span_attributes(s).iter().find(|a| a.key == key).and_then(|a| match a.value {
+        AttrValue::Str(v) => Some(v),
+        _ => None,
+    })
+}
+
 fn str_attr(trace: &Trace, s: SpanIdx, key: Option<crate::model::StrIdx>) -> Option<&str> {
     let key = key?;
     trace.span_attributes(s).iter().find(|a| a.key == key).and_then(|a| match a.value {
@@ -154,23 +162,26 @@ pub fn analyze(trace: &Trace) -> FlowMeshAnalysis {
     let data_key = trace.strings.find("data_id");
     let batch_key = trace.strings.find("batch_id");
     let workflow_key = trace.strings.find("workflow_id");
-    // data ids in input order of their first span
-    let mut order: Vec<String> = Vec::new();
-    let mut spans_of: FxHashMap<String, Vec<SpanIdx>> = FxHashMap::default();
+    // data ids in input order of their first span, grouped by their interned text (no
+    // per-span allocation: a million spans share a few thousand data id strings)
+    let mut order: Vec<crate::model::StrIdx> = Vec::new();
+    let mut spans_of: FxHashMap<crate::model::StrIdx, Vec<SpanIdx>> = FxHashMap::default();
     let mut participating: Vec<SpanIdx> = Vec::new();
     for i in 0..trace.spans.len() as u32 {
         let s = SpanIdx(i);
-        if let Some(d) = str_attr(trace, s, data_key) {
+        if let Some(d) = str_attr_idx(trace, s, data_key) {
             participating.push(s);
             spans_of
-                .entry(d.to_string())
+                .entry(d)
                 .or_insert_with(|| {
-                    order.push(d.to_string());
+                    order.push(d);
                     Vec::new()
                 })
                 .push(s);
         }
     }
+    let order: Vec<String> = order.iter().map(|d| trace.text(*d).to_string()).collect();
+    let mut spans_of: FxHashMap<String, Vec<SpanIdx>> = spans_of.into_iter().map(|(k, v)| (trace.text(k).to_string(), v)).collect();
     let mut a = FlowMeshAnalysis { event_count: participating.len(), ..FlowMeshAnalysis::default() };
     let mut sorted = order.clone();
     sorted.sort();
@@ -334,7 +345,8 @@ pub fn breakdown(trace: &Trace, spans: &[SpanIdx], batch_key: Option<crate::mode
     let compute = trace.strings.find("compute");
     let network = trace.strings.find("network");
     let mut b = Breakdown::default();
-    let mut net_intervals: FxHashMap<String, Vec<(i64, i64)>> = FxHashMap::default();
+    let mut net_intervals: FxHashMap<crate::model::StrIdx, Vec<(i64, i64)>> = FxHashMap::default();
+    let mut slot_of: FxHashMap<(bool, crate::model::StrIdx), usize> = FxHashMap::default();
     let mut all_net: Vec<(i64, i64)> = Vec::new();
     for &s in spans {
         let span = trace.span(s);
@@ -347,10 +359,12 @@ pub fn breakdown(trace: &Trace, spans: &[SpanIdx], batch_key: Option<crate::mode
             continue;
         }
         let list = if is_compute { &mut b.compute } else { &mut b.network };
-        let name = trace.name(s);
-        let pos = match list.iter().position(|n| n.name == name) {
-            Some(p) => p,
+        let name_idx = span.name;
+        let name = trace.text(name_idx);
+        let pos = match slot_of.get(&(is_compute, name_idx)) {
+            Some(&p) => p,
             None => {
+                slot_of.insert((is_compute, name_idx), list.len());
                 list.push(NameStats {
                     name: name.to_string(),
                     count: 0,
@@ -373,13 +387,15 @@ pub fn breakdown(trace: &Trace, spans: &[SpanIdx], batch_key: Option<crate::mode
                 st.total.0 += d.0;
             }
         } else {
-            net_intervals.entry(name.to_string()).or_default().push((span.start.0, span.end.0));
+            net_intervals.entry(name_idx).or_default().push((span.start.0, span.end.0));
             all_net.push((span.start.0, span.end.0));
         }
     }
-    for st in &mut b.network {
-        if let Some(iv) = net_intervals.get_mut(&st.name) {
-            st.total = DurationNs(union_length(iv));
+    for (&(is_compute, name_idx), &pos) in &slot_of {
+        if !is_compute {
+            if let Some(iv) = net_intervals.get_mut(&name_idx) {
+                b.network[pos].total = DurationNs(union_length(iv));
+            }
         }
     }
     b.total_network = DurationNs(union_length(&mut all_net));

@@ -54,24 +54,34 @@ impl Rules {
     }
 }
 
-/// Clipped intervals and eligible children (sorted by clipped end, latest first) of one subtree.
+/// Clipped intervals and eligible children (sorted by clipped end, latest first) of one
+/// subtree, indexed locally; `local` maps a span to its local index (reused across roots).
 struct Prepared {
     start: Vec<i64>,
     end: Vec<i64>,
     parent: Vec<Option<SpanIdx>>,
     kids: Vec<Vec<SpanIdx>>,
-    local: rustc_hash::FxHashMap<SpanIdx, usize>,
+    local: LocalIndex,
 }
 
-fn prepare(trace: &Trace, root: SpanIdx) -> (Prepared, Vec<SpanIdx>) {
-    let mut p = Prepared { start: Vec::new(), end: Vec::new(), parent: Vec::new(), kids: Vec::new(), local: Default::default() };
+/// Span -> local index, dense over the whole trace so that one allocation serves every root.
+struct LocalIndex(Vec<u32>);
+
+impl LocalIndex {
+    fn get(&self, s: &SpanIdx) -> usize {
+        self.0[s.ix()] as usize
+    }
+}
+
+fn prepare(trace: &Trace, root: SpanIdx, local: LocalIndex) -> (Prepared, Vec<SpanIdx>) {
+    let mut p = Prepared { start: Vec::new(), end: Vec::new(), parent: Vec::new(), kids: Vec::new(), local };
     let mut order = Vec::new();
     let mut stack = vec![(root, None::<SpanIdx>)];
     while let Some((s, parent)) = stack.pop() {
         let span = trace.span(s);
         let (mut a, mut b) = (span.start.0, span.end.0);
         if let Some(par) = parent {
-            let li = p.local[&par];
+            let li = p.local.get(&par);
             let (pa, pb) = (p.start[li], p.end[li]);
             // outside the parent: dropped with its subtree
             if a >= pb || b <= pa {
@@ -81,13 +91,13 @@ fn prepare(trace: &Trace, root: SpanIdx) -> (Prepared, Vec<SpanIdx>) {
             b = b.min(pb);
         }
         let li = p.start.len();
-        p.local.insert(s, li);
+        p.local.0[s.ix()] = li as u32;
         p.start.push(a);
         p.end.push(b);
         p.parent.push(parent);
         p.kids.push(Vec::new());
         if let Some(par) = parent {
-            let pl = p.local[&par];
+            let pl = p.local.get(&par);
             p.kids[pl].push(s);
         }
         order.push(s);
@@ -103,7 +113,7 @@ fn prepare(trace: &Trace, root: SpanIdx) -> (Prepared, Vec<SpanIdx>) {
     for li in 0..p.kids.len() {
         let mut kids = std::mem::take(&mut p.kids[li]);
         kids.sort_by_key(|k| {
-            let kl = p.local[k];
+            let kl = p.local.get(k);
             (std::cmp::Reverse(p.end[kl]), trace.span(*k).start, *k)
         });
         p.kids[li] = kids;
@@ -113,8 +123,14 @@ fn prepare(trace: &Trace, root: SpanIdx) -> (Prepared, Vec<SpanIdx>) {
 
 /// Critical sections of the tree under `root`, in walk order (latest first).
 pub fn critical_path_of_root(trace: &Trace, root: SpanIdx, rules: Rules) -> Vec<Section> {
-    let (p, _) = prepare(trace, root);
     let mut out = Vec::new();
+    walk_root(trace, root, rules, LocalIndex(vec![0; trace.spans.len()]), &mut out);
+    out
+}
+
+/// Appends the critical sections under `root` to `out`; returns the index for reuse.
+fn walk_root(trace: &Trace, root: SpanIdx, rules: Rules, local: LocalIndex, out: &mut Vec<Section>) -> LocalIndex {
+    let (p, _) = prepare(trace, root, local);
     let mut cur = root;
     // the bound, and (fixed rules) the child we climbed out of: only later-listed siblings qualify
     let mut bound: Option<i64> = None;
@@ -125,7 +141,7 @@ pub fn critical_path_of_root(trace: &Trace, root: SpanIdx, rules: Rules) -> Vec<
         if guard > 4 * p.start.len() + 8 {
             break; // cannot happen: each step moves strictly backwards in time or down the tree
         }
-        let li = p.local[&cur];
+        let li = p.local.get(&cur);
         let effective = if rules.zero_bound_is_none { bound.filter(|b| *b != 0) } else { bound };
         let kids = &p.kids[li];
         let pick = match effective {
@@ -137,7 +153,7 @@ pub fn critical_path_of_root(trace: &Trace, root: SpanIdx, rules: Rules) -> Vec<
                     came_from.and_then(|c| kids.iter().position(|k| *k == c)).map_or(0, |i| i + 1)
                 };
                 kids[from..].iter().copied().find(|k| {
-                    let e = p.end[p.local[k]];
+                    let e = p.end[p.local.get(k)];
                     if rules.strict_sibling_end {
                         e < b
                     } else {
@@ -149,7 +165,7 @@ pub fn critical_path_of_root(trace: &Trace, root: SpanIdx, rules: Rules) -> Vec<
         let section_end = effective.unwrap_or(p.end[li]);
         match pick {
             Some(c) => {
-                let section_start = p.end[p.local[&c]];
+                let section_start = p.end[p.local.get(&c)];
                 if section_start != section_end {
                     out.push(Section { span: cur, start_ns: section_start, end_ns: section_end });
                 }
@@ -172,12 +188,21 @@ pub fn critical_path_of_root(trace: &Trace, root: SpanIdx, rules: Rules) -> Vec<
             }
         }
     }
-    out
+    p.local
 }
 
 /// Critical sections of every root, roots in display order.
 pub fn critical_path(trace: &Trace, rules: Rules) -> Vec<Section> {
-    trace.roots.iter().flat_map(|&r| critical_path_of_root(trace, r, rules)).collect()
+    roots_critical_path(trace, trace.roots.iter().copied(), rules)
+}
+
+fn roots_critical_path(trace: &Trace, roots: impl Iterator<Item = SpanIdx>, rules: Rules) -> Vec<Section> {
+    let mut out = Vec::new();
+    let mut local = LocalIndex(vec![0; trace.spans.len()]);
+    for r in roots {
+        local = walk_root(trace, r, rules, local, &mut out);
+    }
+    out
 }
 
 /// The critical path drawn on a workflow's timeline: for a FlowMesh workflow (each task its own
@@ -187,7 +212,7 @@ pub fn workflow_critical_path(trace: &Trace, flowmesh: &super::flowmesh::FlowMes
     if on_path.is_empty() {
         return critical_path(trace, rules);
     }
-    trace.roots.iter().filter(|r| on_path.contains(r)).flat_map(|&r| critical_path_of_root(trace, r, rules)).collect()
+    roots_critical_path(trace, trace.roots.iter().copied().filter(|r| on_path.contains(r)), rules)
 }
 
 /// Critical sections by span: `[start_ns, end_ns]` intervals, each list sorted by start.

@@ -188,7 +188,12 @@ pub fn draw_list(trace: &Trace, rows: &[Row], view: &TimelineView<'_>, g: &Geome
                     out.push(DrawCmd::Text { x: tx, y: mid, text: glyph.into(), fill: palette::TEXT_DIM, align: Align::Left, bold: false });
                 }
                 let name_x = tx + 14.0;
-                let label = format!("{}{}", trace.name(s), flag_note(span.flags));
+                // a FlowMesh task root says which data id it produced
+                let data_id = if row.depth == 0 || span.parent.is_none() { trace.attribute_str(s, "data_id") } else { None };
+                let label = match data_id {
+                    Some(d) => format!("{} · {d}{}", trace.name(s), flag_note(span.flags)),
+                    None => format!("{}{}", trace.name(s), flag_note(span.flags)),
+                };
                 if let Some(text) = fit_text(&label, g.label_width_px - name_x - 4.0, g.char_width_px) {
                     let fill = if span.is_error() { palette::ERROR } else { palette::TEXT };
                     out.push(DrawCmd::Text { x: name_x, y: mid, text, fill, align: Align::Left, bold: false });

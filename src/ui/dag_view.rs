@@ -72,7 +72,12 @@ pub fn DagView() -> impl IntoView {
         let z0 = zoom.get_untracked();
         let z1 = (z0 * factor).clamp(0.05, 3.0);
         let (ox, oy) = offset.get_untracked();
-        let (mx, my) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+        // pointer relative to the container (offsetX would be relative to the node under it)
+        let (left, top) = wrap.get_untracked().map_or((0.0, 0.0), |d| {
+            let r = d.get_bounding_client_rect();
+            (r.left(), r.top())
+        });
+        let (mx, my) = (f64::from(ev.client_x()) - left, f64::from(ev.client_y()) - top);
         // keep the point under the pointer in place
         offset.set((mx - (mx - ox) * z1 / z0, my - (my - oy) * z1 / z0));
         zoom.set(z1);
@@ -84,6 +89,9 @@ pub fn DagView() -> impl IntoView {
         state.view.update(|v| v.selected = Some(trace.span(task).span_id));
         reveal(state, &trace, task);
     };
+    // Node and edge markup is static (no per-node reactivity, so thousands of nodes render
+    // once); the critical-path toggle flips one class on the container, the selection is one
+    // overlay rectangle, and pan/zoom is a compositor transform on the whole drawing.
     let graph = move || {
         let a = state.analysis.get()?;
         let dag = state.dag.get()?;
@@ -94,7 +102,7 @@ pub fn DagView() -> impl IntoView {
             .iter()
             .map(|e| {
                 let critical = on_path(e.from, e.to);
-                let class = move || if critical && cp_on.get() { "edge critical" } else { "edge" };
+                let class = if critical { "edge on-path" } else { "edge" };
                 view! { <path class=class d=path_d(&e.points) marker-end="url(#arrow)" data-critical=critical.to_string()></path> }
             })
             .collect_view();
@@ -106,61 +114,63 @@ pub fn DagView() -> impl IntoView {
                 let n = &a.0.nodes[b.node];
                 let i = b.node;
                 let critical = a.0.is_critical(i);
-                let data_id = n.data_id.clone();
-                let data_id_attr = n.data_id.clone();
-                let title = n.data_id.clone();
-                let id_for_class = n.data_id.clone();
-                let is_error = n.is_error;
-                let class = move || {
-                    let mut c = String::from("node");
-                    if critical && cp_on.get() {
-                        c.push_str(" critical");
-                    }
-                    if is_error {
-                        c.push_str(" failed");
-                    }
-                    if selected_data_id.with(|s| s.as_deref() == Some(id_for_class.as_str())) {
-                        c.push_str(" selected");
-                    }
-                    c
+                let class = match (critical, n.is_error) {
+                    (true, true) => "node on-path failed",
+                    (true, false) => "node on-path",
+                    (false, true) => "node failed",
+                    (false, false) => "node",
                 };
                 let line2 = format!("{}{}", n.duration(), if n.is_error { " · failed" } else { "" });
                 let line3 = format!("wait {}", n.queuing_delay);
                 view! {
-                    <g class=class transform=format!("translate({:.1},{:.1})", b.x, b.y) data-testid="dag-node" data-data-id=data_id_attr data-critical=critical.to_string() on:click=move |_| select_node(i)>
-                        <title>{title}</title>
+                    <g class=class transform=format!("translate({:.1},{:.1})", b.x, b.y) data-testid="dag-node" data-data-id=n.data_id.clone() data-critical=critical.to_string() on:click=move |_| select_node(i)>
+                        <title>{n.data_id.clone()}</title>
                         <rect width=NODE_W height=NODE_H rx="6"></rect>
-                        <text x="10" y="19" class="node-title">{data_id}</text>
+                        <text x="10" y="19" class="node-title">{n.data_id.clone()}</text>
                         <text x="10" y="35">{line2}</text>
                         <text x="10" y="49" class="node-dim">{line3}</text>
                     </g>
                 }
             })
             .collect_view();
+        let selection = {
+            let a = a.clone();
+            let dag = dag.clone();
+            move || {
+                let id = selected_data_id.get()?;
+                let i = a.0.node(&id)?;
+                let b = dag.0.nodes[i];
+                Some(
+                    view! { <rect class="selection" data-testid="dag-selection" data-data-id=id x=b.x - 4.0 y=b.y - 4.0 width=NODE_W + 8.0 height=NODE_H + 8.0 rx="9"></rect> },
+                )
+            }
+        };
         let note = (!a.0.edges_from_lineage && !a.0.edges.is_empty())
             .then(|| view! { <div class="dag-note">"No lineage rows: edges derived from span links between task spans."</div> });
         let empty =
             a.0.nodes
                 .is_empty()
                 .then(|| view! { <div class="dag-note">"No spans carry a data_id attribute, so there is no lineage DAG to draw."</div> });
+        let (w, h) = (dag.0.width + 16.0, dag.0.height + 16.0);
         Some(view! {
             {note}
             {empty}
-            <svg class="dag-svg" data-testid="dag-svg" data-edges=a.0.edges.len().to_string()>
-                <defs>
-                    <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                        <path d="M 0 0 L 10 5 L 0 10 z"></path>
-                    </marker>
-                </defs>
-                <g transform=move || { let (x, y) = offset.get(); format!("translate({x:.1},{y:.1}) scale({:.4})", zoom.get()) }>
+            <div class="dag-canvas" style=move || { let (x, y) = offset.get(); format!("transform: translate({x:.1}px,{y:.1}px) scale({:.4})", zoom.get()) }>
+                <svg class="dag-svg" data-testid="dag-svg" data-edges=a.0.edges.len().to_string() width=w height=h viewBox=format!("-8 -8 {w} {h}")>
+                    <defs>
+                        <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                            <path d="M 0 0 L 10 5 L 0 10 z"></path>
+                        </marker>
+                    </defs>
+                    {selection}
                     {edges}
                     {nodes}
-                </g>
-            </svg>
+                </svg>
+            </div>
         })
     };
     view! {
-        <div class="dag" node_ref=wrap on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointerleave=move |_| {} on:wheel=on_wheel>
+        <div class="dag" class:cp-on=move || cp_on.get() node_ref=wrap on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:wheel=on_wheel>
             {graph}
         </div>
     }

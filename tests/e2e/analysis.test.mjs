@@ -40,10 +40,13 @@ test('the DAG shows 5 nodes and 6 edges, and the critical nodes are exactly the 
   const critical = nodes.filter((n) => n.critical === 'true').map((n) => n.id).sort();
   assert.deepEqual(critical, [...expected.critical_path.path].sort());
   // the toggle styles the critical nodes and edges
-  assert.equal(await page.locator('[data-testid=dag-node].critical').count(), 0);
+  assert.equal(await page.locator('.dag.cp-on').count(), 0);
   await page.click('[data-testid=critical-path-toggle]');
-  assert.equal(await page.locator('[data-testid=dag-node].critical').count(), expected.critical_path.path.length);
-  assert.equal(await page.locator('path.edge.critical').count(), expected.critical_path.path.length - 1);
+  await page.waitForSelector('.dag.cp-on');
+  assert.equal(await page.locator('.dag.cp-on [data-testid=dag-node].on-path').count(), expected.critical_path.path.length);
+  assert.equal(await page.locator('.dag.cp-on path.edge.on-path').count(), expected.critical_path.path.length - 1);
+  const stroke = await page.$eval('.dag.cp-on [data-testid=dag-node].on-path rect', (r) => getComputedStyle(r).strokeWidth);
+  assert.equal(stroke, '3px', 'critical nodes are drawn with a heavy red outline');
   assert.match(await page.evaluate(() => location.search), /view=dag/);
   await page.waitForFunction(() => /cp=1/.test(location.search));
   await screenshot(page, 'dag-critical-path.png');
@@ -62,7 +65,7 @@ test('clicking a DAG node opens its task span details', async () => {
     .find((s) => s.name === 'task' && s.attributes.data_id === 'tsk-synthesis');
   assert.ok(details.includes(task.context.span_id.slice(2)), 'the task span is selected');
   assert.ok(details.includes('tsk-synthesis'));
-  await page.waitForSelector('[data-testid=dag-node][data-data-id="tsk-synthesis"].selected');
+  await page.waitForSelector('[data-testid=dag-selection][data-data-id="tsk-synthesis"]');
   await page.close();
 });
 
@@ -93,8 +96,8 @@ test('?view=dag&cp=1 with ?url= opens straight into the highlighted DAG', async 
     const q = FILES.map((f) => `url=${encodeURIComponent(`${data.url}/${f}`)}`).join('&');
     await page.goto(`${app.url}/?${q}&view=dag&cp=1`);
     assert.equal(await waitForState(page), 'ready');
-    await page.waitForSelector('[data-testid=dag-node].critical');
-    assert.equal(await page.locator('[data-testid=dag-node].critical').count(), expected.critical_path.path.length);
+    await page.waitForSelector('.dag.cp-on [data-testid=dag-node].on-path');
+    assert.equal(await page.locator('.dag.cp-on [data-testid=dag-node].on-path').count(), expected.critical_path.path.length);
     assert.equal(await page.isChecked('[data-testid=critical-path-toggle]'), true);
     await page.close();
   } finally {
