@@ -1,6 +1,7 @@
 //! The span-tree critical path, per root span (Jaeger UI's definition, in our words):
 //!
-//! 1. drop CONSUMER children of PRODUCER spans (asynchronous hand-offs, with their subtrees);
+//! 1. drop CONSUMER children of PRODUCER spans and FOLLOWS_FROM children (asynchronous
+//!    hand-offs, with their subtrees);
 //! 2. clip each child to its parent's (clipped) interval, top-down; drop children outside it;
 //! 3. from the root, go to the child that finished last; the part of the parent after that
 //!    child's end is critical; descend likewise until a span has no child: it is critical from
@@ -40,17 +41,21 @@ pub struct Rules {
     pub strict_sibling_end: bool,
     /// A bound of exactly 0 means "no bound" (Jaeger's `||`).
     pub zero_bound_is_none: bool,
+    /// Roots whose parent is missing (orphans) get no path (Jaeger); we give them one, since a
+    /// parent that is merely not loaded (remote, another file) does not make the subtree's path
+    /// meaningless.
+    pub skip_orphan_roots: bool,
 }
 
 impl Rules {
     /// Our rules: back-to-back siblings keep their time, 0 is a time like any other.
     pub fn fixed() -> Rules {
-        Rules { strict_sibling_end: false, zero_bound_is_none: false }
+        Rules { strict_sibling_end: false, zero_bound_is_none: false, skip_orphan_roots: false }
     }
 
     /// Jaeger UI v2.20's behaviour, edge cases included.
     pub fn jaeger() -> Rules {
-        Rules { strict_sibling_end: true, zero_bound_is_none: true }
+        Rules { strict_sibling_end: true, zero_bound_is_none: true, skip_orphan_roots: true }
     }
 }
 
@@ -103,7 +108,8 @@ fn prepare(trace: &Trace, root: SpanIdx, local: LocalIndex) -> (Prepared, Vec<Sp
         order.push(s);
         let is_producer = span.kind == SpanKind::Producer;
         for &c in trace.children(s).iter().rev() {
-            if is_producer && trace.span(c).kind == SpanKind::Consumer {
+            let child = trace.span(c);
+            if (is_producer && child.kind == SpanKind::Consumer) || child.flags.has(crate::model::SpanFlags::FOLLOWS_FROM) {
                 continue;
             }
             stack.push((c, Some(s)));
@@ -124,6 +130,9 @@ fn prepare(trace: &Trace, root: SpanIdx, local: LocalIndex) -> (Prepared, Vec<Sp
 /// Critical sections of the tree under `root`, in walk order (latest first).
 pub fn critical_path_of_root(trace: &Trace, root: SpanIdx, rules: Rules) -> Vec<Section> {
     let mut out = Vec::new();
+    if rules.skip_orphan_roots && trace.span(root).parent_span_id.0 != 0 {
+        return out;
+    }
     walk_root(trace, root, rules, LocalIndex(vec![0; trace.spans.len()]), &mut out);
     out
 }
@@ -200,6 +209,9 @@ fn roots_critical_path(trace: &Trace, roots: impl Iterator<Item = SpanIdx>, rule
     let mut out = Vec::new();
     let mut local = LocalIndex(vec![0; trace.spans.len()]);
     for r in roots {
+        if rules.skip_orphan_roots && trace.span(r).parent_span_id.0 != 0 {
+            continue;
+        }
         local = walk_root(trace, r, rules, local, &mut out);
     }
     out

@@ -54,6 +54,8 @@ pub struct SpanDraft {
     pub source: FileIdx,
     /// Line.
     pub line: u32,
+    /// Flags known at read time (e.g. `FOLLOWS_FROM`).
+    pub flags: SpanFlags,
 }
 
 /// Accumulates rows; `finish` links and repairs them into a `Trace`.
@@ -191,7 +193,7 @@ impl TraceBuilder {
             );
             return None;
         }
-        let mut flags = SpanFlags::default();
+        let mut flags = draft.flags;
         let mut end = draft.end;
         if end < draft.start {
             self.diagnose(

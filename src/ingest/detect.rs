@@ -52,7 +52,7 @@ impl RecordKind {
 }
 
 /// Formats this build reads, listed in "not a trace" messages.
-pub const SUPPORTED: &[RecordKind] = &[RecordKind::OtelSdkSpan, RecordKind::FlowMeshLineage, RecordKind::FlowMeshAsset];
+pub const SUPPORTED: &[RecordKind] = &[RecordKind::OtelSdkSpan, RecordKind::FlowMeshLineage, RecordKind::FlowMeshAsset, RecordKind::Jaeger];
 
 /// Result of probing one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,6 +203,15 @@ pub fn probe(bytes: &[u8]) -> Result<Probe, serde_json::Error> {
         return Ok(Probe::Unknown);
     };
     Ok(Probe::Kind(kind))
+}
+
+/// The kind of a JSON array record, decided by its first element (FORMATS.md §2).
+pub fn probe_array(bytes: &[u8]) -> Option<RecordKind> {
+    let items: Vec<&serde_json::value::RawValue> = serde_json::from_slice(bytes).ok()?;
+    match probe(items.first()?.get().as_bytes()).ok()? {
+        Probe::Kind(k) => Some(k),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod detect;
 pub mod flowmesh_rows;
 pub mod framing;
 pub mod gzip;
+pub mod jaeger;
 pub mod json_value;
 pub mod otel_sdk;
 
@@ -240,7 +241,10 @@ impl RecordContext<'_> {
             Err(e) => return self.invalid(line, bytes, &e, truncated),
             Ok(Probe::Kind(k)) if SUPPORTED.contains(&k) => k,
             Ok(Probe::Kind(k)) => return self.unknown(line, format!("line {line} looks like {} (not supported yet)", k.label())),
-            Ok(Probe::Array) => return self.unknown(line, format!("line {line} is a JSON array of no supported format")),
+            Ok(Probe::Array) => match detect::probe_array(bytes) {
+                Some(k) if SUPPORTED.contains(&k) => k,
+                _ => return self.unknown(line, format!("line {line} is a JSON array of no supported format")),
+            },
             Ok(Probe::Unknown) => return self.unknown(line, format!("line {line} is JSON of no known trace shape")),
         };
         *self.sticky = Some(kind);
@@ -265,6 +269,7 @@ impl RecordContext<'_> {
             },
             RecordKind::FlowMeshLineage => flowmesh_rows::read_lineage(self.builder, self.f, line, bytes),
             RecordKind::FlowMeshAsset => flowmesh_rows::read_asset(self.builder, self.f, line, bytes),
+            RecordKind::Jaeger => jaeger::read_record(self.builder, self.f, line, bytes),
             _ => return Ok(()),
         };
         if r.is_ok() {

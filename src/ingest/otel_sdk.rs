@@ -242,6 +242,7 @@ fn draft(
         resource: ResourceIdx(0),
         source,
         line,
+        flags: crate::model::SpanFlags::default(),
     }
 }
 

@@ -84,6 +84,32 @@ impl SpanId {
     }
 }
 
+/// FNV-1a over bytes, 64 bits: the documented rule for ids that are not hex (e.g. `span-1`
+/// in hand-written Jaeger files): they are hashed into the id space and shown as hex.
+fn fnv1a64(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+impl SpanId {
+    /// Hex when it is hex, otherwise the FNV-1a hash of the text (never 0).
+    pub fn from_external(text: &str) -> Option<SpanId> {
+        if text.trim().is_empty() {
+            return None;
+        }
+        SpanId::parse_hex(text).or_else(|| Some(SpanId(fnv1a64(text).max(1))))
+    }
+}
+
+impl TraceId {
+    /// Hex when it is hex, otherwise the FNV-1a hash of the text.
+    pub fn from_external(text: &str) -> Option<TraceId> {
+        if text.trim().is_empty() {
+            return None;
+        }
+        TraceId::parse_hex(text).or_else(|| Some(TraceId(u128::from(fnv1a64(text)))))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

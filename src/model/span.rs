@@ -87,6 +87,9 @@ impl SpanFlags {
     pub const END_REPAIRED: u8 = 4;
     /// Its parent link closed a cycle and was cut.
     pub const CYCLE_CUT: u8 = 8;
+    /// Its parent is a `FOLLOWS_FROM` reference (asynchronous follow-up): nested under it, but
+    /// never on its critical path.
+    pub const FOLLOWS_FROM: u8 = 16;
 
     /// True when all bits of `bit` are set.
     pub fn has(self, bit: u8) -> bool {
