@@ -52,7 +52,8 @@ impl RecordKind {
 }
 
 /// Formats this build reads, listed in "not a trace" messages.
-pub const SUPPORTED: &[RecordKind] = &[RecordKind::OtelSdkSpan, RecordKind::FlowMeshLineage, RecordKind::FlowMeshAsset, RecordKind::Jaeger];
+pub const SUPPORTED: &[RecordKind] =
+    &[RecordKind::OtelSdkSpan, RecordKind::FlowMeshLineage, RecordKind::FlowMeshAsset, RecordKind::Jaeger, RecordKind::Otlp];
 
 /// Result of probing one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,6 +12,7 @@ pub mod gzip;
 pub mod jaeger;
 pub mod json_value;
 pub mod otel_sdk;
+pub mod otlp;
 
 use crate::model::{DiagnosticKind, FileIdx, Severity, Trace};
 use builder::TraceBuilder;
@@ -270,6 +271,7 @@ impl RecordContext<'_> {
             RecordKind::FlowMeshLineage => flowmesh_rows::read_lineage(self.builder, self.f, line, bytes),
             RecordKind::FlowMeshAsset => flowmesh_rows::read_asset(self.builder, self.f, line, bytes),
             RecordKind::Jaeger => jaeger::read_record(self.builder, self.f, line, bytes),
+            RecordKind::Otlp => otlp::read_request(self.builder, self.f, line, bytes),
             _ => return Ok(()),
         };
         if r.is_ok() {
