@@ -52,8 +52,14 @@ impl RecordKind {
 }
 
 /// Formats this build reads, listed in "not a trace" messages.
-pub const SUPPORTED: &[RecordKind] =
-    &[RecordKind::OtelSdkSpan, RecordKind::FlowMeshLineage, RecordKind::FlowMeshAsset, RecordKind::Jaeger, RecordKind::Otlp];
+pub const SUPPORTED: &[RecordKind] = &[
+    RecordKind::OtelSdkSpan,
+    RecordKind::FlowMeshLineage,
+    RecordKind::FlowMeshAsset,
+    RecordKind::Jaeger,
+    RecordKind::Otlp,
+    RecordKind::Zipkin,
+];
 
 /// Result of probing one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

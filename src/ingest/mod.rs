@@ -13,6 +13,7 @@ pub mod jaeger;
 pub mod json_value;
 pub mod otel_sdk;
 pub mod otlp;
+pub mod zipkin;
 
 use crate::model::{DiagnosticKind, FileIdx, Severity, Trace};
 use builder::TraceBuilder;
@@ -272,6 +273,7 @@ impl RecordContext<'_> {
             RecordKind::FlowMeshAsset => flowmesh_rows::read_asset(self.builder, self.f, line, bytes),
             RecordKind::Jaeger => jaeger::read_record(self.builder, self.f, line, bytes),
             RecordKind::Otlp => otlp::read_request(self.builder, self.f, line, bytes),
+            RecordKind::Zipkin => zipkin::read_record(self.builder, self.f, line, bytes),
             _ => return Ok(()),
         };
         if r.is_ok() {
