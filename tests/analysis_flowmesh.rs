@@ -48,3 +48,19 @@ fn big_sample_1k_path_matches_the_generator_manifest() {
     let got: Vec<&str> = a.critical_path.iter().map(|&i| a.nodes[i].data_id.as_str()).collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn the_jaeger_encoding_of_big_sample_1k_gives_the_same_analysis() {
+    // the same workflow written as Jaeger JSON by the generator, plus the lineage rows
+    let from_jaeger = ingest_paths(&[shared("generated/big_sample_1k/trace.jaeger.json"), shared("generated/big_sample_1k/lineage.jsonl")]);
+    let from_jsonl = ingest_paths(&[shared("generated/big_sample_1k/spans.jsonl"), shared("generated/big_sample_1k/lineage.jsonl")]);
+    let (a, b) = (analyze(&from_jaeger), analyze(&from_jsonl));
+    let path =
+        |a: &skein::analysis::flowmesh::FlowMeshAnalysis| a.critical_path.iter().map(|&i| a.nodes[i].data_id.clone()).collect::<Vec<_>>();
+    assert_eq!(path(&a), path(&b));
+    assert_eq!(a.critical_path_duration(), b.critical_path_duration());
+    let names = |a: &skein::analysis::flowmesh::FlowMeshAnalysis| {
+        a.e2e.compute.iter().map(|n| (n.name.clone(), n.count, n.sum)).collect::<Vec<_>>()
+    };
+    assert_eq!(names(&a), names(&b));
+}

@@ -211,6 +211,16 @@ impl TraceBuilder {
             end = draft.start;
             flags.0 |= SpanFlags::END_REPAIRED;
         }
+        // span type, for every format: `flowmesh.type`, else the older `flowmesh.kind`
+        let mut span_type = draft.span_type;
+        if span_type.0 == 0 {
+            let attrs = &self.trace.attributes[draft.attributes.start as usize..draft.attributes.end as usize];
+            let find = |name: &str| {
+                let key = self.trace.strings.find(name)?;
+                attrs.iter().find(|a| a.key == key).and_then(|a| if let AttrValue::Str(v) = a.value { Some(v) } else { None })
+            };
+            span_type = find("flowmesh.type").or_else(|| find("flowmesh.kind")).unwrap_or_default();
+        }
         let idx = SpanIdx(self.trace.spans.len() as u32);
         self.trace.spans.push(Span {
             trace,
@@ -218,7 +228,7 @@ impl TraceBuilder {
             parent_span_id: draft.parent_span_id,
             parent: None,
             name: draft.name,
-            span_type: draft.span_type,
+            span_type,
             kind: draft.kind,
             status: draft.status,
             status_message: draft.status_message,

@@ -281,6 +281,13 @@ pub fn App() -> impl IntoView {
                 <span class="window-label">{fit_label}</span>
                 <span class="status" data-testid="load-status" data-state=data_state>{move || state.load.with(|l| l.message.clone())}</span>
                 {progress}
+                <span class="badges">
+                    {move || state.trace.with(|t| t.as_ref().map(|(_, t)| t.sources.iter().map(|src| {
+                        let label = if src.format.is_empty() { "unreadable".to_string() } else { src.format.clone() };
+                        let title = format!("{} ({} records, {} bytes)", src.name, src.records, src.bytes);
+                        view! { <span class="badge" data-testid="format-badge" title=title>{label}</span> }
+                    }).collect_view()))}
+                </span>
                 <span class="count"><span data-testid="span-count">{span_count}</span>" spans"</span>
                 <button
                     class=move || { if diag_count() > 0 { "count diag-button has-problems" } else { "count diag-button" } }
