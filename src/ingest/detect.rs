@@ -59,6 +59,7 @@ pub const SUPPORTED: &[RecordKind] = &[
     RecordKind::Jaeger,
     RecordKind::Otlp,
     RecordKind::Zipkin,
+    RecordKind::Chrome,
 ];
 
 /// Result of probing one record.

@@ -5,6 +5,7 @@
 //! diagnostics, never a panic.
 
 pub mod builder;
+pub mod chrome;
 pub mod detect;
 pub mod flowmesh_rows;
 pub mod framing;
@@ -234,6 +235,19 @@ impl RecordContext<'_> {
             }
         }
         let probed = probe(bytes);
+        if probed.is_err() && bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+            let events = chrome::salvage_array(bytes);
+            let is_chrome = events.first().and_then(|e| e.get("ph")).is_some();
+            if is_chrome {
+                let n = events.len();
+                let message = format!("the event array is cut off (allowed by the Trace Event Format); read the {n} complete events");
+                self.builder.diagnose(Severity::Repaired, DiagnosticKind::Truncated, self.f, Some(line), message);
+                if chrome::read_events(self.builder, self.f, line, serde_json::Value::Array(events)).is_ok() {
+                    *self.kinds.entry(RecordKind::Chrome).or_insert(0) += 1;
+                }
+                return;
+            }
+        }
         if let (Some((kind, e)), Ok(Probe::Unknown | Probe::Array)) = (&sticky_error, &probed) {
             // a row of this file's kind that lacks a distinguishing field
             let message = format!("{} row: {}; row skipped", kind.label(), strip_position(e));
@@ -274,6 +288,7 @@ impl RecordContext<'_> {
             RecordKind::Jaeger => jaeger::read_record(self.builder, self.f, line, bytes),
             RecordKind::Otlp => otlp::read_request(self.builder, self.f, line, bytes),
             RecordKind::Zipkin => zipkin::read_record(self.builder, self.f, line, bytes),
+            RecordKind::Chrome => chrome::read_record(self.builder, self.f, line, bytes),
             _ => return Ok(()),
         };
         if r.is_ok() {
