@@ -185,10 +185,13 @@ pub fn analyze(trace: &Trace) -> FlowMeshAnalysis {
     let mut a = FlowMeshAnalysis { event_count: participating.len(), ..FlowMeshAnalysis::default() };
     let mut sorted = order.clone();
     sorted.sort();
+    let task_name = trace.strings.find(TASK);
+    let dump_name = trace.strings.find(DUMP);
+    let is_named = |s: SpanIdx, n: Option<crate::model::StrIdx>| Some(trace.span(s).name) == n;
     let input_rank: FxHashMap<&str, usize> = order.iter().enumerate().map(|(i, d)| (d.as_str(), i)).collect();
     for d in &sorted {
         let spans = spans_of.remove(d).unwrap_or_default();
-        let tasks: Vec<SpanIdx> = spans.iter().copied().filter(|s| trace.name(*s) == TASK).collect();
+        let tasks: Vec<SpanIdx> = spans.iter().copied().filter(|s| is_named(*s, task_name)).collect();
         let task_span = tasks.iter().copied().find(|s| trace.span(*s).parent_span_id.0 == 0).or_else(|| tasks.first().copied());
         let (start, end) = match task_span {
             Some(t) => (trace.span(t).start, trace.span(t).end),
@@ -197,7 +200,7 @@ pub fn analyze(trace: &Trace) -> FlowMeshAnalysis {
                 spans.iter().map(|s| trace.span(*s).end).max().unwrap_or_default(),
             ),
         };
-        let ready = spans.iter().filter(|s| trace.name(**s) == DUMP).map(|s| trace.span(*s).end).max();
+        let ready = spans.iter().filter(|s| is_named(**s, dump_name)).map(|s| trace.span(*s).end).max();
         let is_error = spans.iter().any(|s| trace.span(*s).is_error());
         a.nodes.push(DataNode {
             data_id: d.clone(),
@@ -214,7 +217,7 @@ pub fn analyze(trace: &Trace) -> FlowMeshAnalysis {
     }
     a.workflow_id = participating
         .iter()
-        .find_map(|s| (trace.name(*s) == TASK).then(|| str_attr(trace, *s, workflow_key)).flatten())
+        .find_map(|s| is_named(*s, task_name).then(|| str_attr(trace, *s, workflow_key)).flatten())
         .map(str::to_string)
         .or_else(|| trace.trace_ids.first().map(|t| format!("wfl-{t}")))
         .unwrap_or_default();
@@ -233,7 +236,7 @@ pub fn analyze(trace: &Trace) -> FlowMeshAnalysis {
             a.nodes[i].queuing_delay = DurationNs(a.nodes[i].start.since(r).0.max(0));
         }
     }
-    let task_spans: Vec<SpanIdx> = participating.iter().copied().filter(|s| trace.name(*s) == TASK).collect();
+    let task_spans: Vec<SpanIdx> = participating.iter().copied().filter(|s| is_named(*s, task_name)).collect();
     let first = task_spans.iter().map(|s| trace.span(*s).start).min();
     let last = task_spans.iter().map(|s| trace.span(*s).end).max();
     a.workflow_duration = match (first, last) {
@@ -252,8 +255,9 @@ fn link_lineage(trace: &Trace, a: &mut FlowMeshAnalysis) {
     let mut seen: FxHashSet<(usize, usize)> = FxHashSet::default();
     if !trace.lineage.is_empty() {
         a.edges_from_lineage = true;
+        let index: FxHashMap<String, usize> = a.nodes.iter().enumerate().map(|(i, n)| (n.data_id.clone(), i)).collect();
         for e in &trace.lineage {
-            if let (Some(p), Some(c)) = (a.node(&e.source_data_id), a.node(&e.data_id)) {
+            if let (Some(&p), Some(&c)) = (index.get(&e.source_data_id), index.get(&e.data_id)) {
                 if seen.insert((p, c)) {
                     a.edges.push((p, c));
                     a.nodes[c].parents.push(p);
@@ -344,13 +348,14 @@ fn critical_spans(trace: &Trace, a: &FlowMeshAnalysis, batch_key: Option<crate::
 pub fn breakdown(trace: &Trace, spans: &[SpanIdx], batch_key: Option<crate::model::StrIdx>) -> Breakdown {
     let compute = trace.strings.find("compute");
     let network = trace.strings.find("network");
+    let task_name = trace.strings.find(TASK);
     let mut b = Breakdown::default();
     let mut net_intervals: FxHashMap<crate::model::StrIdx, Vec<(i64, i64)>> = FxHashMap::default();
     let mut slot_of: FxHashMap<(bool, crate::model::StrIdx), usize> = FxHashMap::default();
     let mut all_net: Vec<(i64, i64)> = Vec::new();
     for &s in spans {
         let span = trace.span(s);
-        if trace.name(s) == TASK || span.span_type.0 == 0 {
+        if Some(span.name) == task_name || span.span_type.0 == 0 {
             continue;
         }
         let is_compute = Some(span.span_type) == compute;

@@ -59,72 +59,75 @@ impl Rules {
     }
 }
 
-/// Clipped intervals and eligible children (sorted by clipped end, latest first) of one
-/// subtree, indexed locally; `local` maps a span to its local index (reused across roots).
+/// Clipped intervals and eligible children of one subtree, in flat buffers reused across
+/// roots (no allocation per span). Local index 0 is the root; nodes are added breadth-first, so
+/// a parent's clipped interval is known before its children are clipped against it.
+#[derive(Default)]
 struct Prepared {
+    span: Vec<SpanIdx>,
     start: Vec<i64>,
     end: Vec<i64>,
-    parent: Vec<Option<SpanIdx>>,
-    kids: Vec<Vec<SpanIdx>>,
-    local: LocalIndex,
+    parent: Vec<u32>,
+    /// `kids[kid_from[i]..kid_to[i]]`: local indices of i's eligible children, latest end first.
+    kid_from: Vec<u32>,
+    kid_to: Vec<u32>,
+    kids: Vec<u32>,
 }
 
-/// Span -> local index, dense over the whole trace so that one allocation serves every root.
-struct LocalIndex(Vec<u32>);
+const NO_PARENT: u32 = u32::MAX;
 
-impl LocalIndex {
-    fn get(&self, s: &SpanIdx) -> usize {
-        self.0[s.ix()] as usize
+impl Prepared {
+    fn build(&mut self, trace: &Trace, root: SpanIdx) {
+        for v in [&mut self.parent, &mut self.kid_from, &mut self.kid_to, &mut self.kids] {
+            v.clear();
+        }
+        self.span.clear();
+        self.start.clear();
+        self.end.clear();
+        let r = trace.span(root);
+        self.push(root, r.start.0, r.end.0, NO_PARENT);
+        let mut li = 0;
+        while li < self.span.len() {
+            let s = self.span[li];
+            let (pa, pb) = (self.start[li], self.end[li]);
+            let is_producer = trace.span(s).kind == SpanKind::Producer;
+            let from = self.kids.len() as u32;
+            for &c in trace.children(s) {
+                let child = trace.span(c);
+                if (is_producer && child.kind == SpanKind::Consumer) || child.flags.has(crate::model::SpanFlags::FOLLOWS_FROM) {
+                    continue;
+                }
+                // outside the parent: dropped with its subtree; otherwise clipped to it
+                if child.start.0 >= pb || child.end.0 <= pa {
+                    continue;
+                }
+                let cl = self.push(c, child.start.0.max(pa), child.end.0.min(pb), li as u32);
+                self.kids.push(cl);
+            }
+            let to = self.kids.len() as u32;
+            // latest clipped end first; ties keep start order (children come sorted by start)
+            let (end, span) = (&self.end, &self.span);
+            self.kids[from as usize..to as usize]
+                .sort_by_key(|&k| (std::cmp::Reverse(end[k as usize]), trace.span(span[k as usize]).start, span[k as usize]));
+            self.kid_from[li] = from;
+            self.kid_to[li] = to;
+            li += 1;
+        }
     }
-}
 
-fn prepare(trace: &Trace, root: SpanIdx, local: LocalIndex) -> (Prepared, Vec<SpanIdx>) {
-    let mut p = Prepared { start: Vec::new(), end: Vec::new(), parent: Vec::new(), kids: Vec::new(), local };
-    let mut order = Vec::new();
-    let mut stack = vec![(root, None::<SpanIdx>)];
-    while let Some((s, parent)) = stack.pop() {
-        let span = trace.span(s);
-        let (mut a, mut b) = (span.start.0, span.end.0);
-        if let Some(par) = parent {
-            let li = p.local.get(&par);
-            let (pa, pb) = (p.start[li], p.end[li]);
-            // outside the parent: dropped with its subtree
-            if a >= pb || b <= pa {
-                continue;
-            }
-            a = a.max(pa);
-            b = b.min(pb);
-        }
-        let li = p.start.len();
-        p.local.0[s.ix()] = li as u32;
-        p.start.push(a);
-        p.end.push(b);
-        p.parent.push(parent);
-        p.kids.push(Vec::new());
-        if let Some(par) = parent {
-            let pl = p.local.get(&par);
-            p.kids[pl].push(s);
-        }
-        order.push(s);
-        let is_producer = span.kind == SpanKind::Producer;
-        for &c in trace.children(s).iter().rev() {
-            let child = trace.span(c);
-            if (is_producer && child.kind == SpanKind::Consumer) || child.flags.has(crate::model::SpanFlags::FOLLOWS_FROM) {
-                continue;
-            }
-            stack.push((c, Some(s)));
-        }
+    fn push(&mut self, s: SpanIdx, a: i64, b: i64, parent: u32) -> u32 {
+        self.span.push(s);
+        self.start.push(a);
+        self.end.push(b);
+        self.parent.push(parent);
+        self.kid_from.push(0);
+        self.kid_to.push(0);
+        (self.span.len() - 1) as u32
     }
-    // latest clipped end first; ties keep start order (children come sorted by start)
-    for li in 0..p.kids.len() {
-        let mut kids = std::mem::take(&mut p.kids[li]);
-        kids.sort_by_key(|k| {
-            let kl = p.local.get(k);
-            (std::cmp::Reverse(p.end[kl]), trace.span(*k).start, *k)
-        });
-        p.kids[li] = kids;
+
+    fn kids_of(&self, li: usize) -> &[u32] {
+        &self.kids[self.kid_from[li] as usize..self.kid_to[li] as usize]
     }
-    (p, order)
 }
 
 /// Critical sections of the tree under `root`, in walk order (latest first).
@@ -133,26 +136,25 @@ pub fn critical_path_of_root(trace: &Trace, root: SpanIdx, rules: Rules) -> Vec<
     if rules.skip_orphan_roots && trace.span(root).parent_span_id.0 != 0 {
         return out;
     }
-    walk_root(trace, root, rules, LocalIndex(vec![0; trace.spans.len()]), &mut out);
+    walk_root(trace, root, rules, &mut Prepared::default(), &mut out);
     out
 }
 
-/// Appends the critical sections under `root` to `out`; returns the index for reuse.
-fn walk_root(trace: &Trace, root: SpanIdx, rules: Rules, local: LocalIndex, out: &mut Vec<Section>) -> LocalIndex {
-    let (p, _) = prepare(trace, root, local);
-    let mut cur = root;
+/// Appends the critical sections under `root` to `out`, using `p` as scratch.
+fn walk_root(trace: &Trace, root: SpanIdx, rules: Rules, p: &mut Prepared, out: &mut Vec<Section>) {
+    p.build(trace, root);
+    let mut cur = 0usize;
     // the bound, and (fixed rules) the child we climbed out of: only later-listed siblings qualify
     let mut bound: Option<i64> = None;
-    let mut came_from: Option<SpanIdx> = None;
+    let mut came_from: Option<u32> = None;
     let mut guard = 0usize;
     loop {
         guard += 1;
-        if guard > 4 * p.start.len() + 8 {
+        if guard > 4 * p.span.len() + 8 {
             break; // cannot happen: each step moves strictly backwards in time or down the tree
         }
-        let li = p.local.get(&cur);
         let effective = if rules.zero_bound_is_none { bound.filter(|b| *b != 0) } else { bound };
-        let kids = &p.kids[li];
+        let kids = p.kids_of(cur);
         let pick = match effective {
             None => kids.first().copied(),
             Some(b) => {
@@ -161,8 +163,8 @@ fn walk_root(trace: &Trace, root: SpanIdx, rules: Rules, local: LocalIndex, out:
                 } else {
                     came_from.and_then(|c| kids.iter().position(|k| *k == c)).map_or(0, |i| i + 1)
                 };
-                kids[from..].iter().copied().find(|k| {
-                    let e = p.end[p.local.get(k)];
+                kids[from..].iter().copied().find(|&k| {
+                    let e = p.end[k as usize];
                     if rules.strict_sibling_end {
                         e < b
                     } else {
@@ -171,33 +173,32 @@ fn walk_root(trace: &Trace, root: SpanIdx, rules: Rules, local: LocalIndex, out:
                 })
             }
         };
-        let section_end = effective.unwrap_or(p.end[li]);
+        let section_end = effective.unwrap_or(p.end[cur]);
         match pick {
             Some(c) => {
-                let section_start = p.end[p.local.get(&c)];
+                let section_start = p.end[c as usize];
                 if section_start != section_end {
-                    out.push(Section { span: cur, start_ns: section_start, end_ns: section_end });
+                    out.push(Section { span: p.span[cur], start_ns: section_start, end_ns: section_end });
                 }
-                cur = c;
+                cur = c as usize;
                 bound = None;
                 came_from = None;
             }
             None => {
-                if p.start[li] != section_end {
-                    out.push(Section { span: cur, start_ns: p.start[li], end_ns: section_end });
+                if p.start[cur] != section_end {
+                    out.push(Section { span: p.span[cur], start_ns: p.start[cur], end_ns: section_end });
                 }
-                match p.parent[li] {
-                    Some(parent) => {
-                        bound = Some(p.start[li]);
-                        came_from = Some(cur);
-                        cur = parent;
+                match p.parent[cur] {
+                    NO_PARENT => break,
+                    parent => {
+                        bound = Some(p.start[cur]);
+                        came_from = Some(cur as u32);
+                        cur = parent as usize;
                     }
-                    None => break,
                 }
             }
         }
     }
-    p.local
 }
 
 /// Critical sections of every root, roots in display order.
@@ -207,12 +208,12 @@ pub fn critical_path(trace: &Trace, rules: Rules) -> Vec<Section> {
 
 fn roots_critical_path(trace: &Trace, roots: impl Iterator<Item = SpanIdx>, rules: Rules) -> Vec<Section> {
     let mut out = Vec::new();
-    let mut local = LocalIndex(vec![0; trace.spans.len()]);
+    let mut scratch = Prepared::default();
     for r in roots {
         if rules.skip_orphan_roots && trace.span(r).parent_span_id.0 != 0 {
             continue;
         }
-        local = walk_root(trace, r, rules, local, &mut out);
+        walk_root(trace, r, rules, &mut scratch, &mut out);
     }
     out
 }
