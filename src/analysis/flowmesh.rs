@@ -43,7 +43,7 @@ pub struct DataNode {
     pub queuing_delay: DurationNs,
     /// The parent it waited for.
     pub blocking_parent: Option<usize>,
-    /// True when any of its spans failed.
+    /// True when its task span failed, or an error left it without a ready time.
     pub is_error: bool,
 }
 
@@ -201,7 +201,10 @@ pub fn analyze(trace: &Trace) -> FlowMeshAnalysis {
             ),
         };
         let ready = spans.iter().filter(|s| is_named(**s, dump_name)).map(|s| trace.span(*s).end).max();
-        let is_error = spans.iter().any(|s| trace.span(*s).is_error());
+        // failed: its task span failed, or an error left it without output (a retried
+        // attempt that later succeeded does not make the data id failed)
+        let is_error =
+            task_span.is_some_and(|t| trace.span(t).is_error()) || (ready.is_none() && spans.iter().any(|s| trace.span(*s).is_error()));
         a.nodes.push(DataNode {
             data_id: d.clone(),
             task_span,

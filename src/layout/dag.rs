@@ -18,11 +18,11 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 /// Node box width, px (at zoom 1).
-pub const NODE_W: f64 = 190.0;
+pub const NODE_W: f64 = 150.0;
 /// Node box height, px.
 pub const NODE_H: f64 = 54.0;
-const LAYER_GAP: f64 = 70.0;
-const ROW_GAP: f64 = 22.0;
+const LAYER_GAP: f64 = 44.0;
+const ROW_GAP: f64 = 16.0;
 const SWEEPS: usize = 12;
 
 /// A placed node.

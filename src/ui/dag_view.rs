@@ -20,6 +20,18 @@ fn path_d(points: &[(f64, f64)]) -> String {
 
 type DragStart = (f64, f64, f64, f64);
 
+/// Characters of a data id that fit in a node box (12 px monospace); longer ids end in "…"
+/// (the full id is in the node's tooltip).
+const LABEL_CHARS: usize = 18;
+
+fn label(id: &str) -> String {
+    if id.chars().count() <= LABEL_CHARS {
+        id.to_string()
+    } else {
+        id.chars().take(LABEL_CHARS - 1).chain(std::iter::once('…')).collect()
+    }
+}
+
 /// The DAG component.
 #[component]
 pub fn DagView() -> impl IntoView {
@@ -33,7 +45,8 @@ pub fn DagView() -> impl IntoView {
         let Some(div) = wrap.get() else { return };
         let r = div.get_bounding_client_rect();
         let fit = ((r.width() - 48.0) / dag.0.width).min((r.height() - 48.0) / dag.0.height);
-        zoom.set(fit.clamp(0.55, 1.0));
+        // readable first (labels stay >= ~10 px), whole graph second
+        zoom.set(fit.clamp(0.8, 1.0));
         offset.set((24.0, 24.0));
     });
     let selected_data_id = Memo::new(move |_| {
@@ -126,7 +139,7 @@ pub fn DagView() -> impl IntoView {
                     <g class=class transform=format!("translate({:.1},{:.1})", b.x, b.y) data-testid="dag-node" data-data-id=n.data_id.clone() data-critical=critical.to_string() on:click=move |_| select_node(i)>
                         <title>{n.data_id.clone()}</title>
                         <rect width=NODE_W height=NODE_H rx="6"></rect>
-                        <text x="10" y="19" class="node-title">{n.data_id.clone()}</text>
+                        <text x="10" y="19" class="node-title">{label(&n.data_id)}</text>
                         <text x="10" y="35">{line2}</text>
                         <text x="10" y="49" class="node-dim">{line3}</text>
                     </g>
