@@ -6,6 +6,7 @@ use super::dag_view::DagView;
 use super::details::DetailsPanel;
 use super::diagnostics::DiagnosticsPanel;
 use super::loader::{reveal, start_load, Input, PROGRESS_THRESHOLD_BYTES};
+use super::share::ShareButton;
 use super::state::{AppState, LoadPhase};
 use super::timeline_view::{effective_window, key_steps, pan_view, zoom_view, TimelineView};
 use super::url_sync;
@@ -101,6 +102,10 @@ fn on_key(state: AppState, ev: web_sys::KeyboardEvent) {
             }
             true
         }
+        "l" | "L" => {
+            super::share::open_share(state);
+            true
+        }
         "c" | "C" => {
             state.view.update(|v| v.critical_path = !v.critical_path);
             true
@@ -135,9 +140,16 @@ pub fn App() -> impl IntoView {
     let link_notes = initial.notes.clone();
     let sources = initial.state.sources.clone();
     state.view.set(initial.state);
-    url_sync::install_writer(state);
-    if !sources.is_empty() {
-        start_load(state, sources.iter().cloned().map(Input::Url).collect(), sources);
+    url_sync::install(state);
+    match crate::view_state::embed::decode(&super::browser::location_hash()) {
+        Ok(Some(files)) => start_load(state, files.into_iter().map(|(n, b)| Input::Bytes(n, b)).collect(), Vec::new()),
+        Err(e) => state.load.set(super::state::LoadStatus {
+            phase: LoadPhase::Error,
+            message: format!("Nothing loaded: {e}"),
+            ..Default::default()
+        }),
+        Ok(None) if !sources.is_empty() => start_load(state, sources.iter().cloned().map(Input::Url).collect(), sources),
+        Ok(None) => {}
     }
     let key_handle = window_event_listener(leptos::ev::keydown, move |ev| on_key(state, ev));
     on_cleanup(move || key_handle.remove());
@@ -278,6 +290,7 @@ pub fn App() -> impl IntoView {
                     " critical path"
                 </label>
                 <span class="grow"></span>
+                <ShareButton />
                 <span class="window-label">{fit_label}</span>
                 <span class="status" data-testid="load-status" data-state=data_state>{move || state.load.with(|l| l.message.clone())}</span>
                 {progress}

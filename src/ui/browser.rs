@@ -23,14 +23,31 @@ pub fn location_search() -> String {
     web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
 }
 
-/// Replaces the query string of the current history entry.
-pub fn replace_query(query: &str) {
+/// Writes `query` (keeping path and fragment) into the current history entry, or a new one.
+pub fn write_query(query: &str, push: bool) {
     if let Some(w) = web_sys::window() {
         if let Ok(h) = w.history() {
-            let path = w.location().pathname().unwrap_or_default();
-            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{query}")));
+            let loc = w.location();
+            let url = format!("{}{query}{}", loc.pathname().unwrap_or_default(), loc.hash().unwrap_or_default());
+            let _ = if push {
+                h.push_state_with_url(&JsValue::NULL, "", Some(&url))
+            } else {
+                h.replace_state_with_url(&JsValue::NULL, "", Some(&url))
+            };
         }
     }
+}
+
+/// The current `location.hash` ("" when unavailable).
+pub fn location_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// `origin + pathname` of the page.
+pub fn page_base() -> String {
+    web_sys::window()
+        .map(|w| format!("{}{}", w.location().origin().unwrap_or_default(), w.location().pathname().unwrap_or_default()))
+        .unwrap_or_default()
 }
 
 /// The device pixel ratio (1 when unavailable).

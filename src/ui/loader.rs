@@ -7,6 +7,7 @@ use super::state::{AppState, LoadPhase, LoadStatus};
 use crate::ingest::Session;
 use crate::layout::rows::{ancestors, row_of_span, visible_rows};
 use crate::model::{DiagnosticKind, FileIdx, Trace};
+use crate::view_state::embed::NamedFiles;
 use gloo_net::http::Request;
 use js_sys::{Reflect, Uint8Array};
 use leptos::prelude::*;
@@ -21,7 +22,12 @@ pub enum Input {
     File(web_sys::File),
     /// A URL (http/https, or a path relative to the app for the bundled example).
     Url(String),
+    /// Bytes already in memory (data embedded in a share link).
+    Bytes(String, Vec<u8>),
 }
+
+/// Local files up to this total size are kept in memory so a share link can embed them.
+pub const RETAIN_LIMIT_BYTES: usize = 4 * 1024 * 1024;
 
 /// Sources above this size show a progress bar with Cancel.
 pub const PROGRESS_THRESHOLD_BYTES: u64 = 5_000_000;
@@ -58,7 +64,14 @@ impl Progress {
 }
 
 /// Reads a stream into the session; `Ok(false)` when cancelled.
-async fn pump(stream: ReadableStream, session: &mut Session, f: FileIdx, what: &str, progress: &mut Progress) -> Result<bool, JsValue> {
+async fn pump(
+    stream: ReadableStream,
+    session: &mut Session,
+    f: FileIdx,
+    what: &str,
+    progress: &mut Progress,
+    mut copy: Option<&mut Vec<u8>>,
+) -> Result<bool, JsValue> {
     let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let mut buf: Vec<u8> = Vec::new();
     loop {
@@ -70,6 +83,9 @@ async fn pump(stream: ReadableStream, session: &mut Session, f: FileIdx, what: &
         buf.resize(chunk.length() as usize, 0);
         chunk.copy_to(&mut buf);
         session.feed(f, &buf);
+        if let Some(c) = copy.as_deref_mut() {
+            c.extend_from_slice(&buf);
+        }
         if !progress.advance(buf.len() as u64, what).await {
             let _ = JsFuture::from(reader.cancel()).await;
             return Ok(false);
@@ -117,7 +133,7 @@ async fn read_url(url: &str, session: &mut Session, progress: &mut Progress) -> 
         return true;
     };
     let f = session.begin_source(url);
-    let result = pump(body, session, f, url, progress).await;
+    let result = pump(body, session, f, url, progress, None).await;
     session.end_source(f);
     match result {
         Ok(go_on) => go_on,
@@ -128,11 +144,18 @@ async fn read_url(url: &str, session: &mut Session, progress: &mut Progress) -> 
     }
 }
 
-async fn read_file(file: &web_sys::File, session: &mut Session, progress: &mut Progress) -> bool {
+async fn read_file(file: &web_sys::File, session: &mut Session, progress: &mut Progress, retained: &mut Option<NamedFiles>) -> bool {
     let name = file.name();
     let f = session.begin_source(&name);
-    let result = pump(file.stream(), session, f, &name, progress).await;
+    let keep =
+        retained.as_ref().is_some_and(|r| r.iter().map(|(_, b)| b.len()).sum::<usize>() + file.size() as usize <= RETAIN_LIMIT_BYTES);
+    let mut copy = Vec::new();
+    let result = pump(file.stream(), session, f, &name, progress, keep.then_some(&mut copy)).await;
     session.end_source(f);
+    match (keep, retained.as_mut()) {
+        (true, Some(r)) => r.push((name.clone(), copy)),
+        _ => *retained = None,
+    }
     match result {
         Ok(go_on) => go_on,
         Err(e) => {
@@ -149,7 +172,14 @@ pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
     }
     state.cancel_requested.set(false);
     let total: Option<u64> = {
-        let files: Vec<u64> = inputs.iter().filter_map(|i| if let Input::File(f) = i { Some(f.size() as u64) } else { None }).collect();
+        let files: Vec<u64> = inputs
+            .iter()
+            .filter_map(|i| match i {
+                Input::File(f) => Some(f.size() as u64),
+                Input::Bytes(_, b) => Some(b.len() as u64),
+                Input::Url(_) => None,
+            })
+            .collect();
         (files.len() == inputs.len()).then(|| files.iter().sum())
     };
     let names: Vec<String> = inputs
@@ -157,6 +187,7 @@ pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
         .map(|i| match i {
             Input::File(f) => f.name(),
             Input::Url(u) => u.clone(),
+            Input::Bytes(n, _) => n.clone(),
         })
         .collect();
     state.load.set(LoadStatus {
@@ -172,10 +203,23 @@ pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
         let mut progress = Progress { state, read: 0, total, last_yield: started };
         yield_to_browser().await;
         let mut completed = true;
+        // local files (dropped, or embedded in a link) are kept while small, for share links
+        let mut retained = inputs.iter().all(|i| !matches!(i, Input::Url(_))).then(Vec::new);
         for input in &inputs {
             let go_on = match input {
-                Input::File(f) => read_file(f, &mut session, &mut progress).await,
+                Input::File(f) => read_file(f, &mut session, &mut progress, &mut retained).await,
                 Input::Url(u) => read_url(u, &mut session, &mut progress).await,
+                Input::Bytes(name, bytes) => {
+                    let f = session.begin_source(name);
+                    for chunk in bytes.chunks(1 << 16) {
+                        session.feed(f, chunk);
+                    }
+                    session.end_source(f);
+                    if let Some(r) = retained.as_mut() {
+                        r.push((name.clone(), bytes.clone()));
+                    }
+                    true
+                }
             };
             if !go_on {
                 completed = false;
@@ -192,6 +236,7 @@ pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
         }
         let trace = session.finish();
         let elapsed_ms = now_ms() - started;
+        state.local_files.set_value(retained.map(Arc::new));
         install(state, trace, sources, elapsed_ms, progress.read);
     });
 }

@@ -9,6 +9,7 @@ mod details;
 mod diagnostics;
 mod loader;
 mod painter;
+mod share;
 mod state;
 mod timeline_view;
 mod url_sync;

@@ -57,6 +57,10 @@ pub struct AppState {
     pub cancel_requested: RwSignal<bool>,
     /// Diagnostics panel open (transient).
     pub diagnostics_open: RwSignal<bool>,
+    /// Bytes of the loaded local files, kept while small enough to embed in a share link.
+    pub local_files: StoredValue<Option<Arc<crate::view_state::embed::NamedFiles>>>,
+    /// The share popover's content, when open (transient).
+    pub share: RwSignal<Option<(String, String)>>,
     /// Visible rows, derived from the trace and the expansion.
     pub rows: Memo<Option<Shared<Vec<Row>>>>,
     /// FlowMesh-compatible analysis of the loaded trace.
@@ -111,6 +115,8 @@ impl AppState {
             scroll_top_px: RwSignal::new(0.0),
             cancel_requested: RwSignal::new(false),
             diagnostics_open: RwSignal::new(false),
+            local_files: StoredValue::new(None),
+            share: RwSignal::new(None),
         }
     }
 }

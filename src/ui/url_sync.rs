@@ -1,15 +1,19 @@
-//! Keeps the address bar equal to the view state's text form: read once at start, written
-//! (debounced, since browsers throttle history calls) whenever the view changes.
+//! Keeps the address bar equal to the view state's text form. Discrete changes (select, switch
+//! view, fold, load) push a history entry at once; continuous ones (pan, zoom, typing) replace
+//! the current entry after a short debounce (browsers throttle history calls). Back/Forward
+//! bring the earlier view back, reloading sources only when they differ.
 
-use super::browser::{location_search, replace_query};
+use super::browser::{location_search, write_query};
+use super::loader::{start_load, Input};
 use super::state::AppState;
 use crate::view_state::url::{parse, Parsed};
+use crate::view_state::{history_step, HistoryStep, ViewState};
 use leptos::prelude::*;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-/// Delay before writing the URL after a change, ms.
+/// Delay before a continuous change is written, ms.
 const WRITE_DELAY_MS: u64 = 200;
 
 /// The view state in the current address.
@@ -17,21 +21,51 @@ pub fn read_initial() -> Parsed {
     parse(&location_search())
 }
 
-/// Writes the view state into the address whenever it changes.
-pub fn install_writer(state: AppState) {
+/// Mirrors the view state into the address and follows Back/Forward.
+pub fn install(state: AppState) {
+    let last: Rc<RefCell<ViewState>> = Rc::new(RefCell::new(state.view.get_untracked()));
     let pending = Rc::new(Cell::new(false));
-    Effect::new(move |_| {
-        state.view.track();
-        if pending.replace(true) {
-            return;
+    Effect::new({
+        let last = last.clone();
+        move |_| {
+            let now = state.view.get();
+            // decide first: the borrow must end before `last` is written below
+            let step = history_step(&last.borrow(), &now);
+            match step {
+                HistoryStep::None => {}
+                HistoryStep::Push => {
+                    write_query(&now.to_string(), true);
+                    *last.borrow_mut() = now;
+                }
+                HistoryStep::Replace => {
+                    if pending.replace(true) {
+                        return;
+                    }
+                    let (last, pending) = (last.clone(), pending.clone());
+                    set_timeout(
+                        move || {
+                            pending.set(false);
+                            let now = state.view.get_untracked();
+                            let step = history_step(&last.borrow(), &now);
+                            if step != HistoryStep::None {
+                                write_query(&now.to_string(), false);
+                                *last.borrow_mut() = now;
+                            }
+                        },
+                        Duration::from_millis(WRITE_DELAY_MS),
+                    );
+                }
+            }
         }
-        let pending = pending.clone();
-        set_timeout(
-            move || {
-                pending.set(false);
-                replace_query(&state.view.with_untracked(|v| v.to_string()));
-            },
-            Duration::from_millis(WRITE_DELAY_MS),
-        );
     });
+    let handle = window_event_listener(leptos::ev::popstate, move |_| {
+        let parsed = parse(&location_search()).state;
+        *last.borrow_mut() = parsed.clone();
+        let reload = state.view.with_untracked(|v| v.sources != parsed.sources) && !parsed.sources.is_empty();
+        state.view.set(parsed.clone());
+        if reload {
+            start_load(state, parsed.sources.iter().cloned().map(Input::Url).collect(), parsed.sources);
+        }
+    });
+    on_cleanup(move || handle.remove());
 }

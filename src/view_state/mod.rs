@@ -2,6 +2,7 @@
 //! Invariants: `parse(format(v)) == v`; parsing is per field (a bad value drops only that
 //! field, with a note saying so); links use external ids (span id hex), never dense indices.
 
+pub mod embed;
 pub mod navigation;
 pub mod url;
 
@@ -105,4 +106,52 @@ pub struct ViewState {
     pub search: String,
     /// Critical path highlighted.
     pub critical_path: bool,
+}
+
+/// How a change of view state is recorded in the browser history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryStep {
+    /// Nothing changed.
+    None,
+    /// A continuous change (pan, zoom, typing a search): replace the current entry.
+    Replace,
+    /// A discrete change (select, switch view, fold, load, toggle): a new entry, so Back undoes it.
+    Push,
+}
+
+/// Decides how going from `prev` to `next` is recorded.
+pub fn history_step(prev: &ViewState, next: &ViewState) -> HistoryStep {
+    if prev == next {
+        HistoryStep::None
+    } else if prev.selected != next.selected
+        || prev.view != next.view
+        || prev.sources != next.sources
+        || prev.critical_path != next.critical_path
+        || prev.expansion != next.expansion
+    {
+        HistoryStep::Push
+    } else {
+        HistoryStep::Replace
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn discrete_changes_push_and_continuous_ones_replace() {
+        let a = ViewState::default();
+        assert_eq!(history_step(&a, &a.clone()), HistoryStep::None);
+        let zoomed = ViewState { window: Some(TimeWindow { start_ns: 0, end_ns: 5 }), ..a.clone() };
+        assert_eq!(history_step(&a, &zoomed), HistoryStep::Replace);
+        let searched = ViewState { search: "gen".into(), ..a.clone() };
+        assert_eq!(history_step(&a, &searched), HistoryStep::Replace);
+        let selected = ViewState { selected: Some(SpanId(7)), ..zoomed.clone() };
+        assert_eq!(history_step(&zoomed, &selected), HistoryStep::Push);
+        let dag = ViewState { view: ActiveView::Dag, ..a.clone() };
+        assert_eq!(history_step(&a, &dag), HistoryStep::Push);
+        let cp = ViewState { critical_path: true, ..a.clone() };
+        assert_eq!(history_step(&a, &cp), HistoryStep::Push);
+    }
 }

@@ -1,0 +1,63 @@
+//! "Copy link": a link that reopens the same view. Traces loaded from URLs are reopened from
+//! those URLs; small local files travel inside the link's fragment (never sent to a server);
+//! larger ones cannot, and the dialog says so plainly, with the link's size.
+
+use super::browser::page_base;
+use super::state::AppState;
+use crate::view_state::embed;
+use leptos::prelude::*;
+
+/// Builds the link for the current view and opens the popover (also copies it).
+pub fn open_share(state: AppState) {
+    let view = state.view.get_untracked();
+    let base = format!("{}{}", page_base(), view);
+    let (link, what) = if !view.sources.is_empty() {
+        (base, "The link reopens the trace from its URL(s); whoever opens it needs access to them.".to_string())
+    } else {
+        match state.local_files.get_value().and_then(|files| embed::encode(&files)) {
+            Some(fragment) => {
+                let link = format!("{base}#{fragment}");
+                let kb = link.len() as f64 / 1024.0;
+                (link, format!("The link embeds the trace data itself ({kb:.1} KB); it opens with no server, and the data never reaches one."))
+            }
+            None => (
+                base,
+                "The loaded files are too large to embed (links carry at most 64 KB of data): this link restores the view, and whoever opens it must drop the same files.".to_string(),
+            ),
+        }
+    };
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(&link);
+    }
+    state.share.set(Some((link, what)));
+}
+
+/// The toolbar button and its popover.
+#[component]
+pub fn ShareButton() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let popover = move || {
+        state.share.get().map(|(link, what)| {
+            let size = format!("{} characters", link.len());
+            view! {
+                <div class="share-popover" data-testid="share-popover">
+                    <p>"Link copied. " {what}</p>
+                    <input data-testid="share-link" readonly prop:value=link on:focus=move |ev| {
+                        let input: web_sys::HtmlInputElement = event_target(&ev);
+                        input.select();
+                    } />
+                    <p class="dim">{size}</p>
+                    <button on:click=move |_| state.share.set(None)>"Close"</button>
+                </div>
+            }
+        })
+    };
+    view! {
+        <span class="share">
+            <button data-testid="copy-link" title="Copy a link to this view (L)" disabled=move || state.trace.with(|t| t.is_none()) on:click=move |_| open_share(state)>
+                "Copy link"
+            </button>
+            {popover}
+        </span>
+    }
+}

@@ -1,0 +1,99 @@
+// Issue 5 end to end: share links and history, in headless Chromium on the release build.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve } from './support/server.mjs';
+import { launch, newPage, waitForState, dropFiles, fixture, screenshot, DIST } from './support/browser.mjs';
+
+const OTEL = 'generated/otel_sdk';
+let app, browser;
+before(async () => {
+  app = await serve(DIST);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+const params = (url) => Object.fromEntries([...new URL(url).searchParams].filter(([k]) => ['t', 'span', 'view', 'cp'].includes(k)));
+const rowY = async (page, i) => {
+  const box = await page.locator('[data-testid=timeline-canvas]').boundingBox();
+  return { x: box.x + box.width * 0.6, y: box.y + 28 + 22 * i + 11 };
+};
+
+test('a copied link reopens the same view with the data embedded (no server)', async () => {
+  const page = await newPage(browser);
+  await page.goto(app.url + '/');
+  await dropFiles(page, ['spans.jsonl', 'lineage.jsonl', 'assets.jsonl'].map((f) => [f, fixture(`${OTEL}/${f}`)]));
+  assert.equal(await waitForState(page), 'ready');
+  await page.keyboard.press('w');
+  await page.keyboard.press('w');
+  const { x, y } = await rowY(page, 4);
+  await page.mouse.click(x, y);
+  await page.waitForSelector('[data-testid=span-details]');
+  await page.click('[data-testid=view-dag]');
+  await page.click('[data-testid=critical-path-toggle]');
+  await page.waitForFunction(() => ['t=', 'span=', 'view=dag', 'cp=1'].every((p) => location.search.includes(p)));
+  await page.click('[data-testid=copy-link]');
+  const link = await page.inputValue('[data-testid=share-link]');
+  assert.match(link, /#data=1~/);
+  assert.match(await page.textContent('[data-testid=share-popover]'), /embeds the trace data/);
+  const want = params(page.url());
+  const selected = want.span;
+
+  const other = await newPage(browser);
+  await other.goto(link);
+  assert.equal(await waitForState(other), 'ready');
+  assert.equal(await other.textContent('[data-testid=span-count]'), '31');
+  assert.deepEqual(params(other.url()), want, 'same window (to the ns), selection, view and critical path');
+  assert.ok((await other.textContent('[data-testid=span-details]')).includes(selected));
+  await other.waitForSelector('.dag.cp-on [data-testid=dag-node].on-path');
+  await screenshot(other, 'share-link-opened.png');
+  assert.deepEqual(other.errors, []);
+  await other.close();
+  await page.close();
+});
+
+test('Back restores the previous selection', async () => {
+  const page = await newPage(browser);
+  await page.goto(app.url + '/');
+  await dropFiles(page, [['spans.jsonl', fixture(`${OTEL}/spans.jsonl`)]]);
+  assert.equal(await waitForState(page), 'ready');
+  let p = await rowY(page, 2);
+  await page.mouse.click(p.x, p.y);
+  await page.waitForFunction(() => location.search.includes('span='));
+  const first = new URL(page.url()).searchParams.get('span');
+  p = await rowY(page, 5);
+  await page.mouse.click(p.x, p.y);
+  await page.waitForFunction((f) => new URL(location.href).searchParams.get('span') !== f, first);
+  await page.goBack();
+  await page.waitForFunction((f) => new URL(location.href).searchParams.get('span') === f, first);
+  await page.waitForFunction((f) => document.querySelector('[data-testid=span-details]')?.textContent.includes(f), first);
+  await page.close();
+});
+
+test('hostile or broken links load nothing, run nothing, and say why', async () => {
+  for (const [suffix, reason] of [
+    ['?url=javascript:alert(1)&url=file:///etc/passwd&span=zz&t=x&view=nope&cp=maybe', null],
+    ['?t=1,2#data=1~x~!!!not-base64', /corrupt/],
+    [`?v=1#data=1~x~${'A'.repeat(300000)}`, /over the \d+ limit/],
+  ]) {
+    const page = await newPage(browser);
+    let dialogs = 0;
+    page.on('dialog', async (d) => { dialogs += 1; await d.dismiss(); });
+    await page.goto(app.url + '/' + suffix);
+    await page.waitForSelector('[data-testid=load-status]', { state: 'attached' });
+    await page.waitForTimeout(300);
+    assert.equal(await page.textContent('[data-testid=span-count]'), '0', suffix.slice(0, 40));
+    if (reason) {
+      assert.equal(await page.getAttribute('[data-testid=load-status]', 'data-state'), 'error');
+      assert.match(await page.textContent('[data-testid=load-status]'), reason);
+    } else {
+      const notes = await page.textContent('[data-testid=link-notes]');
+      assert.match(notes, /only http and https/);
+      assert.match(notes, /span=/);
+    }
+    assert.equal(dialogs, 0);
+    await page.close();
+  }
+});
