@@ -7,6 +7,7 @@
 pub mod builder;
 pub mod chrome;
 pub mod detect;
+pub mod fingerprint;
 pub mod flowmesh_rows;
 pub mod framing;
 pub mod gzip;

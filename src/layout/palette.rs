@@ -47,14 +47,7 @@ pub fn dim(c: Rgb) -> Rgb {
 const PALETTE: [Rgb; 9] =
     [Rgb(0x4e79a7), Rgb(0xf28e2b), Rgb(0x59a14f), Rgb(0xb07aa1), Rgb(0x76b7b2), Rgb(0xedc948), Rgb(0xff9da7), Rgb(0x9c755f), Rgb(0xbab0ac)];
 
-/// How spans are coloured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColorMode {
-    /// By `flowmesh.type` (falls back to service when a span has no type).
-    SpanType,
-    /// By service name.
-    Service,
-}
+pub use crate::view_state::ColorMode;
 
 fn hash(text: &str) -> u32 {
     // FNV-1a: stable across runs and platforms

@@ -226,8 +226,10 @@ pub fn App() -> impl IntoView {
             }
         })
     };
-    let legend_items =
-        Memo::new(move |_| state.trace.with(|t| t.as_ref().map(|(_, t)| legend(t, ColorMode::SpanType)).unwrap_or_default()));
+    let legend_items = Memo::new(move |_| {
+        let mode = state.view.with(|v| v.color);
+        state.trace.with(|t| t.as_ref().map(|(_, t)| legend(t, mode)).unwrap_or_default())
+    });
     let fit_label = move || {
         state.trace.with(|t| {
             t.as_ref().map(|(_, t)| {
@@ -237,6 +239,19 @@ pub fn App() -> impl IntoView {
         })
     };
     let notes = (!link_notes.is_empty()).then(|| view! { <div class="link-notes" data-testid="link-notes">{link_notes.join("; ")}</div> });
+    // a link made with local files that were not embedded: ask for them
+    let needs_files = move || {
+        let files = state.view.with(|v| v.files.clone());
+        let waiting = state.trace.with(|t| t.is_none()) && state.load.with(|l| l.phase != LoadPhase::Loading);
+        (!files.is_empty() && waiting).then(|| {
+            let list = files.iter().map(|f| format!("{} ({:.1} MB)", f.name, f.bytes as f64 / 1e6)).collect::<Vec<_>>().join(", ");
+            view! {
+                <div class="link-notes" data-testid="needs-files">
+                    {format!("This link was made with local files. Drop the same files here to open its view: {list}. They are checked before the view is applied; nothing is uploaded.")}
+                </div>
+            }
+        })
+    };
 
     view! {
         <div class="app">
@@ -289,6 +304,18 @@ pub fn App() -> impl IntoView {
                     />
                     " critical path"
                 </label>
+                <select
+                    data-testid="color-mode"
+                    title="Colour spans by"
+                    prop:value=move || if state.view.with(|v| v.color == ColorMode::Service) { "service" } else { "type" }
+                    on:change=move |ev| {
+                        let mode = if event_target_value(&ev) == "service" { ColorMode::Service } else { ColorMode::SpanType };
+                        state.view.update(|v| v.color = mode);
+                    }
+                >
+                    <option value="type">"colour: span type"</option>
+                    <option value="service">"colour: service"</option>
+                </select>
                 <span class="grow"></span>
                 <ShareButton />
                 <span class="window-label">{fit_label}</span>
@@ -305,13 +332,14 @@ pub fn App() -> impl IntoView {
                 <button
                     class=move || { if diag_count() > 0 { "count diag-button has-problems" } else { "count diag-button" } }
                     data-testid="diagnostics-count"
-                    on:click=move |_| state.diagnostics_open.update(|o| *o = !*o)
+                    on:click=move |_| state.view.update(|v| v.panel = if v.panel.is_some() { None } else { Some(crate::view_state::Panel::Diagnostics) })
                 >
                     {diag_count}
                     " problems"
                 </button>
             </header>
             {notes}
+            {needs_files}
             <DiagnosticsPanel />
             <main
                 class="workspace"

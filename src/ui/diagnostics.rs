@@ -12,7 +12,7 @@ const MAX_SHOWN: usize = 500;
 pub fn DiagnosticsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
-        if !state.diagnostics_open.get() {
+        if state.view.with(|v| v.panel != Some(crate::view_state::Panel::Diagnostics)) {
             return None;
         }
         let (_, trace) = state.trace.get()?;
@@ -41,7 +41,7 @@ pub fn DiagnosticsPanel() -> impl IntoView {
             <section class="diagnostics" data-testid="diagnostics-panel">
                 <div class="diagnostics-head">
                     <h3>{format!("{total} problem(s) while loading")}</h3>
-                    <button class="close" on:click=move |_| state.diagnostics_open.set(false)>"×"</button>
+                    <button class="close" on:click=move |_| state.view.update(|v| v.panel = None)>"×"</button>
                 </div>
                 <ul>{rows}{more}</ul>
             </section>

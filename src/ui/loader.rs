@@ -4,10 +4,12 @@
 
 use super::browser::{now_ms, yield_to_browser};
 use super::state::{AppState, LoadPhase, LoadStatus};
+use crate::ingest::fingerprint::{fingerprint, Fingerprinter};
 use crate::ingest::Session;
 use crate::layout::rows::{ancestors, row_of_span, visible_rows};
 use crate::model::{DiagnosticKind, FileIdx, Trace};
 use crate::view_state::embed::NamedFiles;
+use crate::view_state::{file_mismatches, FileRef};
 use gloo_net::http::Request;
 use js_sys::{Reflect, Uint8Array};
 use leptos::prelude::*;
@@ -71,6 +73,7 @@ async fn pump(
     what: &str,
     progress: &mut Progress,
     mut copy: Option<&mut Vec<u8>>,
+    mut fp: Option<&mut Fingerprinter>,
 ) -> Result<bool, JsValue> {
     let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let mut buf: Vec<u8> = Vec::new();
@@ -85,6 +88,9 @@ async fn pump(
         session.feed(f, &buf);
         if let Some(c) = copy.as_deref_mut() {
             c.extend_from_slice(&buf);
+        }
+        if let Some(fp) = fp.as_deref_mut() {
+            fp.update(&buf);
         }
         if !progress.advance(buf.len() as u64, what).await {
             let _ = JsFuture::from(reader.cancel()).await;
@@ -133,7 +139,7 @@ async fn read_url(url: &str, session: &mut Session, progress: &mut Progress) -> 
         return true;
     };
     let f = session.begin_source(url);
-    let result = pump(body, session, f, url, progress, None).await;
+    let result = pump(body, session, f, url, progress, None, None).await;
     session.end_source(f);
     match result {
         Ok(go_on) => go_on,
@@ -144,14 +150,23 @@ async fn read_url(url: &str, session: &mut Session, progress: &mut Progress) -> 
     }
 }
 
-async fn read_file(file: &web_sys::File, session: &mut Session, progress: &mut Progress, retained: &mut Option<NamedFiles>) -> bool {
+async fn read_file(
+    file: &web_sys::File,
+    session: &mut Session,
+    progress: &mut Progress,
+    retained: &mut Option<NamedFiles>,
+    refs: &mut Vec<FileRef>,
+) -> bool {
     let name = file.name();
     let f = session.begin_source(&name);
     let keep =
         retained.as_ref().is_some_and(|r| r.iter().map(|(_, b)| b.len()).sum::<usize>() + file.size() as usize <= RETAIN_LIMIT_BYTES);
     let mut copy = Vec::new();
-    let result = pump(file.stream(), session, f, &name, progress, keep.then_some(&mut copy)).await;
+    let mut fp = Fingerprinter::default();
+    let result = pump(file.stream(), session, f, &name, progress, keep.then_some(&mut copy), Some(&mut fp)).await;
     session.end_source(f);
+    let (bytes, fingerprint) = fp.finish();
+    refs.push(FileRef { name: name.clone(), bytes, fingerprint });
     match (keep, retained.as_mut()) {
         (true, Some(r)) => r.push((name.clone(), copy)),
         _ => *retained = None,
@@ -205,9 +220,10 @@ pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
         let mut completed = true;
         // local files (dropped, or embedded in a link) are kept while small, for share links
         let mut retained = inputs.iter().all(|i| !matches!(i, Input::Url(_))).then(Vec::new);
+        let mut refs: Vec<FileRef> = Vec::new();
         for input in &inputs {
             let go_on = match input {
-                Input::File(f) => read_file(f, &mut session, &mut progress, &mut retained).await,
+                Input::File(f) => read_file(f, &mut session, &mut progress, &mut retained, &mut refs).await,
                 Input::Url(u) => read_url(u, &mut session, &mut progress).await,
                 Input::Bytes(name, bytes) => {
                     let f = session.begin_source(name);
@@ -215,6 +231,8 @@ pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
                         session.feed(f, chunk);
                     }
                     session.end_source(f);
+                    let (size, fp) = fingerprint(bytes);
+                    refs.push(FileRef { name: name.clone(), bytes: size, fingerprint: fp });
                     if let Some(r) = retained.as_mut() {
                         r.push((name.clone(), bytes.clone()));
                     }
@@ -237,12 +255,12 @@ pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
         let trace = session.finish();
         let elapsed_ms = now_ms() - started;
         state.local_files.set_value(retained.map(Arc::new));
-        install(state, trace, sources, elapsed_ms, progress.read);
+        install(state, trace, sources, refs, elapsed_ms, progress.read);
     });
 }
 
 /// Makes a freshly built trace the loaded one and applies the pending view (selection).
-fn install(state: AppState, trace: Trace, sources: Vec<String>, elapsed_ms: f64, bytes: u64) {
+fn install(state: AppState, trace: Trace, sources: Vec<String>, files: Vec<FileRef>, elapsed_ms: f64, bytes: u64) {
     let spans = trace.spans.len();
     let problems = trace.diagnostics.len();
     let phase = if spans == 0 && trace.lineage.is_empty() && trace.assets.is_empty() { LoadPhase::Error } else { LoadPhase::Done };
@@ -259,10 +277,24 @@ fn install(state: AppState, trace: Trace, sources: Vec<String>, elapsed_ms: f64,
             if problems > 0 { format!(", {problems} problem(s)") } else { String::new() }
         )
     };
+    // a link made with local files applies its view only to the same files
+    // (only for the first load after opening the page: later drops simply replace the data)
+    let required = if state.trace.with_untracked(|t| t.is_none()) { state.view.with_untracked(|v| v.files.clone()) } else { Vec::new() };
+    let mismatches = if required.is_empty() || files.is_empty() { Vec::new() } else { file_mismatches(&required, &files) };
+    let message = if mismatches.is_empty() {
+        message
+    } else {
+        format!("{message}. Not the files of the link: {}; its view was not applied", mismatches.join("; "))
+    };
     let generation = GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     let trace = Arc::new(trace);
     state.view.update(|v| {
         v.sources = sources;
+        v.files = files;
+        if !mismatches.is_empty() {
+            v.window = None;
+            v.selected = None;
+        }
         if v.selected.and_then(|s| trace.find_span(s)).is_none() {
             v.selected = None;
         }

@@ -55,8 +55,6 @@ pub struct AppState {
     pub scroll_top_px: RwSignal<f64>,
     /// Set to true to ask a running load to stop (transient).
     pub cancel_requested: RwSignal<bool>,
-    /// Diagnostics panel open (transient).
-    pub diagnostics_open: RwSignal<bool>,
     /// Bytes of the loaded local files, kept while small enough to embed in a share link.
     pub local_files: StoredValue<Option<Arc<crate::view_state::embed::NamedFiles>>>,
     /// The share popover's content, when open (transient).
@@ -114,7 +112,6 @@ impl AppState {
             painted_generation: RwSignal::new(0),
             scroll_top_px: RwSignal::new(0.0),
             cancel_requested: RwSignal::new(false),
-            diagnostics_open: RwSignal::new(false),
             local_files: StoredValue::new(None),
             share: RwSignal::new(None),
         }

@@ -5,7 +5,7 @@
 use super::browser::{device_pixel_ratio, now_ms};
 use super::painter::Painter;
 use super::state::AppState;
-use crate::layout::palette::{self, ColorMode};
+use crate::layout::palette;
 use crate::layout::timeline::{draw_list, hit_test, DrawCmd, Geometry, Hit, TimelineView as TimelineViewSpec};
 use crate::model::{time::format_iso8601, DurationNs, Trace};
 use crate::view_state::{navigation, TimeWindow};
@@ -100,6 +100,7 @@ pub fn TimelineView() -> impl IntoView {
     let window = Memo::new(move |_| state.view.with(|v| v.window));
     let selected = Memo::new(move |_| state.view.with(|v| v.selected));
     let search = Memo::new(move |_| state.view.with(|v| v.search.trim().to_lowercase()));
+    let color = Memo::new(move |_| state.view.with(|v| v.color));
 
     let painter: Rc<RefCell<Option<(Painter, Painter, f64)>>> = Rc::new(RefCell::new(None));
     let frame_pending = Rc::new(Cell::new(false));
@@ -133,7 +134,7 @@ pub fn TimelineView() -> impl IntoView {
                 window: effective_window(&trace, window.get_untracked()),
                 selected: sel,
                 search_lower: &search_lower,
-                color_mode: ColorMode::SpanType,
+                color_mode: state.view.with_untracked(|v| v.color),
                 critical: critical.as_ref().map(|c| c.0.as_ref()),
             };
             let cmds = draw_list(&trace, &rows.0, &spec, &g);
@@ -158,6 +159,7 @@ pub fn TimelineView() -> impl IntoView {
             selected.track();
             search.track();
             state.critical.track();
+            color.track();
             size.track();
             state.scroll_top_px.track();
             if !frame_pending.replace(true) {

@@ -53,6 +53,23 @@ impl ActiveView {
     }
 }
 
+/// How spans are coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ColorMode {
+    /// By span type (`flowmesh.type`), falling back to the service when a span has none.
+    #[default]
+    SpanType,
+    /// By service name.
+    Service,
+}
+
+/// A panel that can be open beside the main view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Panel {
+    /// The list of problems found while loading.
+    Diagnostics,
+}
+
 /// Which subtrees are open: every span follows `all_collapsed` except those in `toggled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Expansion {
@@ -89,11 +106,24 @@ impl Expansion {
     }
 }
 
+/// A local file a link was made with: whoever opens the link must drop the same file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileRef {
+    /// File name.
+    pub name: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// Content fingerprint (`ingest::fingerprint`).
+    pub fingerprint: u64,
+}
+
 /// Everything a link reproduces.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ViewState {
     /// URLs to load (`url=`, repeatable, http/https only).
     pub sources: Vec<String>,
+    /// Local files the view was made with (`file=`, repeatable), when they are not embedded.
+    pub files: Vec<FileRef>,
     /// Main view.
     pub view: ActiveView,
     /// Visible window; `None` = fit the whole trace.
@@ -106,6 +136,29 @@ pub struct ViewState {
     pub search: String,
     /// Critical path highlighted.
     pub critical_path: bool,
+    /// Colour mode.
+    pub color: ColorMode,
+    /// Open side panel, if any.
+    pub panel: Option<Panel>,
+}
+
+/// What differs between the files a link was made with and the files dropped to open it, one
+/// sentence per file (empty when they match).
+pub fn file_mismatches(required: &[FileRef], dropped: &[FileRef]) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in required {
+        match dropped.iter().find(|d| d.name == r.name) {
+            None => out.push(format!("{} was not dropped", r.name)),
+            Some(d) if d.bytes != r.bytes => {
+                out.push(format!("{} differs from the linked file ({} bytes, the link expects {})", r.name, d.bytes, r.bytes))
+            }
+            Some(d) if d.fingerprint != r.fingerprint => {
+                out.push(format!("{} differs from the linked file (same size, different content)", r.name))
+            }
+            Some(_) => {}
+        }
+    }
+    out
 }
 
 /// How a change of view state is recorded in the browser history.
@@ -126,8 +179,11 @@ pub fn history_step(prev: &ViewState, next: &ViewState) -> HistoryStep {
     } else if prev.selected != next.selected
         || prev.view != next.view
         || prev.sources != next.sources
+        || prev.files != next.files
         || prev.critical_path != next.critical_path
         || prev.expansion != next.expansion
+        || prev.color != next.color
+        || prev.panel != next.panel
     {
         HistoryStep::Push
     } else {
@@ -138,6 +194,17 @@ pub fn history_step(prev: &ViewState, next: &ViewState) -> HistoryStep {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_mismatches_name_the_file() {
+        let f = |name: &str, bytes, fingerprint| FileRef { name: name.into(), bytes, fingerprint };
+        let required = [f("spans.jsonl", 10, 1), f("lineage.jsonl", 5, 2)];
+        assert!(file_mismatches(&required, &[f("lineage.jsonl", 5, 2), f("spans.jsonl", 10, 1)]).is_empty());
+        let m = file_mismatches(&required, &[f("spans.jsonl", 11, 1)]);
+        assert_eq!(m.len(), 2);
+        assert!(m[0].starts_with("spans.jsonl differs") && m[1] == "lineage.jsonl was not dropped", "{m:?}");
+        assert!(file_mismatches(&required[..1], &[f("spans.jsonl", 10, 3)])[0].contains("different content"));
+    }
 
     #[test]
     fn discrete_changes_push_and_continuous_ones_replace() {

@@ -2,11 +2,16 @@
 //! here. Each field is parsed on its own; a bad value is dropped with a note.
 //!
 //! ```text
-//! ?v=1&url=<enc>&url=<enc>&view=dag&t=<start_ns>,<end_ns>&span=<16 hex>&q=<enc>&cp=1
-//!     &fold=all&toggle=<16 hex>.<16 hex>...
+//! ?v=1&url=<enc>&url=<enc>&file=<enc name>.<bytes>.<16 hex>&view=dag&t=<start_ns>,<end_ns>
+//!     &span=<16 hex>&q=<enc>&cp=1&color=service&panel=diagnostics&fold=all&toggle=<16 hex>.<16 hex>...
+//! ```
+//!
+//! Version 0 is the issue-2 form without `v=` (`?url=…&span=…`): it parses the same way.
+//!
+//! ```text
 //! ```
 
-use super::{ActiveView, Expansion, TimeWindow, ViewState};
+use super::{ActiveView, ColorMode, Expansion, FileRef, Panel, TimeWindow, ViewState};
 use crate::model::SpanId;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::fmt;
@@ -36,6 +41,7 @@ impl fmt::Display for ViewState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut parts = vec![format!("v={SCHEMA_VERSION}")];
         parts.extend(self.sources.iter().map(|u| format!("url={}", enc(u))));
+        parts.extend(self.files.iter().map(|f| format!("file={}.{}.{:016x}", enc(&f.name), f.bytes, f.fingerprint)));
         if self.view != ActiveView::Timeline {
             parts.push(format!("view={}", self.view.token()));
         }
@@ -50,6 +56,12 @@ impl fmt::Display for ViewState {
         }
         if self.critical_path {
             parts.push("cp=1".into());
+        }
+        if self.color == ColorMode::Service {
+            parts.push("color=service".into());
+        }
+        if self.panel == Some(Panel::Diagnostics) {
+            parts.push("panel=diagnostics".into());
         }
         if self.expansion.all_collapsed {
             parts.push("fold=all".into());
@@ -92,6 +104,17 @@ pub fn parse(query: &str) -> Parsed {
                     bad("only http and https sources can be loaded");
                 }
             }
+            "file" => {
+                // the name may contain dots: size and fingerprint are the last two fields
+                let mut it = raw.rsplitn(3, '.');
+                let (fp, size, name) = (it.next(), it.next(), it.next());
+                match (name.map(dec), size.and_then(|s| s.parse::<u64>().ok()), fp.and_then(|f| u64::from_str_radix(f, 16).ok())) {
+                    (Some(name), Some(bytes), Some(fingerprint)) if !name.is_empty() => {
+                        p.state.files.push(FileRef { name, bytes, fingerprint })
+                    }
+                    _ => bad("expected <name>.<bytes>.<hex fingerprint>"),
+                }
+            }
             "view" => match ActiveView::from_token(&value) {
                 Some(v) => p.state.view = v,
                 None => bad("expected timeline, dag or analysis"),
@@ -109,6 +132,16 @@ pub fn parse(query: &str) -> Parsed {
                 "1" | "true" => p.state.critical_path = true,
                 "0" | "false" => p.state.critical_path = false,
                 _ => bad("expected 1 or 0"),
+            },
+            "color" => match value.as_str() {
+                "type" => p.state.color = ColorMode::SpanType,
+                "service" => p.state.color = ColorMode::Service,
+                _ => bad("expected type or service"),
+            },
+            "panel" => match value.as_str() {
+                "diagnostics" => p.state.panel = Some(Panel::Diagnostics),
+                "none" => p.state.panel = None,
+                _ => bad("expected diagnostics or none"),
             },
             "fold" => match value.as_str() {
                 "all" => p.state.expansion.all_collapsed = true,
@@ -135,12 +168,15 @@ mod tests {
     fn sample() -> ViewState {
         ViewState {
             sources: vec!["http://127.0.0.1:9000/a b.jsonl?x=1&y=2".into(), "https://example.org/t.json".into()],
+            files: vec![FileRef { name: "spans.v2.jsonl".into(), bytes: 105_923_385, fingerprint: 0xdead_beef_0000_0001 }],
             view: ActiveView::Dag,
             window: Some(TimeWindow { start_ns: -5, end_ns: 1_795_314_401 }),
             selected: SpanId::parse_hex("aca917d13b2d6950"),
             expansion: Expansion { all_collapsed: true, toggled: [SpanId(1), SpanId(0xff)].into_iter().collect() },
             search: "gen & co=1 ünï".into(),
             critical_path: true,
+            color: ColorMode::Service,
+            panel: Some(Panel::Diagnostics),
         }
     }
 

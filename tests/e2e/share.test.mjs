@@ -1,8 +1,11 @@
 // Issue 5 end to end: share links and history, in headless Chromium on the release build.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { serve } from './support/server.mjs';
-import { launch, newPage, waitForState, dropFiles, fixture, screenshot, DIST } from './support/browser.mjs';
+import { launch, newPage, waitForState, dropFiles, fixture, screenshot, DIST, SHARED, ROOT } from './support/browser.mjs';
 
 const OTEL = 'generated/otel_sdk';
 let app, browser;
@@ -96,4 +99,42 @@ test('hostile or broken links load nothing, run nothing, and say why', async () 
     assert.equal(dialogs, 0);
     await page.close();
   }
+});
+
+test('a link for a large local file asks for it, restores the view when it is dropped, and names a wrong file', async () => {
+  const big = path.join(ROOT, 'bench/out/big100000/spans.jsonl');
+  if (!fs.existsSync(big)) {
+    execFileSync('python3', [path.join(SHARED, 'generators/big_otel_jsonl.py'), '100000', '--out', path.dirname(big)], { stdio: 'ignore' });
+  }
+  const page = await newPage(browser);
+  await page.goto(app.url + '/');
+  await page.setInputFiles('[data-testid=file-input]', big);
+  assert.equal(await waitForState(page, ['ready'], 60000), 'ready');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('w');
+  await page.waitForFunction(() => ['t=', 'span=', 'file='].every((p) => location.search.includes(p)));
+  await page.click('[data-testid=copy-link]');
+  const link = await page.inputValue('[data-testid=share-link]');
+  assert.doesNotMatch(link, /#data=/);
+  assert.match(await page.textContent('[data-testid=share-popover]'), /too large to embed/);
+  const want = params(page.url());
+  await page.close();
+
+  const again = await newPage(browser);
+  await again.goto(link);
+  assert.match(await again.textContent('[data-testid=needs-files]'), /spans\.jsonl \(105\.9 MB\)/);
+  await again.setInputFiles('[data-testid=file-input]', big);
+  assert.equal(await waitForState(again, ['ready'], 60000), 'ready');
+  assert.deepEqual(params(again.url()), want, 'the same window and selection');
+  assert.ok((await again.textContent('[data-testid=span-details]')).includes(want.span));
+  await again.close();
+
+  const wrong = await newPage(browser);
+  await wrong.goto(link);
+  await wrong.setInputFiles('[data-testid=file-input]', path.join(SHARED, 'generated/otel_sdk/spans.jsonl'));
+  assert.equal(await waitForState(wrong), 'ready');
+  assert.match(await wrong.textContent('[data-testid=load-status]'), /spans\.jsonl differs from the linked file/);
+  assert.equal(new URL(wrong.url()).searchParams.get('span'), null, 'the view was not applied');
+  await wrong.close();
 });
