@@ -58,6 +58,40 @@ pub struct SpanDraft {
     pub flags: SpanFlags,
 }
 
+impl SpanDraft {
+    /// A draft with defaults (no parent, unspecified kind, unset status, no type, no resource)
+    /// and empty attribute/event/link ranges at the builder's current marks; readers override
+    /// what their format carries with struct update syntax.
+    pub fn new(
+        b: &TraceBuilder,
+        ids: (TraceId, SpanId),
+        name: StrIdx,
+        times: (TimestampNs, TimestampNs),
+        origin: (FileIdx, u32),
+    ) -> SpanDraft {
+        let (a, e, l) = (b.attr_mark(), b.event_mark(), b.link_mark());
+        SpanDraft {
+            trace_id: ids.0,
+            span_id: ids.1,
+            parent_span_id: SpanId(0),
+            name,
+            span_type: StrIdx(0),
+            kind: crate::model::SpanKind::Unspecified,
+            status: crate::model::StatusCode::Unset,
+            status_message: StrIdx(0),
+            start: times.0,
+            end: times.1,
+            attributes: a..a,
+            events: e..e,
+            links: l..l,
+            resource: ResourceIdx(0),
+            source: origin.0,
+            line: origin.1,
+            flags: SpanFlags::default(),
+        }
+    }
+}
+
 /// Accumulates rows; `finish` links and repairs them into a `Trace`.
 #[derive(Debug, Default)]
 pub struct TraceBuilder {

@@ -17,8 +17,7 @@
 
 use super::builder::{SpanDraft, TraceBuilder};
 use crate::model::{
-    AttrValue, Attribute, DiagnosticKind, FileIdx, Resource, ResourceIdx, Severity, SpanEvent, SpanFlags, SpanId, SpanKind, StatusCode,
-    StrIdx, TimestampNs, TraceId,
+    AttrValue, Attribute, DiagnosticKind, FileIdx, Resource, ResourceIdx, Severity, SpanEvent, SpanId, StatusCode, TimestampNs, TraceId,
 };
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -294,26 +293,8 @@ pub fn read_events(b: &mut TraceBuilder, source: FileIdx, line: u32, doc: Value)
         }
         let events = e0..b.event_mark();
         let name = b.intern(if s.name.is_empty() { "(unnamed)" } else { &s.name });
-        let l = b.link_mark();
-        b.add_span(SpanDraft {
-            trace_id,
-            span_id: id,
-            parent_span_id: parent,
-            name,
-            span_type: StrIdx(0),
-            kind: SpanKind::Unspecified,
-            status,
-            status_message: StrIdx(0),
-            start: TimestampNs(s.start),
-            end: TimestampNs(s.end),
-            attributes,
-            events,
-            links: l..l,
-            resource,
-            source,
-            line,
-            flags: SpanFlags::default(),
-        });
+        let draft = SpanDraft::new(b, (trace_id, id), name, (TimestampNs(s.start), TimestampNs(s.end)), (source, line));
+        b.add_span(SpanDraft { parent_span_id: parent, status, attributes, events, resource, ..draft });
     };
     for (i, s) in slices.iter().enumerate() {
         let parent = s.parent.or_else(|| parents[i].map(|p| ids[p])).unwrap_or(SpanId(0));

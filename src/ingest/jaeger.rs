@@ -238,25 +238,8 @@ fn read_span_list(
             (None, Some((key, p))) => process_resource(b, key, p),
             (None, None) => ResourceIdx(0),
         };
-        b.add_span(SpanDraft {
-            trace_id,
-            span_id,
-            parent_span_id: parent,
-            name,
-            span_type: StrIdx(0),
-            kind,
-            status,
-            status_message,
-            start,
-            end,
-            attributes,
-            events,
-            links: marks.2..marks.2,
-            resource,
-            source,
-            line,
-            flags,
-        });
+        let draft = SpanDraft::new(b, (trace_id, span_id), name, (start, end), (source, line));
+        b.add_span(SpanDraft { parent_span_id: parent, kind, status, status_message, attributes, events, resource, flags, ..draft });
     }
     Ok(())
 }

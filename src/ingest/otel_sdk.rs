@@ -135,8 +135,7 @@ pub fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8])
     if b.has_span(trace_id, span_id) {
         // let the builder report it, without reading the rest of the row
         let name = b.intern("");
-        let m = (b.attr_mark(), b.event_mark(), b.link_mark());
-        b.add_span(draft(trace_id, span_id, SpanId(0), name, start, end, source, line, m));
+        b.add_span(SpanDraft::new(b, (trace_id, span_id), name, (start, end), (source, line)));
         return Ok(());
     }
     let name = match row.name.as_deref() {
@@ -153,7 +152,7 @@ pub fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8])
         }
     };
     let marks = (b.attr_mark(), b.event_mark(), b.link_mark());
-    let mut d = draft(trace_id, span_id, parent_span_id, name, start, end, source, line, marks);
+    let mut d = SpanDraft { parent_span_id, ..SpanDraft::new(b, (trace_id, span_id), name, (start, end), (source, line)) };
     let type_key = b.intern("flowmesh.type");
     let kind_key = b.intern("flowmesh.kind");
     let mut kind_alias = StrIdx(0);
@@ -211,39 +210,6 @@ pub fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8])
     }
     b.add_span(d);
     Ok(())
-}
-
-#[allow(clippy::too_many_arguments)]
-fn draft(
-    trace_id: TraceId,
-    span_id: SpanId,
-    parent_span_id: SpanId,
-    name: StrIdx,
-    start: crate::model::TimestampNs,
-    end: crate::model::TimestampNs,
-    source: FileIdx,
-    line: u32,
-    marks: (u32, u32, u32),
-) -> SpanDraft {
-    SpanDraft {
-        trace_id,
-        span_id,
-        parent_span_id,
-        name,
-        span_type: StrIdx(0),
-        kind: SpanKind::Unspecified,
-        status: StatusCode::Unset,
-        status_message: StrIdx(0),
-        start,
-        end,
-        attributes: marks.0..marks.0,
-        events: marks.1..marks.1,
-        links: marks.2..marks.2,
-        resource: ResourceIdx(0),
-        source,
-        line,
-        flags: crate::model::SpanFlags::default(),
-    }
 }
 
 fn push_entries(b: &mut TraceBuilder, entries: &Entries<'_>) {

@@ -6,8 +6,8 @@
 
 use super::builder::{SpanDraft, TraceBuilder};
 use crate::model::{
-    AttrValue, Attribute, DiagnosticKind, FileIdx, Resource, ResourceIdx, Severity, SpanEvent, SpanFlags, SpanId, SpanKind, SpanLink,
-    StatusCode, StrIdx, TimestampNs, TraceId,
+    AttrValue, Attribute, DiagnosticKind, FileIdx, Resource, ResourceIdx, Severity, SpanEvent, SpanId, SpanKind, SpanLink, StatusCode,
+    StrIdx, TimestampNs, TraceId,
 };
 use base64::Engine;
 use serde::Deserialize;
@@ -309,24 +309,18 @@ fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, raw: &Value, res:
             status_message = b.intern(m);
         }
     }
+    let draft = SpanDraft::new(b, (trace_id, span_id), name, (TimestampNs(start), TimestampNs(end)), (source, line));
     b.add_span(SpanDraft {
-        trace_id,
-        span_id,
         parent_span_id: parent,
-        name,
         span_type,
         kind,
         status,
         status_message,
-        start: TimestampNs(start),
-        end: TimestampNs(end),
         attributes,
         events: m_event..b.event_mark(),
         links: m_link..b.link_mark(),
         resource: res,
-        source,
-        line,
-        flags: SpanFlags::default(),
+        ..draft
     });
 }
 

@@ -7,8 +7,8 @@
 
 use super::builder::{SpanDraft, TraceBuilder};
 use crate::model::{
-    AttrValue, Attribute, DiagnosticKind, DurationNs, FileIdx, Resource, ResourceIdx, Severity, SpanEvent, SpanFlags, SpanId, SpanKind,
-    StatusCode, StrIdx, TimestampNs, TraceId,
+    AttrValue, Attribute, DiagnosticKind, DurationNs, FileIdx, Resource, ResourceIdx, Severity, SpanEvent, SpanId, SpanKind, StatusCode,
+    StrIdx, TimestampNs, TraceId,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -112,7 +112,7 @@ fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, s: ZSpan, has_cli
         }
     };
     let name = b.intern(s.name.as_deref().filter(|n| !n.is_empty()).unwrap_or("(unnamed)"));
-    let (a0, e0, l0) = (b.attr_mark(), b.event_mark(), b.link_mark());
+    let (a0, e0) = (b.attr_mark(), b.event_mark());
     let mut status = StatusCode::Unset;
     let mut status_message = StrIdx(0);
     for (k, v) in &s.tags {
@@ -139,23 +139,15 @@ fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, s: ZSpan, has_cli
     }
     let kind = s.kind.as_deref().and_then(SpanKind::parse_name).unwrap_or(SpanKind::Unspecified);
     let resource = service(b, s.local.as_ref().and_then(|l| l.service_name.as_deref()));
+    let draft = SpanDraft::new(b, (trace_id, span_id), name, (start, end), (source, line));
     b.add_span(SpanDraft {
-        trace_id,
-        span_id,
         parent_span_id: parent,
-        name,
-        span_type: StrIdx(0),
         kind,
         status,
         status_message,
-        start,
-        end,
         attributes,
         events: e0..b.event_mark(),
-        links: l0..l0,
         resource,
-        source,
-        line,
-        flags: SpanFlags::default(),
+        ..draft
     });
 }

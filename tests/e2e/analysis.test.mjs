@@ -1,36 +1,28 @@
 // Issue 3 end to end: the lineage DAG, the critical path, the analysis JSON download, against
 // the release build in headless Chromium. Expected values come from FlowMesh's own analyzer
 // output (shared/fixtures/expected) and from our native CLI run on the same files.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { useApp } from './support/suite.mjs';
 import { serve } from './support/server.mjs';
-import { launch, newPage, waitForState, dropFiles, fixture, screenshot, DIST, SHARED, ROOT } from './support/browser.mjs';
+import { newPage, waitForState, dropFiles, fixture, screenshot, SHARED, ROOT } from './support/browser.mjs';
 
 const OTEL = 'generated/otel_sdk';
 const FILES = ['spans.jsonl', 'lineage.jsonl', 'assets.jsonl'];
 const expected = JSON.parse(fixture('expected/flowmesh-profile/otel_sdk.profile.json'));
-let app, browser;
-
-before(async () => {
-  app = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const ctx = useApp();
 
 async function loadWorkflow(page, query = '') {
-  await page.goto(`${app.url}/${query}`);
+  await page.goto(`${ctx.app.url}/${query}`);
   await dropFiles(page, FILES.map((f) => [f, fixture(`${OTEL}/${f}`)]));
   assert.equal(await waitForState(page), 'ready');
 }
 
 test('the DAG shows 5 nodes and 6 edges, and the critical nodes are exactly the expected path', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(ctx.browser);
   await loadWorkflow(page);
   await page.click('[data-testid=view-dag]');
   await page.waitForSelector('[data-testid=dag-node]');
@@ -55,7 +47,7 @@ test('the DAG shows 5 nodes and 6 edges, and the critical nodes are exactly the 
 });
 
 test('clicking a DAG node opens its task span details', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(ctx.browser);
   await loadWorkflow(page, '?view=dag');
   await page.waitForSelector('[data-testid=dag-node]');
   await page.click('[data-testid=dag-node][data-data-id="tsk-synthesis"]');
@@ -70,7 +62,7 @@ test('clicking a DAG node opens its task span details', async () => {
 });
 
 test('the downloaded analysis JSON equals the CLI output for the same files', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(ctx.browser);
   await loadWorkflow(page, '?view=analysis');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=analysis-json]')]);
   const file = await download.path();
@@ -92,9 +84,9 @@ test('the downloaded analysis JSON equals the CLI output for the same files', as
 test('?view=dag&cp=1 with ?url= opens straight into the highlighted DAG', async () => {
   const data = await serve(path.join(SHARED, OTEL), { cors: true });
   try {
-    const page = await newPage(browser);
+    const page = await newPage(ctx.browser);
     const q = FILES.map((f) => `url=${encodeURIComponent(`${data.url}/${f}`)}`).join('&');
-    await page.goto(`${app.url}/?${q}&view=dag&cp=1`);
+    await page.goto(`${ctx.app.url}/?${q}&view=dag&cp=1`);
     assert.equal(await waitForState(page), 'ready');
     await page.waitForSelector('.dag.cp-on [data-testid=dag-node].on-path');
     assert.equal(await page.locator('.dag.cp-on [data-testid=dag-node].on-path').count(), expected.critical_path.path.length);

@@ -1,19 +1,11 @@
 // Formats end to end: OTLP/JSON, Jaeger and Zipkin files dropped in the browser load with the
 // span counts the fixture files hold, each with its format badge; a mixed drop merges.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve } from './support/server.mjs';
-import { launch, newPage, waitForState, dropFiles, fixture, DIST } from './support/browser.mjs';
+import { useApp } from './support/suite.mjs';
+import { newPage, waitForState, dropFiles, fixture } from './support/browser.mjs';
 
-let app, browser;
-before(async () => {
-  app = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const ctx = useApp();
 
 const count = {
   otlp: (buf) => buf.toString().trim().split('\n').flatMap((l) => JSON.parse(l).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans))).length,
@@ -27,8 +19,8 @@ for (const [file, kind, badge] of [
   ['public/zipkin/zipkin-lens_messaging-kafka.json', 'zipkin', 'Zipkin v2'],
 ]) {
   test(`dropping ${file} shows its spans and the ${badge} badge`, async () => {
-    const page = await newPage(browser);
-    await page.goto(app.url + '/');
+    const page = await newPage(ctx.browser);
+    await page.goto(ctx.app.url + '/');
     const buf = fixture(file);
     await dropFiles(page, [[file.split('/').pop(), buf]]);
     assert.equal(await waitForState(page), 'ready');
@@ -40,8 +32,8 @@ for (const [file, kind, badge] of [
 }
 
 test('the same workflow as OTel JSONL and OTLP dropped together merges into one trace', async () => {
-  const page = await newPage(browser);
-  await page.goto(app.url + '/');
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.app.url + '/');
   await dropFiles(page, [['spans.jsonl', fixture('generated/otel_sdk/spans.jsonl')], ['otlp_trace.json', fixture('generated/otel_sdk/otlp_trace.json')]]);
   assert.equal(await waitForState(page), 'ready');
   assert.equal(await page.textContent('[data-testid=span-count]'), '31');

@@ -1,22 +1,14 @@
 // Issue 5 end to end: share links and history, in headless Chromium on the release build.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { serve } from './support/server.mjs';
-import { launch, newPage, waitForState, dropFiles, fixture, screenshot, DIST, SHARED, ROOT } from './support/browser.mjs';
+import { useApp } from './support/suite.mjs';
+import { newPage, waitForState, dropFiles, fixture, screenshot, SHARED, ROOT } from './support/browser.mjs';
 
 const OTEL = 'generated/otel_sdk';
-let app, browser;
-before(async () => {
-  app = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const ctx = useApp();
 
 const params = (url) => Object.fromEntries([...new URL(url).searchParams].filter(([k]) => ['t', 'span', 'view', 'cp'].includes(k)));
 const rowY = async (page, i) => {
@@ -25,8 +17,8 @@ const rowY = async (page, i) => {
 };
 
 test('a copied link reopens the same view with the data embedded (no server)', async () => {
-  const page = await newPage(browser);
-  await page.goto(app.url + '/');
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.app.url + '/');
   await dropFiles(page, ['spans.jsonl', 'lineage.jsonl', 'assets.jsonl'].map((f) => [f, fixture(`${OTEL}/${f}`)]));
   assert.equal(await waitForState(page), 'ready');
   await page.keyboard.press('w');
@@ -44,7 +36,7 @@ test('a copied link reopens the same view with the data embedded (no server)', a
   const want = params(page.url());
   const selected = want.span;
 
-  const other = await newPage(browser);
+  const other = await newPage(ctx.browser);
   await other.goto(link);
   assert.equal(await waitForState(other), 'ready');
   assert.equal(await other.textContent('[data-testid=span-count]'), '31');
@@ -58,8 +50,8 @@ test('a copied link reopens the same view with the data embedded (no server)', a
 });
 
 test('Back restores the previous selection', async () => {
-  const page = await newPage(browser);
-  await page.goto(app.url + '/');
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.app.url + '/');
   await dropFiles(page, [['spans.jsonl', fixture(`${OTEL}/spans.jsonl`)]]);
   assert.equal(await waitForState(page), 'ready');
   let p = await rowY(page, 2);
@@ -81,10 +73,10 @@ test('hostile or broken links load nothing, run nothing, and say why', async () 
     ['?t=1,2#data=1~x~!!!not-base64', /corrupt/],
     [`?v=1#data=1~x~${'A'.repeat(300000)}`, /over the \d+ limit/],
   ]) {
-    const page = await newPage(browser);
+    const page = await newPage(ctx.browser);
     let dialogs = 0;
     page.on('dialog', async (d) => { dialogs += 1; await d.dismiss(); });
-    await page.goto(app.url + '/' + suffix);
+    await page.goto(ctx.app.url + '/' + suffix);
     await page.waitForSelector('[data-testid=load-status]', { state: 'attached' });
     await page.waitForTimeout(300);
     assert.equal(await page.textContent('[data-testid=span-count]'), '0', suffix.slice(0, 40));
@@ -106,8 +98,8 @@ test('a link for a large local file asks for it, restores the view when it is dr
   if (!fs.existsSync(big)) {
     execFileSync('python3', [path.join(SHARED, 'generators/big_otel_jsonl.py'), '100000', '--out', path.dirname(big)], { stdio: 'ignore' });
   }
-  const page = await newPage(browser);
-  await page.goto(app.url + '/');
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.app.url + '/');
   await page.setInputFiles('[data-testid=file-input]', big);
   assert.equal(await waitForState(page, ['ready'], 60000), 'ready');
   await page.keyboard.press('ArrowDown');
@@ -121,7 +113,7 @@ test('a link for a large local file asks for it, restores the view when it is dr
   const want = params(page.url());
   await page.close();
 
-  const again = await newPage(browser);
+  const again = await newPage(ctx.browser);
   await again.goto(link);
   assert.match(await again.textContent('[data-testid=needs-files]'), /spans\.jsonl \(105\.9 MB\)/);
   await again.setInputFiles('[data-testid=file-input]', big);
@@ -130,7 +122,7 @@ test('a link for a large local file asks for it, restores the view when it is dr
   assert.ok((await again.textContent('[data-testid=span-details]')).includes(want.span));
   await again.close();
 
-  const wrong = await newPage(browser);
+  const wrong = await newPage(ctx.browser);
   await wrong.goto(link);
   await wrong.setInputFiles('[data-testid=file-input]', path.join(SHARED, 'generated/otel_sdk/spans.jsonl'));
   assert.equal(await waitForState(wrong), 'ready');

@@ -1,34 +1,25 @@
 // Issue 2 end to end: the release build served on 127.0.0.1, driven in headless Chromium.
 // Files are dropped as real DragEvents; URLs load from real local HTTP servers (with and
 // without CORS headers). Expected numbers come from the fixture files, not from our code.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { useApp } from './support/suite.mjs';
 import { serve, serveSlow } from './support/server.mjs';
-import { launch, newPage, waitForState, dropFiles, fixture, screenshot, DIST, SHARED, ROOT } from './support/browser.mjs';
+import { newPage, waitForState, dropFiles, fixture, screenshot, SHARED, ROOT } from './support/browser.mjs';
 
 const OTEL = 'generated/otel_sdk';
-let app, browser;
-
-before(async () => {
-  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), `no release build in ${DIST}: run scripts/check.sh`);
-  app = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const ctx = useApp();
 
 const workflowFiles = () => ['spans.jsonl', 'lineage.jsonl', 'assets.jsonl'].map((f) => [f, fixture(`${OTEL}/${f}`)]);
 const spanLines = () => fixture(`${OTEL}/spans.jsonl`).toString().trim().split('\n').map((l) => JSON.parse(l));
 const text = (page, id) => page.textContent(`[data-testid=${id}]`);
 
 test('dropping the workflow files shows 31 spans, no problems, and draws the timeline', async () => {
-  const page = await newPage(browser);
-  await page.goto(app.url + '/');
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.app.url + '/');
   assert.equal(await page.getAttribute('[data-testid=load-status]', 'data-state'), 'idle');
   await dropFiles(page, workflowFiles());
   assert.equal(await waitForState(page), 'ready');
@@ -51,9 +42,9 @@ test('dropping the workflow files shows 31 spans, no problems, and draws the tim
 test('?url= loads from a second local server that sends CORS headers, without credentials', async () => {
   const data = await serve(path.join(SHARED, OTEL), { cors: true });
   try {
-    const page = await newPage(browser);
+    const page = await newPage(ctx.browser);
     const q = ['spans.jsonl', 'lineage.jsonl', 'assets.jsonl'].map((f) => `url=${encodeURIComponent(`${data.url}/${f}`)}`).join('&');
-    await page.goto(`${app.url}/?${q}`);
+    await page.goto(`${ctx.app.url}/?${q}`);
     assert.equal(await waitForState(page), 'ready');
     assert.equal(await text(page, 'span-count'), '31');
     assert.match(await text(page, 'diagnostics-count'), /^0 problems/);
@@ -69,8 +60,8 @@ test('?url= loads from a second local server that sends CORS headers, without cr
 test('a server without CORS headers gives the cross-origin message', async () => {
   const data = await serve(path.join(SHARED, OTEL), { cors: false });
   try {
-    const page = await newPage(browser);
-    await page.goto(`${app.url}/?url=${encodeURIComponent(`${data.url}/spans.jsonl`)}`);
+    const page = await newPage(ctx.browser);
+    await page.goto(`${ctx.app.url}/?url=${encodeURIComponent(`${data.url}/spans.jsonl`)}`);
     assert.equal(await waitForState(page, ['ready', 'error']), 'error');
     const status = await text(page, 'load-status');
     assert.match(status, /Access-Control-Allow-Origin/);
@@ -86,8 +77,8 @@ test('an HTTP error and an unreachable server are told apart; the good URL still
   const gone = await serve(ROOT);
   await gone.close(); // nothing listens on that port any more
   try {
-    const page = await newPage(browser);
-    await page.goto(app.url + '/');
+    const page = await newPage(ctx.browser);
+    await page.goto(ctx.app.url + '/');
     await page.fill('[data-testid=url-input]', `${data.url}/missing.jsonl ${gone.url}/spans.jsonl ${data.url}/spans.jsonl`);
     await page.click('text=Open URL');
     assert.equal(await waitForState(page), 'ready');
@@ -104,8 +95,8 @@ test('an HTTP error and an unreachable server are told apart; the good URL still
 });
 
 test('a file with bad lines shows the count and the lines; the good rows still load', async () => {
-  const page = await newPage(browser);
-  await page.goto(app.url + '/');
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.app.url + '/');
   const bad = fs.readFileSync(path.join(ROOT, 'tests/fixtures/ingest/missing_fields.jsonl'));
   const broken = fs.readFileSync(path.join(ROOT, 'tests/fixtures/ingest/bad_json_line_in_middle.jsonl'));
   await dropFiles(page, [['missing_fields.jsonl', bad], ['bad_json_line_in_middle.jsonl', broken]]);
@@ -127,8 +118,8 @@ test('a file with bad lines shows the count and the lines; the good rows still l
 test('?span= selects a span once loaded and opens its details with attributes', async () => {
   const failed = spanLines().find((s) => s.status.status_code === 'ERROR');
   const id = failed.context.span_id.slice(2);
-  const page = await newPage(browser);
-  await page.goto(`${app.url}/?span=${id}`);
+  const page = await newPage(ctx.browser);
+  await page.goto(`${ctx.app.url}/?span=${id}`);
   await dropFiles(page, workflowFiles());
   assert.equal(await waitForState(page), 'ready');
   const details = await text(page, 'span-details');
@@ -159,8 +150,8 @@ function expectedRowOrder(spans) {
 }
 
 test('clicking a span row opens its details; arrows move the selection; W zooms', async () => {
-  const page = await newPage(browser);
-  await page.goto(app.url + '/');
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.app.url + '/');
   await dropFiles(page, workflowFiles());
   await waitForState(page);
   const order = expectedRowOrder(spanLines());
@@ -180,8 +171,8 @@ test('clicking a span row opens its details; arrows move the selection; W zooms'
 });
 
 test('a gzip file is inflated in the browser', async () => {
-  const page = await newPage(browser);
-  await page.goto(app.url + '/');
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.app.url + '/');
   await dropFiles(page, [['spans.jsonl.gz', zlib.gzipSync(fixture(`${OTEL}/spans.jsonl`))]]);
   assert.equal(await waitForState(page), 'ready');
   assert.equal(await text(page, 'span-count'), '31');
@@ -189,10 +180,10 @@ test('a gzip file is inflated in the browser', async () => {
 });
 
 test('trace text is rendered as text, never as HTML', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(ctx.browser);
   let dialogs = 0;
   page.on('dialog', async (d) => { dialogs += 1; await d.dismiss(); });
-  await page.goto(`${app.url}/?span=00000000000000e1`);
+  await page.goto(`${ctx.app.url}/?span=00000000000000e1`);
   await dropFiles(page, [['html.jsonl', fs.readFileSync(path.join(ROOT, 'tests/fixtures/e2e/html_in_attributes.jsonl'))]]);
   assert.equal(await waitForState(page), 'ready');
   const details = await text(page, 'span-details');
@@ -205,8 +196,8 @@ test('trace text is rendered as text, never as HTML', async () => {
 });
 
 test('the example button loads the bundled workflow', async () => {
-  const page = await newPage(browser);
-  await page.goto(app.url + '/');
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.app.url + '/');
   await page.click('[data-testid=open-example]');
   assert.equal(await waitForState(page), 'ready');
   assert.equal(await text(page, 'span-count'), '31');
@@ -218,8 +209,8 @@ test('a large download shows progress and can be cancelled', async () => {
   const big = Buffer.concat(Array.from({ length: 200 }, () => line)); // ~8 MB, duplicates are fine
   const slow = await serveSlow(big);
   try {
-    const page = await newPage(browser);
-    await page.goto(`${app.url}/?url=${encodeURIComponent(`${slow.url}/big.jsonl`)}`);
+    const page = await newPage(ctx.browser);
+    await page.goto(`${ctx.app.url}/?url=${encodeURIComponent(`${slow.url}/big.jsonl`)}`);
     await page.waitForSelector('[data-testid=load-progress]', { timeout: 10000 });
     assert.match(await page.textContent('.progress-label'), /\/ [0-9.]+ MB/);
     await page.click('[data-testid=cancel-load]');
