@@ -3,6 +3,7 @@
 
 pub mod flowmesh;
 pub mod intervals;
+pub mod llm;
 pub mod mermaid;
 pub mod profile_json;
 pub mod report;

@@ -60,6 +60,8 @@ pub const SUPPORTED: &[RecordKind] = &[
     RecordKind::Otlp,
     RecordKind::Zipkin,
     RecordKind::Chrome,
+    RecordKind::Mlflow,
+    RecordKind::LangfuseExport,
 ];
 
 /// Result of probing one record.

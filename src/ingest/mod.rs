@@ -13,6 +13,8 @@ pub mod framing;
 pub mod gzip;
 pub mod jaeger;
 pub mod json_value;
+pub mod langfuse;
+pub mod mlflow;
 pub mod otel_sdk;
 pub mod otlp;
 pub mod zipkin;
@@ -290,6 +292,8 @@ impl RecordContext<'_> {
             RecordKind::Otlp => otlp::read_request(self.builder, self.f, line, bytes),
             RecordKind::Zipkin => zipkin::read_record(self.builder, self.f, line, bytes),
             RecordKind::Chrome => chrome::read_record(self.builder, self.f, line, bytes),
+            RecordKind::Mlflow => mlflow::read_trace(self.builder, self.f, line, bytes),
+            RecordKind::LangfuseExport => langfuse::read_export(self.builder, self.f, line, bytes),
             _ => return Ok(()),
         };
         if r.is_ok() {

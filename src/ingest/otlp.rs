@@ -95,7 +95,7 @@ struct OStatus {
 }
 
 /// Hex of `bytes` digits (any case), or base64 of `bytes` raw bytes (protojson).
-fn id_bits(text: &str, bytes: usize) -> Option<u128> {
+pub(crate) fn id_bits(text: &str, bytes: usize) -> Option<u128> {
     let t = text.trim();
     if t.len() == bytes * 2 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
         return u128::from_str_radix(t, 16).ok();

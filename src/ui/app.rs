@@ -239,6 +239,20 @@ pub fn App() -> impl IntoView {
         })
     };
     let notes = (!link_notes.is_empty()).then(|| view! { <div class="link-notes" data-testid="link-notes">{link_notes.join("; ")}</div> });
+    let llm = Memo::new(move |_| state.trace.with(|t| t.as_ref().map(|(_, t)| crate::analysis::llm::llm_summary(t))));
+    let llm_strip = move || {
+        let s = llm.get()?;
+        (s.total.spans > 0).then(|| {
+            let u = s.total;
+            let cost = if u.cost > 0.0 { format!(" · cost {:.6}", u.cost) } else { String::new() };
+            let models = s.per_model.iter().map(|(m, u)| format!("{m}: {} calls, {} tokens", u.spans, u.total)).collect::<Vec<_>>().join("; ");
+            view! {
+                <div class="llm-summary" data-testid="llm-summary" title=models.clone()>
+                    {format!("LLM: {} calls · tokens in {} / out {} / total {}{}{cost} · {models}", u.spans, u.input, u.output, u.total, if u.cached > 0 { format!(" (cached {})", u.cached) } else { String::new() })}
+                </div>
+            }
+        })
+    };
     // a link made with local files that were not embedded: ask for them
     let needs_files = move || {
         let files = state.view.with(|v| v.files.clone());
@@ -340,6 +354,7 @@ pub fn App() -> impl IntoView {
             </header>
             {notes}
             {needs_files}
+            {llm_strip}
             <DiagnosticsPanel />
             <main
                 class="workspace"

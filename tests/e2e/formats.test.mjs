@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useApp } from './support/suite.mjs';
-import { newPage, waitForState, dropFiles, fixture } from './support/browser.mjs';
+import { newPage, waitForState, dropFiles, fixture, screenshot } from './support/browser.mjs';
 
 const ctx = useApp();
 
@@ -40,5 +40,49 @@ test('the same workflow as OTel JSONL and OTLP dropped together merges into one 
   // every OTLP span repeats one already read from the JSONL: kept once, each reported
   assert.match(await page.textContent('[data-testid=diagnostics-count]'), /^31 problems/);
   assert.deepEqual(await page.$$eval('[data-testid=format-badge]', (els) => els.map((e) => e.textContent)), ['OTel SDK spans', 'OTLP/JSON']);
+  await page.close();
+});
+
+test('an MLflow trace shows its token totals, span types and the failing tool', async () => {
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.app.url + '/');
+  const buf = fixture('generated/mlflow/trace_1_agent_run.json');
+  const usage = JSON.parse(JSON.parse(buf).info.trace_metadata['mlflow.trace.tokenUsage']);
+  await dropFiles(page, [['trace_1_agent_run.json', buf]]);
+  assert.equal(await waitForState(page), 'ready');
+  const summary = await page.textContent('[data-testid=llm-summary]');
+  assert.ok(summary.includes(`in ${usage.input_tokens} / out ${usage.output_tokens} / total ${usage.total_tokens}`), summary);
+  assert.match(summary, /gpt-4o-mini/);
+  assert.deepEqual(await page.$$eval('[data-testid=format-badge]', (els) => els.map((e) => e.textContent)), ['MLflow trace']);
+  // span types colour the bars: the legend lists them
+  const legend = await page.textContent('[data-testid=legend]');
+  for (const t of ['LLM', 'TOOL', 'RETRIEVER', 'CHAIN']) assert.ok(legend.includes(t), `${t} in ${legend}`);
+  await page.close();
+
+  // the failing tool: selected by its id (base64 in the file, hex in links), details show why
+  const failing = JSON.parse(buf).data.spans.find((s) => s.status.code === 'STATUS_CODE_ERROR');
+  const hex = Buffer.from(failing.span_id, 'base64').toString('hex');
+  const again = await newPage(ctx.browser);
+  await again.goto(`${ctx.app.url}/?span=${hex}`);
+  await dropFiles(again, [['trace_1_agent_run.json', buf]]);
+  assert.equal(await waitForState(again), 'ready');
+  const details = await again.textContent('[data-testid=span-details]');
+  assert.ok(details.includes(failing.name) && details.includes('ERROR') && details.includes(failing.status.message), details.slice(0, 300));
+  await screenshot(again, 'mlflow-failing-tool.png');
+  await again.close();
+});
+
+test('a Langfuse export shows its usage and cost', async () => {
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.app.url + '/');
+  const buf = fixture('public/langfuse/langfuse_openai-agents-2025-09-30.trace.json');
+  const obs = JSON.parse(buf).observations.filter((o) => o.usageDetails?.total);
+  const total = obs.reduce((a, o) => a + o.usageDetails.total, 0);
+  const cost = obs.reduce((a, o) => a + o.totalCost, 0);
+  await dropFiles(page, [['openai-agents.trace.json', buf]]);
+  assert.equal(await waitForState(page), 'ready');
+  const summary = await page.textContent('[data-testid=llm-summary]');
+  assert.ok(summary.includes(`total ${total}`), summary);
+  assert.ok(summary.includes(`cost ${cost.toFixed(6)}`), summary);
   await page.close();
 });
