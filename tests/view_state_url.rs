@@ -26,7 +26,7 @@ fn view_state() -> impl Strategy<Value = ViewState> {
         "[ -~ü&=#%+]{0,24}",
         any::<bool>(),
         prop::sample::select(vec![ColorMode::SpanType, ColorMode::Service]),
-        prop::option::of(Just(Panel::Diagnostics)),
+        prop::option::of(prop::sample::select(vec![Panel::Diagnostics, Panel::Logs])),
     )
         .prop_map(|(sources, files, view, window, selected, expansion, search, critical_path, color, panel)| ViewState {
             sources,

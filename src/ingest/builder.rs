@@ -296,6 +296,11 @@ impl TraceBuilder {
         self.trace.lineage.push(edge);
     }
 
+    /// Adds a log line (joined to its span in `finish`).
+    pub fn add_log(&mut self, log: crate::model::LogEntry) {
+        self.trace.logs.push(log);
+    }
+
     /// Adds an asset row.
     pub fn add_asset(&mut self, asset: AssetRow) {
         self.trace.assets.push(asset);
@@ -308,6 +313,7 @@ impl TraceBuilder {
         self.build_children();
         self.flag_skew();
         self.build_roots_and_depth();
+        self.join_logs();
         let t = &mut self.trace;
         t.span_by_id = FxHashMap::default();
         t.span_by_id.reserve(t.spans.len());
@@ -328,6 +334,23 @@ impl TraceBuilder {
             }
         }
         self.trace
+    }
+
+    /// Joins each log line to the span it names (same trace id when it gives one).
+    fn join_logs(&mut self) {
+        let mut by_span: FxHashMap<SpanId, Vec<(TraceIdx, SpanIdx)>> = FxHashMap::default();
+        if !self.trace.logs.is_empty() {
+            for (&(t, s), &i) in &self.span_index {
+                by_span.entry(s).or_default().push((t, i));
+            }
+        }
+        for log in &mut self.trace.logs {
+            let Some(id) = log.span_id else { continue };
+            let candidates = by_span.get(&id).map(Vec::as_slice).unwrap_or(&[]);
+            let want_trace = log.trace_id.and_then(|t| self.trace_index.get(&t).copied());
+            log.span = candidates.iter().find(|(t, _)| want_trace.is_none_or(|w| w == *t)).map(|(_, i)| *i);
+        }
+        self.trace.logs.sort_by_key(|l| (l.time, l.source, l.line));
     }
 
     fn link_parents(&mut self) {

@@ -62,6 +62,7 @@ pub const SUPPORTED: &[RecordKind] = &[
     RecordKind::Chrome,
     RecordKind::Mlflow,
     RecordKind::LangfuseExport,
+    RecordKind::LogLine,
 ];
 
 /// Result of probing one record.
@@ -99,6 +100,11 @@ const K_ID: u32 = 1 << 17;
 const K_EVENT: u32 = 1 << 18;
 const K_TRACE_ID_SNAKE: u32 = 1 << 19;
 const K_TIMESTAMP: u32 = 1 << 20;
+const K_MSG: u32 = 1 << 21;
+const K_MESSAGE: u32 = 1 << 22;
+const K_TIME: u32 = 1 << 23;
+const K_TS: u32 = 1 << 24;
+const K_SPAN_ID_SNAKE: u32 = 1 << 25;
 
 fn key_bit(key: &str) -> u32 {
     match key {
@@ -123,6 +129,11 @@ fn key_bit(key: &str) -> u32 {
         "event" => K_EVENT,
         "trace_id" => K_TRACE_ID_SNAKE,
         "timestamp" => K_TIMESTAMP,
+        "msg" => K_MSG,
+        "message" => K_MESSAGE,
+        "time" => K_TIME,
+        "ts" => K_TS,
+        "span_id" => K_SPAN_ID_SNAKE,
         _ => 0,
     }
 }
@@ -207,7 +218,9 @@ pub fn probe(bytes: &[u8]) -> Result<Probe, serde_json::Error> {
         RecordKind::FlowMeshLineage
     } else if has(K_DATA_ID | K_ASSET_GUID) {
         RecordKind::FlowMeshAsset
-    } else if has(K_EVENT) && (has(K_TRACE_ID_SNAKE) || has(K_TIMESTAMP)) {
+    } else if (keys & (K_EVENT | K_MSG | K_MESSAGE)) != 0
+        && (keys & (K_TIMESTAMP | K_TIME | K_TS | K_TRACE_ID_SNAKE | K_SPAN_ID_SNAKE)) != 0
+    {
         RecordKind::LogLine
     } else {
         return Ok(Probe::Unknown);

@@ -12,6 +12,7 @@ pub mod flowmesh_rows;
 pub mod framing;
 pub mod gzip;
 pub mod jaeger;
+pub mod json_log;
 pub mod json_value;
 pub mod langfuse;
 pub mod mlflow;
@@ -294,6 +295,7 @@ impl RecordContext<'_> {
             RecordKind::Chrome => chrome::read_record(self.builder, self.f, line, bytes),
             RecordKind::Mlflow => mlflow::read_trace(self.builder, self.f, line, bytes),
             RecordKind::LangfuseExport => langfuse::read_export(self.builder, self.f, line, bytes),
+            RecordKind::LogLine => json_log::read_line(self.builder, self.f, line, bytes),
             _ => return Ok(()),
         };
         if r.is_ok() {

@@ -30,6 +30,19 @@ pub struct EventDetails {
     pub fields: Vec<Field>,
 }
 
+/// A log line joined to the span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogDetails {
+    /// Offset from the span start, e.g. `+1.50ms`.
+    pub offset: String,
+    /// Level as written.
+    pub level: String,
+    /// Message.
+    pub message: String,
+    /// Other fields.
+    pub fields: Vec<Field>,
+}
+
 /// Everything the details panel shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpanDetails {
@@ -45,6 +58,8 @@ pub struct SpanDetails {
     pub events: Vec<EventDetails>,
     /// Links.
     pub links: Vec<Field>,
+    /// Log lines joined to the span.
+    pub logs: Vec<LogDetails>,
     /// Resource attributes.
     pub resource: Vec<Field>,
 }
@@ -165,6 +180,15 @@ pub fn span_details(trace: &Trace, s: SpanIdx) -> SpanDetails {
         })
         .collect();
     let resource = fields(trace, &trace.resource(span.resource).attributes);
+    let logs = trace
+        .span_logs(s)
+        .map(|l| LogDetails {
+            offset: format!("+{}", l.time.since(span.start)),
+            level: trace.text(l.level).to_string(),
+            message: trace.text(l.message).to_string(),
+            fields: fields(trace, trace.attribute_slice(&l.attributes)),
+        })
+        .collect();
     SpanDetails {
         name: trace.name(s).to_string(),
         is_error: span.is_error(),
@@ -172,6 +196,7 @@ pub fn span_details(trace: &Trace, s: SpanIdx) -> SpanDetails {
         attributes: fields(trace, trace.span_attributes(s)),
         events,
         links,
+        logs,
         resource,
     }
 }

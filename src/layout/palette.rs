@@ -31,6 +31,9 @@ pub const AXIS_BG: Rgb = Rgb(0xf6f8fa);
 /// Marker (zero-duration) fill.
 pub const MARKER: Rgb = Rgb(0x7f7f7f);
 
+/// Log-line ticks on bars.
+pub const LOG: Rgb = Rgb(0x7c3aed);
+
 /// Critical-path sections (a dark strip along the bar).
 pub const CRITICAL: Rgb = Rgb(0x111827);
 

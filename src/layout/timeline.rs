@@ -283,6 +283,14 @@ fn draw_bar(
                 out.push(DrawCmd::Rect { x: sa, y: y + g.row_height_px - 6.0, w: (sb - sa).max(1.0), h: 3.0, fill: palette::CRITICAL });
             }
         }
+        if w > 6.0 && !trace.logs.is_empty() {
+            for l in trace.span_logs(s) {
+                let lx = scale.px_from_time(l.time);
+                if lx >= left && lx <= left + w {
+                    out.push(DrawCmd::Rect { x: lx - 1.0, y: y + g.row_height_px - 7.0, w: 3.0, h: 4.0, fill: palette::LOG });
+                }
+            }
+        }
         if w > 6.0 {
             for e in trace.span_events(s) {
                 let ex = scale.px_from_time(e.time);

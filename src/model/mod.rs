@@ -15,4 +15,4 @@ pub use ids::{FileIdx, ResourceIdx, SpanId, SpanIdx, StrIdx, TraceId, TraceIdx};
 pub use span::{Span, SpanEvent, SpanFlags, SpanKind, SpanLink, StatusCode};
 pub use strings::Strings;
 pub use time::{DurationNs, TimestampNs};
-pub use trace::{AssetRow, LineageEdge, Resource, Source, Trace};
+pub use trace::{AssetRow, LineageEdge, LogEntry, Resource, Source, Trace};

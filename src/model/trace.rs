@@ -45,6 +45,29 @@ pub struct AssetRow {
     pub created_at: String,
 }
 
+/// A JSON log line, joined to its span when it names one that is loaded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntry {
+    /// When it was written.
+    pub time: TimestampNs,
+    /// Level as written (`info`, `error`, ...), 0 when absent.
+    pub level: StrIdx,
+    /// The message (`event`, `msg` or `message`).
+    pub message: StrIdx,
+    /// Trace id it names, if any.
+    pub trace_id: Option<TraceId>,
+    /// Span id it names, if any.
+    pub span_id: Option<SpanId>,
+    /// The loaded span it belongs to.
+    pub span: Option<SpanIdx>,
+    /// Its other fields, a range into `Trace::attributes`.
+    pub attributes: std::ops::Range<u32>,
+    /// Source and line.
+    pub source: FileIdx,
+    /// 1-based line.
+    pub line: u32,
+}
+
 /// A file or URL that was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
@@ -81,6 +104,8 @@ pub struct Trace {
     pub assets: Vec<AssetRow>,
     /// Sources read.
     pub sources: Vec<Source>,
+    /// JSON log lines, sorted by time.
+    pub logs: Vec<LogEntry>,
     /// Problems found while reading.
     pub diagnostics: Vec<Diagnostic>,
     /// Root spans (no loaded parent), sorted by (trace, start, index).
@@ -200,6 +225,11 @@ impl Trace {
             }
         }
         DurationNs(s.duration().0 - covered)
+    }
+
+    /// Log lines joined to span `i`, by time.
+    pub fn span_logs(&self, i: SpanIdx) -> impl Iterator<Item = &LogEntry> {
+        self.logs.iter().filter(move |l| l.span == Some(i))
     }
 
     /// Number of trace ids.

@@ -4,7 +4,7 @@
 use super::analysis_panel::AnalysisPanel;
 use super::dag_view::DagView;
 use super::details::DetailsPanel;
-use super::diagnostics::DiagnosticsPanel;
+use super::diagnostics::{DiagnosticsPanel, LogsPanel};
 use super::loader::{reveal, start_load, Input, PROGRESS_THRESHOLD_BYTES};
 use super::share::ShareButton;
 use super::state::{AppState, LoadPhase};
@@ -343,10 +343,18 @@ pub fn App() -> impl IntoView {
                     }).collect_view()))}
                 </span>
                 <span class="count"><span data-testid="span-count">{span_count}</span>" spans"</span>
+                {move || {
+                    let n = state.trace.with(|t| t.as_ref().map_or(0, |(_, t)| t.logs.len()));
+                    (n > 0).then(|| view! {
+                        <button class="count" data-testid="logs-count" on:click=move |_| state.view.update(|v| v.panel = if v.panel == Some(crate::view_state::Panel::Logs) { None } else { Some(crate::view_state::Panel::Logs) })>
+                            {format!("{n} logs")}
+                        </button>
+                    })
+                }}
                 <button
                     class=move || { if diag_count() > 0 { "count diag-button has-problems" } else { "count diag-button" } }
                     data-testid="diagnostics-count"
-                    on:click=move |_| state.view.update(|v| v.panel = if v.panel.is_some() { None } else { Some(crate::view_state::Panel::Diagnostics) })
+                    on:click=move |_| state.view.update(|v| v.panel = if v.panel == Some(crate::view_state::Panel::Diagnostics) { None } else { Some(crate::view_state::Panel::Diagnostics) })
                 >
                     {diag_count}
                     " problems"
@@ -356,6 +364,7 @@ pub fn App() -> impl IntoView {
             {needs_files}
             {llm_strip}
             <DiagnosticsPanel />
+            <LogsPanel />
             <main
                 class="workspace"
                 class:dragging=move || dragging.get()

@@ -79,6 +79,23 @@ pub fn DetailsPanel() -> impl IntoView {
                     {d.events.into_iter().map(|e| event_view(state, e)).collect_view()}
                 }
             });
+            let logs = (!d.logs.is_empty()).then(|| {
+                view! {
+                    <h3>"Logs"</h3>
+                    {d.logs.into_iter().map(|l| view! {
+                        <div class="event log" data-testid="log-entry">
+                            <div class="event-head">
+                                <span class="event-time">{l.offset}</span>
+                                " "
+                                <span class="log-level">{l.level}</span>
+                                " "
+                                <span class="event-name">{l.message}</span>
+                            </div>
+                            <table class="kv">{field_rows(state, l.fields)}</table>
+                        </div>
+                    }).collect_view()}
+                }
+            });
             view! {
                 <aside class="details" data-testid="span-details">
                     <div class="details-head">
@@ -88,6 +105,7 @@ pub fn DetailsPanel() -> impl IntoView {
                     <table class="kv">{field_rows(state, d.overview)}</table>
                     {section("Attributes", d.attributes)}
                     {events}
+                    {logs}
                     {section("Links", d.links)}
                     {section("Resource", d.resource)}
                 </aside>

@@ -48,3 +48,51 @@ pub fn DiagnosticsPanel() -> impl IntoView {
         })
     }
 }
+
+/// Every JSON log line, by time; a line joined to a span selects it on click, the others stay
+/// listed as they are.
+#[component]
+pub fn LogsPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        if state.view.with(|v| v.panel != Some(crate::view_state::Panel::Logs)) {
+            return None;
+        }
+        let (_, trace) = state.trace.get()?;
+        let total = trace.logs.len();
+        let unmatched = trace.logs.iter().filter(|l| l.span.is_none()).count();
+        let rows = trace
+            .logs
+            .iter()
+            .take(MAX_SHOWN)
+            .map(|l| {
+                let text = format!("+{} {} {}", l.time.since(trace.start), trace.text(l.level), trace.text(l.message));
+                match l.span {
+                    Some(s) => {
+                        let id = trace.span(s).span_id;
+                        let trace2 = trace.clone();
+                        view! {
+                            <li class="diag" data-testid="log-line">
+                                <button class="link" on:click=move |_| {
+                                    state.view.update(|v| v.selected = Some(id));
+                                    super::loader::reveal(state, &trace2, s);
+                                }>{text}</button>
+                            </li>
+                        }
+                        .into_any()
+                    }
+                    None => view! { <li class="diag" data-testid="log-line">{text}" (no loaded span)"</li> }.into_any(),
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <section class="diagnostics" data-testid="logs-panel">
+                <div class="diagnostics-head">
+                    <h3>{format!("{total} log line(s), {unmatched} without a loaded span")}</h3>
+                    <button class="close" on:click=move |_| state.view.update(|v| v.panel = None)>"×"</button>
+                </div>
+                <ul>{rows}</ul>
+            </section>
+        })
+    }
+}

@@ -263,7 +263,11 @@ pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
 fn install(state: AppState, trace: Trace, sources: Vec<String>, files: Vec<FileRef>, elapsed_ms: f64, bytes: u64) {
     let spans = trace.spans.len();
     let problems = trace.diagnostics.len();
-    let phase = if spans == 0 && trace.lineage.is_empty() && trace.assets.is_empty() { LoadPhase::Error } else { LoadPhase::Done };
+    let phase = if spans == 0 && trace.lineage.is_empty() && trace.assets.is_empty() && trace.logs.is_empty() {
+        LoadPhase::Error
+    } else {
+        LoadPhase::Done
+    };
     let message = if phase == LoadPhase::Error {
         match trace.diagnostics.first() {
             Some(d) => format!("Nothing could be loaded: {d}"),

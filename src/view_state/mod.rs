@@ -68,6 +68,8 @@ pub enum ColorMode {
 pub enum Panel {
     /// The list of problems found while loading.
     Diagnostics,
+    /// The list of JSON log lines (joined or not).
+    Logs,
 }
 
 /// Which subtrees are open: every span follows `all_collapsed` except those in `toggled`.

@@ -60,8 +60,10 @@ impl fmt::Display for ViewState {
         if self.color == ColorMode::Service {
             parts.push("color=service".into());
         }
-        if self.panel == Some(Panel::Diagnostics) {
-            parts.push("panel=diagnostics".into());
+        match self.panel {
+            Some(Panel::Diagnostics) => parts.push("panel=diagnostics".into()),
+            Some(Panel::Logs) => parts.push("panel=logs".into()),
+            None => {}
         }
         if self.expansion.all_collapsed {
             parts.push("fold=all".into());
@@ -140,8 +142,9 @@ pub fn parse(query: &str) -> Parsed {
             },
             "panel" => match value.as_str() {
                 "diagnostics" => p.state.panel = Some(Panel::Diagnostics),
+                "logs" => p.state.panel = Some(Panel::Logs),
                 "none" => p.state.panel = None,
-                _ => bad("expected diagnostics or none"),
+                _ => bad("expected diagnostics, logs or none"),
             },
             "fold" => match value.as_str() {
                 "all" => p.state.expansion.all_collapsed = true,

@@ -86,3 +86,23 @@ test('a Langfuse export shows its usage and cost', async () => {
   assert.ok(summary.includes(`cost ${cost.toFixed(6)}`), summary);
   await page.close();
 });
+
+test('JSON log lines are joined to their spans and listed', async () => {
+  const logBuf = fixture('generated/structlog/worker.log.jsonl');
+  const lines = logBuf.toString().trim().split('\n').map((l) => JSON.parse(l));
+  // the span with the most log lines
+  const counts = {};
+  for (const l of lines) counts[l.span_id] = (counts[l.span_id] ?? 0) + 1;
+  const [span, n] = Object.entries(counts).sort((a, b) => b[1] - a[1])[0];
+  const page = await newPage(ctx.browser);
+  await page.goto(`${ctx.app.url}/?span=${span}`);
+  await dropFiles(page, [['spans.jsonl', fixture('generated/otel_sdk/spans.jsonl')], ['worker.log.jsonl', logBuf]]);
+  assert.equal(await waitForState(page), 'ready');
+  assert.equal(await page.textContent('[data-testid=logs-count]'), `${lines.length} logs`);
+  assert.equal(await page.locator('[data-testid=log-entry]').count(), n);
+  const first = lines.find((l) => l.span_id === span);
+  assert.ok((await page.textContent('[data-testid=span-details]')).includes(first.event));
+  await page.click('[data-testid=logs-count]');
+  assert.equal(await page.locator('[data-testid=log-line]').count(), lines.length);
+  await page.close();
+});
