@@ -199,6 +199,16 @@ impl TraceBuilder {
         r
     }
 
+    /// A resource holding only `service.name = name`, shared by every span of the same `scope`
+    /// (format + whatever identifies the producer there) and name.
+    pub fn service_resource(&mut self, scope: &str, name: &str) -> ResourceIdx {
+        self.resource(&format!("{scope}\u{0}{name}"), |b| {
+            let key = b.intern("service.name");
+            let service_name = b.intern(name);
+            Resource { service_name, attributes: vec![Attribute { key, value: AttrValue::Str(service_name) }] }
+        })
+    }
+
     /// Index of a trace id, adding it if new.
     pub fn trace_idx(&mut self, id: TraceId) -> TraceIdx {
         let next = TraceIdx(self.trace.trace_ids.len() as u32);

@@ -16,9 +16,7 @@
 //!   `otherData.trace_id` when given, else derived from the source name.
 
 use super::builder::{SpanDraft, TraceBuilder};
-use crate::model::{
-    AttrValue, Attribute, DiagnosticKind, FileIdx, Resource, ResourceIdx, Severity, SpanEvent, SpanId, StatusCode, TimestampNs, TraceId,
-};
+use crate::model::{AttrValue, DiagnosticKind, FileIdx, ResourceIdx, Severity, SpanEvent, SpanId, StatusCode, TimestampNs, TraceId};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 
@@ -250,11 +248,7 @@ pub fn read_events(b: &mut TraceBuilder, source: FileIdx, line: u32, doc: Value)
     let mut emit = |b: &mut TraceBuilder, s: &Slice, id: SpanId, parent: SpanId| {
         let resource = *resources.entry(s.pid.clone()).or_insert_with(|| {
             let service = process_names.get(&s.pid).cloned().unwrap_or_else(|| format!("pid {}", s.pid));
-            b.resource(&format!("chrome\u{0}{source_name}\u{0}{}", s.pid), |b| {
-                let key = b.intern("service.name");
-                let service_name = b.intern(&service);
-                Resource { service_name, attributes: vec![Attribute { key, value: AttrValue::Str(service_name) }] }
-            })
+            b.service_resource(&format!("chrome\u{0}{source_name}\u{0}{}", s.pid), &service)
         });
         let a0 = b.attr_mark();
         let mut status = StatusCode::Unset;

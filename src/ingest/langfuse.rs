@@ -8,9 +8,7 @@
 
 use super::builder::{SpanDraft, TraceBuilder};
 use super::mlflow::plain;
-use crate::model::{
-    time::parse_iso8601, AttrValue, Attribute, DiagnosticKind, FileIdx, Resource, Severity, SpanId, StatusCode, StrIdx, TraceId,
-};
+use crate::model::{time::parse_iso8601, DiagnosticKind, FileIdx, Severity, SpanId, StatusCode, StrIdx, TraceId};
 use serde_json::Value;
 
 /// Observation fields kept as attributes, in this order.
@@ -39,11 +37,7 @@ pub fn read_export(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8
         .cloned()
         .ok_or_else(|| serde::de::Error::custom("Langfuse export without observations"))?;
     let trace_name = trace.get("name").and_then(Value::as_str).unwrap_or("langfuse trace").to_string();
-    let resource = b.resource(&format!("langfuse\u{0}{trace_name}"), |b| {
-        let key = b.intern("service.name");
-        let service_name = b.intern(&trace_name);
-        Resource { service_name, attributes: vec![Attribute { key, value: AttrValue::Str(service_name) }] }
-    });
+    let resource = b.service_resource("langfuse", &trace_name);
     let trace_hint = trace.get("id").and_then(Value::as_str).and_then(TraceId::from_external);
     for o in &observations {
         let trace_id = o.get("traceId").and_then(Value::as_str).and_then(TraceId::from_external).or(trace_hint);

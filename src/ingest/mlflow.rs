@@ -6,9 +6,7 @@
 
 use super::builder::{SpanDraft, TraceBuilder};
 use super::otlp::id_bits;
-use crate::model::{
-    AttrValue, Attribute, DiagnosticKind, FileIdx, Resource, Severity, SpanEvent, SpanId, StatusCode, StrIdx, TimestampNs, TraceId,
-};
+use crate::model::{AttrValue, DiagnosticKind, FileIdx, Severity, SpanEvent, SpanId, StatusCode, StrIdx, TimestampNs, TraceId};
 use serde_json::Value;
 
 fn decoded(b: &mut TraceBuilder, v: &Value) -> Option<AttrValue> {
@@ -49,11 +47,7 @@ pub fn read_trace(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]
         .cloned()
         .ok_or_else(|| serde::de::Error::custom("MLflow trace without data.spans"))?;
     let trace_name = info.pointer("/tags/mlflow.traceName").and_then(Value::as_str).unwrap_or("mlflow trace").to_string();
-    let resource = b.resource(&format!("mlflow\u{0}{trace_name}"), |b| {
-        let key = b.intern("service.name");
-        let service_name = b.intern(&trace_name);
-        Resource { service_name, attributes: vec![Attribute { key, value: AttrValue::Str(service_name) }] }
-    });
+    let resource = b.service_resource("mlflow", &trace_name);
     let info_trace = info.get("trace_id").and_then(Value::as_str).and_then(|t| TraceId::parse_hex(t.trim_start_matches("tr-")));
     for s in &spans {
         let trace_id = s.get("trace_id").and_then(Value::as_str).and_then(|t| id_bits(t, 16)).map(TraceId).or(info_trace);

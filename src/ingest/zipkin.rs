@@ -7,8 +7,8 @@
 
 use super::builder::{SpanDraft, TraceBuilder};
 use crate::model::{
-    AttrValue, Attribute, DiagnosticKind, DurationNs, FileIdx, Resource, ResourceIdx, Severity, SpanEvent, SpanId, SpanKind, StatusCode,
-    StrIdx, TimestampNs, TraceId,
+    AttrValue, DiagnosticKind, DurationNs, FileIdx, ResourceIdx, Severity, SpanEvent, SpanId, SpanKind, StatusCode, StrIdx, TimestampNs,
+    TraceId,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -70,11 +70,7 @@ pub fn read_record(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8
 
 fn service(b: &mut TraceBuilder, name: Option<&str>) -> ResourceIdx {
     let Some(name) = name else { return ResourceIdx(0) };
-    b.resource(&format!("zipkin\u{0}{name}"), |b| {
-        let key = b.intern("service.name");
-        let service_name = b.intern(name);
-        Resource { service_name, attributes: vec![Attribute { key, value: AttrValue::Str(service_name) }] }
-    })
+    b.service_resource("zipkin", name)
 }
 
 fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, s: ZSpan, has_client: bool) {
