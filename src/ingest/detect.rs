@@ -63,6 +63,7 @@ pub const SUPPORTED: &[RecordKind] = &[
     RecordKind::Mlflow,
     RecordKind::LangfuseExport,
     RecordKind::LogLine,
+    RecordKind::GcpTrace,
 ];
 
 /// Result of probing one record.

@@ -10,6 +10,7 @@ pub mod detect;
 pub mod fingerprint;
 pub mod flowmesh_rows;
 pub mod framing;
+pub mod gcp_trace;
 pub mod gzip;
 pub mod jaeger;
 pub mod json_log;
@@ -296,7 +297,7 @@ impl RecordContext<'_> {
             RecordKind::Mlflow => mlflow::read_trace(self.builder, self.f, line, bytes),
             RecordKind::LangfuseExport => langfuse::read_export(self.builder, self.f, line, bytes),
             RecordKind::LogLine => json_log::read_line(self.builder, self.f, line, bytes),
-            _ => return Ok(()),
+            RecordKind::GcpTrace => gcp_trace::read_trace(self.builder, self.f, line, bytes),
         };
         if r.is_ok() {
             *self.kinds.entry(kind).or_insert(0) += 1;

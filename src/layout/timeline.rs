@@ -259,8 +259,9 @@ fn draw_bar(
     }
     let base = if span.is_error() { palette::ERROR } else { palette::span_color(trace, s, view.color_mode) };
     let sections = view.critical.and_then(|c| c.get(&s));
+    // off the critical path spans fade, but failures always stand out
     let fill = match (view.critical, sections) {
-        (Some(_), None) => palette::dim(base),
+        (Some(_), None) if !span.is_error() => palette::dim(base),
         _ => base,
     };
     if span.is_instant() {
@@ -432,6 +433,29 @@ mod tests {
             .collect();
         assert_eq!(names.first(), Some(&"s101"));
         assert!(names.len() <= 20, "{}", names.len());
+    }
+
+    #[test]
+    fn critical_path_dims_the_rest_but_never_errors() {
+        let text = TWO_SPANS
+            .replace(r#""parent_id": "0x0a", "start_time""#, r#""parent_id": "0x0a", "status": {"status_code": "ERROR"}, "start_time""#);
+        let t = ingest_sources([("t.jsonl", text.as_bytes())]);
+        let rows = visible_rows(&t, &Expansion::default());
+        let root = t.find_span(crate::model::SpanId(0xa)).unwrap();
+        let mut critical = rustc_hash::FxHashMap::default();
+        critical.insert(root, vec![(t.span(root).start.0, t.span(root).end.0)]);
+        let window = TimeWindow { start_ns: 0, end_ns: 1_000_000_000 };
+        let view = TimelineView { window, selected: None, search_lower: "", color_mode: ColorMode::SpanType, critical: Some(&critical) };
+        let fills: Vec<Rgb> = draw_list(&t, &rows, &view, &geometry())
+            .iter()
+            .filter_map(|c| match c {
+                DrawCmd::Rect { h, fill, .. } if *h == 12.0 => Some(*fill),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(fills.len(), 2);
+        assert_ne!(fills[0], palette::dim(fills[0]), "the critical root keeps its colour");
+        assert_eq!(fills[1], palette::ERROR, "the failed child is not dimmed");
     }
 
     #[test]
