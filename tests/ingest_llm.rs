@@ -66,3 +66,25 @@ fn langfuse_exports_load_and_their_usage_and_cost_match_the_observations() {
     }
     assert!(with_usage >= 3, "the comparison must cover files that report usage");
 }
+
+#[test]
+fn a_langfuse_generation_reads_as_a_conversation() {
+    let rel = "public/langfuse/langfuse_openai-agents-2025-09-30.trace.json";
+    let t = ingest_paths(&[shared(rel)]);
+    let d = doc(rel);
+    let gen = d["observations"].as_array().unwrap().iter().find(|o| o["type"] == "GENERATION").unwrap();
+    let s = t.find_span(skein::model::SpanId::from_external(gen["id"].as_str().unwrap()).unwrap()).unwrap();
+    let chat = skein::layout::chat::conversation(&t, s);
+    let input: Value = serde_json::from_str(gen["input"].as_str().unwrap()).unwrap();
+    let first = &input.as_array().unwrap()[0];
+    assert_eq!(chat[0].role, first["role"].as_str().unwrap());
+    assert_eq!(chat[0].content, first["content"].as_str().unwrap());
+    // every function call in the input appears as a tool call with its arguments
+    for call in input.as_array().unwrap().iter().filter(|i| i["type"] == "function_call") {
+        assert!(chat
+            .iter()
+            .any(|m| m.tool_calls.iter().any(|(n, a)| n == call["name"].as_str().unwrap() && a == call["arguments"].as_str().unwrap())));
+    }
+    // the answer comes from the Responses API output
+    assert!(chat.iter().any(|m| m.role == "assistant" && !m.content.is_empty()), "{chat:#?}");
+}

@@ -1,6 +1,7 @@
 //! Layout: pure functions from (trace, view, geometry) to rows, scales, ticks and draw lists.
 //! The shell replays draw lists; it never computes positions itself.
 
+pub mod chat;
 pub mod dag;
 pub mod details;
 pub mod palette;

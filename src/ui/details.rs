@@ -59,11 +59,29 @@ pub fn DetailsPanel() -> impl IntoView {
         let selected = state.view.with(|v| v.selected)?;
         state.trace.with(|t| {
             let (_, trace) = t.as_ref()?;
-            trace.find_span(selected).map(|s| span_details(trace, s))
+            trace.find_span(selected).map(|s| (span_details(trace, s), crate::layout::chat::conversation(trace, s)))
         })
     });
     move || {
-        details.get().map(|d| {
+        details.get().map(|(d, chat)| {
+            let conversation = (!chat.is_empty()).then(|| {
+                view! {
+                    <h3>"Conversation"</h3>
+                    <div class="chat">
+                        {chat.into_iter().map(|m| {
+                            let calls = m.tool_calls.into_iter().map(|(name, args)| view! { <div class="tool-call"><span class="tool-name">{format!("→ {name}")}</span><pre>{args}</pre></div> }).collect_view();
+                            let class = format!("chat-message role-{}", m.role.replace(|c: char| !c.is_ascii_alphanumeric(), ""));
+                            view! {
+                                <div class=class data-testid="chat-message">
+                                    <div class="chat-role">{m.role}</div>
+                                    {(!m.content.is_empty()).then(|| view! { <pre class="chat-content">{m.content}</pre> })}
+                                    {calls}
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                }
+            });
             let title_class = if d.is_error { "title error" } else { "title" };
             let section = move |title: &'static str, fields: Vec<Field>| {
                 (!fields.is_empty()).then(|| {
@@ -103,6 +121,7 @@ pub fn DetailsPanel() -> impl IntoView {
                         <button class="close" title="Close (Esc)" on:click=move |_| state.view.update(|v| v.selected = None)>"×"</button>
                     </div>
                     <table class="kv">{field_rows(state, d.overview)}</table>
+                    {conversation}
                     {section("Attributes", d.attributes)}
                     {events}
                     {logs}

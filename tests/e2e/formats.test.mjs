@@ -106,3 +106,20 @@ test('JSON log lines are joined to their spans and listed', async () => {
   assert.equal(await page.locator('[data-testid=log-line]').count(), lines.length);
   await page.close();
 });
+
+test('an LLM generation shows its conversation as text', async () => {
+  const buf = fixture('public/langfuse/langfuse_openai-agents-2025-09-30.trace.json');
+  const gen = JSON.parse(buf).observations.find((o) => o.type === 'GENERATION');
+  const input = JSON.parse(gen.input);
+  const page = await newPage(ctx.browser);
+  await page.goto(`${ctx.app.url}/?span=${gen.id}`);
+  await dropFiles(page, [['openai-agents.trace.json', buf]]);
+  assert.equal(await waitForState(page), 'ready');
+  const messages = await page.$$eval('[data-testid=chat-message]', (els) => els.map((e) => e.textContent));
+  assert.ok(messages.length >= 3, messages.join('\n'));
+  assert.ok(messages[0].toLowerCase().includes(input[0].role) && messages[0].includes(input[0].content));
+  assert.ok(messages.some((m) => m.includes('get_weather')), 'the tool call is shown');
+  await page.locator('[data-testid=chat-message]').first().scrollIntoViewIfNeeded();
+  await screenshot(page, 'llm-conversation.png');
+  await page.close();
+});

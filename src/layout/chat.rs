@@ -1,0 +1,147 @@
+//! Chat messages found in a span's inputs and outputs, for showing them as a conversation.
+//! Shapes read (all plain JSON after decoding): a list of `{role, content}` messages (content a
+//! string or a list of parts with `text`); `{messages: [...]}`; chat completions
+//! `{choices: [{message}]}`; the Responses API `{output: [...]}` and its `function_call` /
+//! `function_call_output` items; `tool_calls` on a message. Everything stays text.
+
+use crate::model::{AttrValue, SpanIdx, Trace};
+use serde_json::Value;
+
+/// One message of a conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatMessage {
+    /// `system`, `user`, `assistant`, `tool`, ...
+    pub role: String,
+    /// The text of the message ("" when it only calls tools).
+    pub content: String,
+    /// Tool calls it makes: (tool name, arguments as text).
+    pub tool_calls: Vec<(String, String)>,
+}
+
+/// Attributes that hold inputs, then outputs.
+const SOURCES: [&str; 6] =
+    ["mlflow.spanInputs", "langfuse.input", "gen_ai.input.messages", "mlflow.spanOutputs", "langfuse.output", "gen_ai.output.messages"];
+
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Array(parts) => parts
+            .iter()
+            .filter_map(|p| {
+                p.get("text")
+                    .or_else(|| p.get("content"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .or_else(|| p.as_str().map(str::to_string))
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn args_text(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
+}
+
+fn collect(v: &Value, out: &mut Vec<ChatMessage>, depth: usize) {
+    if depth > 4 {
+        return;
+    }
+    match v {
+        Value::Array(items) => {
+            for item in items {
+                let kind = item.get("type").and_then(Value::as_str).unwrap_or("");
+                if let Some(role) = item.get("role").and_then(Value::as_str) {
+                    let tool_calls = item
+                        .get("tool_calls")
+                        .and_then(Value::as_array)
+                        .map(|calls| {
+                            calls
+                                .iter()
+                                .map(|c| {
+                                    let f = c.get("function").unwrap_or(c);
+                                    (f.get("name").and_then(Value::as_str).unwrap_or("tool").to_string(), args_text(f.get("arguments")))
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    out.push(ChatMessage {
+                        role: role.to_string(),
+                        content: text_of(item.get("content").unwrap_or(&Value::Null)),
+                        tool_calls,
+                    });
+                } else if kind == "function_call" {
+                    let name = item.get("name").and_then(Value::as_str).unwrap_or("tool").to_string();
+                    out.push(ChatMessage {
+                        role: "assistant".into(),
+                        content: String::new(),
+                        tool_calls: vec![(name, args_text(item.get("arguments")))],
+                    });
+                } else if kind == "function_call_output" {
+                    out.push(ChatMessage {
+                        role: "tool".into(),
+                        content: text_of(item.get("output").unwrap_or(&Value::Null)),
+                        tool_calls: Vec::new(),
+                    });
+                }
+            }
+        }
+        Value::Object(o) => {
+            if let Some(m) = o.get("messages") {
+                collect(m, out, depth + 1);
+            }
+            if let Some(Value::Array(choices)) = o.get("choices") {
+                let msgs: Vec<Value> = choices.iter().filter_map(|c| c.get("message").cloned()).collect();
+                collect(&Value::Array(msgs), out, depth + 1);
+            }
+            if let Some(output @ Value::Array(_)) = o.get("output") {
+                collect(output, out, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The conversation in span `s`'s inputs then outputs (empty when there is none).
+pub fn conversation(trace: &Trace, s: SpanIdx) -> Vec<ChatMessage> {
+    let mut out = Vec::new();
+    for key in SOURCES {
+        let Some(v) = trace.attribute(s, key) else { continue };
+        let value = match v {
+            AttrValue::Json(t) | AttrValue::Str(t) => serde_json::from_str::<Value>(trace.text(t)).ok(),
+            _ => None,
+        };
+        if let Some(value) = value {
+            collect(&value, &mut out, 0);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_of_chat() {
+        let mut out = Vec::new();
+        let v: Value = serde_json::from_str(
+            r#"{"messages": [{"role": "system", "content": "be brief"}, {"role": "user", "content": [{"type": "text", "text": "hi <b>"}]},
+                {"role": "assistant", "content": null, "tool_calls": [{"function": {"name": "f", "arguments": "{\"x\":1}"}}]}]}"#,
+        )
+        .unwrap();
+        collect(&v, &mut out, 0);
+        let v: Value = serde_json::from_str(r#"{"choices": [{"message": {"role": "assistant", "content": "done"}}]}"#).unwrap();
+        collect(&v, &mut out, 0);
+        assert_eq!(out.len(), 4);
+        assert_eq!(out[1].content, "hi <b>");
+        assert_eq!(out[2].tool_calls, vec![("f".to_string(), "{\"x\":1}".to_string())]);
+        assert_eq!((out[3].role.as_str(), out[3].content.as_str()), ("assistant", "done"));
+    }
+}
