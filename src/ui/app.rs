@@ -11,7 +11,7 @@ use super::state::{AppState, LoadPhase};
 use super::timeline_view::{effective_window, key_steps, pan_view, zoom_view, TimelineView};
 use super::url_sync;
 use crate::layout::palette::{legend, ColorMode};
-use crate::layout::rows::RowItem;
+use crate::layout::rows::{row_of_span, RowItem};
 use crate::layout::timeline::search_matches;
 use crate::view_state::ActiveView;
 use leptos::prelude::*;
@@ -39,17 +39,15 @@ fn is_typing(ev: &web_sys::KeyboardEvent) -> bool {
 fn move_selection(state: AppState, step: i64) {
     let Some((_, trace)) = state.trace.get_untracked() else { return };
     let Some(rows) = state.rows.get_untracked() else { return };
-    let spans: Vec<_> = rows.0.iter().filter_map(|r| if let RowItem::Span(s) = r.item { Some(s) } else { None }).collect();
-    if spans.is_empty() {
-        return;
-    }
-    let current =
-        state.view.with_untracked(|v| v.selected).and_then(|id| trace.find_span(id)).and_then(|s| spans.iter().position(|x| *x == s));
+    let span_at = |i: usize| if let RowItem::Span(s) = rows.0[i].item { Some(s) } else { None };
+    let current = state.view.with_untracked(|v| v.selected).and_then(|id| trace.find_span(id)).and_then(|s| row_of_span(&rows.0, s));
+    // the next span row in the step's direction (trace headers are skipped), else stay
     let next = match current {
-        Some(i) => (i as i64 + step).clamp(0, spans.len() as i64 - 1) as usize,
-        None => 0,
+        Some(i) if step > 0 => (i + 1..rows.0.len()).find_map(span_at).or_else(|| span_at(i)),
+        Some(i) => (0..i).rev().find_map(span_at).or_else(|| span_at(i)),
+        None => (0..rows.0.len()).find_map(span_at),
     };
-    let s = spans[next];
+    let Some(s) = next else { return };
     state.view.update(|v| v.selected = Some(trace.span(s).span_id));
     reveal(state, &trace, s);
 }

@@ -6,7 +6,7 @@ use super::browser::{now_ms, yield_to_browser};
 use super::state::{AppState, LoadPhase, LoadStatus};
 use crate::ingest::fingerprint::{fingerprint, Fingerprinter};
 use crate::ingest::Session;
-use crate::layout::rows::{ancestors, row_of_span, visible_rows};
+use crate::layout::rows::{ancestors, row_of_span};
 use crate::model::{DiagnosticKind, FileIdx, Trace};
 use crate::view_state::embed::NamedFiles;
 use crate::view_state::{file_mismatches, FileRef};
@@ -325,8 +325,9 @@ pub fn reveal(state: AppState, trace: &Trace, s: crate::model::SpanIdx) {
             }
         });
     }
-    let rows = state.view.with_untracked(|v| visible_rows(trace, &v.expansion));
-    if let Some(i) = row_of_span(&rows, s) {
+    // the rows memo re-derives once from the new expansion; no second flattening here
+    let Some(rows) = state.rows.get_untracked() else { return };
+    if let Some(i) = row_of_span(&rows.0, s) {
         let row_top = i as f64 * super::timeline_view::ROW_HEIGHT_PX;
         let current = state.scroll_top_px.get_untracked();
         let viewport = super::timeline_view::viewport_rows_height();
