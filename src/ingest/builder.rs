@@ -361,6 +361,11 @@ impl TraceBuilder {
             log.span = candidates.iter().find(|(t, _)| want_trace.is_none_or(|w| w == *t)).map(|(_, i)| *i);
         }
         self.trace.logs.sort_by_key(|l| (l.time, l.source, l.line));
+        for (k, log) in self.trace.logs.iter().enumerate() {
+            if let Some(s) = log.span {
+                self.trace.logs_by_span.entry(s).or_default().push(k as u32);
+            }
+        }
     }
 
     fn link_parents(&mut self) {

@@ -106,6 +106,8 @@ pub struct Trace {
     pub sources: Vec<Source>,
     /// JSON log lines, sorted by time.
     pub logs: Vec<LogEntry>,
+    /// Positions in `logs` of each span's joined lines (by time), built once by the builder.
+    pub logs_by_span: FxHashMap<SpanIdx, Vec<u32>>,
     /// Problems found while reading.
     pub diagnostics: Vec<Diagnostic>,
     /// Root spans (no loaded parent), sorted by (trace, start, index).
@@ -229,7 +231,7 @@ impl Trace {
 
     /// Log lines joined to span `i`, by time.
     pub fn span_logs(&self, i: SpanIdx) -> impl Iterator<Item = &LogEntry> {
-        self.logs.iter().filter(move |l| l.span == Some(i))
+        self.logs_by_span.get(&i).into_iter().flatten().map(|&k| &self.logs[k as usize])
     }
 
     /// Number of trace ids.
