@@ -16,6 +16,7 @@
 //!   `otherData.trace_id` when given, else derived from the source name.
 
 use super::builder::{SpanDraft, TraceBuilder};
+use super::json_value::{push_value_attrs, value_attr};
 use crate::model::{AttrValue, DiagnosticKind, FileIdx, ResourceIdx, Severity, SpanEvent, SpanId, StatusCode, TimestampNs, TraceId};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -260,8 +261,7 @@ pub fn read_events(b: &mut TraceBuilder, source: FileIdx, line: u32, doc: Value)
                 status = StatusCode::Error;
             }
             let key = b.intern(k);
-            let raw = serde_json::value::to_raw_value(v).ok();
-            if let Some(value) = raw.as_deref().and_then(|r| super::json_value::attr_value(b, r)) {
+            if let Some(value) = value_attr(b, v) {
                 b.push_attr(key, value);
             }
         }
@@ -274,15 +274,7 @@ pub fn read_events(b: &mut TraceBuilder, source: FileIdx, line: u32, doc: Value)
         let e0 = b.event_mark();
         for (t, name, args) in &s.events {
             let name = b.intern(name);
-            let m = b.attr_mark();
-            for (k, v) in args {
-                let key = b.intern(k);
-                let raw = serde_json::value::to_raw_value(v).ok();
-                if let Some(value) = raw.as_deref().and_then(|r| super::json_value::attr_value(b, r)) {
-                    b.push_attr(key, value);
-                }
-            }
-            let attributes = m..b.attr_mark();
+            let attributes = push_value_attrs(b, args);
             b.push_event(SpanEvent { time: TimestampNs(*t), name, attributes });
         }
         let events = e0..b.event_mark();

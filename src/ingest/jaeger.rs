@@ -7,13 +7,12 @@
 //! `otel.status_code` = ERROR marks a failure; ids that are not hex are hashed (ids.rs).
 
 use super::builder::{SpanDraft, TraceBuilder};
-use super::json_value::attr_value;
+use super::json_value::value_attr;
 use crate::model::{
     AttrValue, Attribute, DiagnosticKind, FileIdx, Resource, ResourceIdx, Severity, SpanEvent, SpanId, SpanKind, StatusCode, StrIdx,
     TimestampNs, TraceId,
 };
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -22,7 +21,8 @@ struct Tag {
     key: String,
     #[serde(rename = "type", default)]
     kind: Option<String>,
-    value: Option<Box<RawValue>>,
+    #[serde(default)]
+    value: Value,
 }
 
 #[derive(Deserialize)]
@@ -79,7 +79,7 @@ struct JTrace {
     #[serde(rename = "traceID", default)]
     trace_id: Option<String>,
     #[serde(default)]
-    spans: Vec<Box<RawValue>>,
+    spans: Vec<JSpan>,
     #[serde(default)]
     processes: BTreeMap<String, Process>,
 }
@@ -87,32 +87,28 @@ struct JTrace {
 /// Reads one Jaeger record (any container); the serde error is returned for classification.
 pub fn read_record(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]) -> Result<(), serde_json::Error> {
     let v: Value = serde_json::from_slice(bytes)?;
-    let traces: Vec<Value> = match &v {
-        Value::Array(items) => {
-            return read_span_list(b, source, line, items.iter().map(|i| i.to_string()).collect(), &BTreeMap::new(), None);
-        }
-        Value::Object(o) => match o.get("data") {
-            Some(Value::Array(ts)) => ts.clone(),
-            Some(t @ Value::Object(_)) => vec![t.clone()],
-            _ if o.contains_key("spans") => vec![v.clone()],
+    let no_processes = BTreeMap::new();
+    let traces: Vec<JTrace> = match v {
+        Value::Array(_) => return read_span_list(b, source, line, serde_json::from_value(v)?, &no_processes, None),
+        Value::Object(mut o) => match o.remove("data") {
+            Some(data @ Value::Array(_)) => serde_json::from_value(data)?,
+            Some(data @ Value::Object(_)) => vec![serde_json::from_value(data)?],
+            _ if o.contains_key("spans") => vec![serde_json::from_value(Value::Object(o))?],
             _ if o.contains_key("spanID") => {
-                return read_span_list(b, source, line, vec![v.to_string()], &BTreeMap::new(), None);
+                return read_span_list(b, source, line, vec![serde_json::from_value(Value::Object(o))?], &no_processes, None)
             }
             _ => return Err(serde::de::Error::custom("no Jaeger trace or span here")),
         },
         _ => return Err(serde::de::Error::custom("not a Jaeger object")),
     };
-    for t in traces {
-        let trace: JTrace = serde_json::from_value(t)?;
-        let spans = trace.spans.iter().map(|s| s.get().to_string()).collect();
-        read_span_list(b, source, line, spans, &trace.processes, trace.trace_id.as_deref())?;
+    for trace in traces {
+        read_span_list(b, source, line, trace.spans, &trace.processes, trace.trace_id.as_deref())?;
     }
     Ok(())
 }
 
 fn tag_value(b: &mut TraceBuilder, t: &Tag) -> Option<AttrValue> {
-    let raw = t.value.as_ref()?;
-    let v = attr_value(b, raw)?;
+    let v = value_attr(b, &t.value)?;
     Some(match (t.kind.as_deref(), v) {
         (Some("bool"), AttrValue::Str(s)) => AttrValue::Bool(b.strings().text(s).eq_ignore_ascii_case("true")),
         (Some("int64"), AttrValue::Str(s)) => b.strings().text(s).parse::<i64>().map_or(AttrValue::Str(s), AttrValue::Int),
@@ -125,7 +121,7 @@ fn process_resource(b: &mut TraceBuilder, key: &str, p: &Process) -> ResourceIdx
     let text = format!(
         "jaeger\u{0}{key}\u{0}{:?}\u{0}{}",
         p.service_name,
-        p.tags.iter().map(|t| format!("{}={:?}", t.key, t.value.as_ref().map(|v| v.get()))).collect::<Vec<_>>().join(",")
+        p.tags.iter().map(|t| format!("{}={:?}", t.key, t.value)).collect::<Vec<_>>().join(",")
     );
     b.resource(&text, |b| {
         let service_key = b.intern("service.name");
@@ -145,12 +141,11 @@ fn read_span_list(
     b: &mut TraceBuilder,
     source: FileIdx,
     line: u32,
-    spans: Vec<String>,
+    spans: Vec<JSpan>,
     processes: &BTreeMap<String, Process>,
     trace_hint: Option<&str>,
 ) -> Result<(), serde_json::Error> {
-    for text in spans {
-        let s: JSpan = serde_json::from_str(&text)?;
+    for s in spans {
         let reject = |b: &mut TraceBuilder, kind: DiagnosticKind, what: String| {
             b.diagnose(Severity::Error, kind, source, Some(line), format!("Jaeger span {what}; span skipped"));
         };
@@ -215,12 +210,7 @@ fn read_span_list(
         let attributes = marks.0..b.attr_mark();
         for l in s.logs.iter().flatten() {
             let time = l.timestamp.map_or(start, |us| TimestampNs(us.saturating_mul(1000)));
-            let event_name = l
-                .fields
-                .iter()
-                .find(|f| f.key == "event")
-                .and_then(|f| f.value.as_ref())
-                .and_then(|v| super::json_value::raw_str(v).map(|c| c.into_owned()));
+            let event_name = l.fields.iter().find(|f| f.key == "event").and_then(|f| f.value.as_str().map(str::to_string));
             let name = b.intern(event_name.as_deref().unwrap_or("log"));
             let a0 = b.attr_mark();
             for f in &l.fields {

@@ -6,7 +6,7 @@
 //! spans after everything is read (logs and spans may come in any order, in any files).
 
 use super::builder::TraceBuilder;
-use super::mlflow::plain;
+use super::json_value::value_attr;
 use crate::model::{time::parse_iso8601, DiagnosticKind, FileIdx, LogEntry, Severity, SpanId, StrIdx, TimestampNs, TraceId};
 use serde_json::{Map, Value};
 
@@ -75,7 +75,7 @@ pub fn read_line(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8])
             continue;
         }
         let key = b.intern(k);
-        if let Some(value) = plain(b, v) {
+        if let Some(value) = value_attr(b, v) {
             b.push_attr(key, value);
         }
     }

@@ -65,7 +65,34 @@ fn number_value(b: &mut TraceBuilder, text: &str) -> Option<AttrValue> {
     }
 }
 
-/// A string borrowed or unescaped from raw JSON, if it is a JSON string.
-pub fn raw_str(raw: &RawValue) -> Option<Cow<'_, str>> {
-    serde_json::from_str(raw.get()).ok()
+/// Interprets a parsed JSON value as an attribute value (the same rules as `attr_value`:
+/// integers exact, beyond i64 kept as their text; arrays/objects as JSON text); `None` for null.
+pub fn value_attr(b: &mut TraceBuilder, v: &serde_json::Value) -> Option<AttrValue> {
+    use serde_json::Value;
+    Some(match v {
+        Value::Null => return None,
+        Value::Bool(x) => AttrValue::Bool(*x),
+        Value::String(s) => AttrValue::Str(b.intern(s)),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => AttrValue::Int(i),
+            None if n.is_f64() => AttrValue::Float(n.as_f64().unwrap_or(f64::NAN)),
+            None => AttrValue::Json(b.intern(&n.to_string())),
+        },
+        other => AttrValue::Json(b.intern(&other.to_string())),
+    })
+}
+
+/// Pushes `key: value` pairs as attributes; returns their range.
+pub fn push_value_attrs<'a>(
+    b: &mut TraceBuilder,
+    entries: impl IntoIterator<Item = (&'a String, &'a serde_json::Value)>,
+) -> std::ops::Range<u32> {
+    let a0 = b.attr_mark();
+    for (k, v) in entries {
+        let key = b.intern(k);
+        if let Some(value) = value_attr(b, v) {
+            b.push_attr(key, value);
+        }
+    }
+    a0..b.attr_mark()
 }

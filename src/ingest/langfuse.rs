@@ -7,7 +7,7 @@
 //! service is the trace name.
 
 use super::builder::{SpanDraft, TraceBuilder};
-use super::mlflow::plain;
+use super::json_value::value_attr;
 use crate::model::{time::parse_iso8601, DiagnosticKind, FileIdx, Severity, SpanId, StatusCode, StrIdx, TraceId};
 use serde_json::Value;
 
@@ -71,7 +71,7 @@ pub fn read_export(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8
                 continue;
             }
             let k = b.intern(&format!("langfuse.{key}"));
-            if let Some(value) = plain(b, &v) {
+            if let Some(value) = value_attr(b, &v) {
                 b.push_attr(k, value);
             }
         }

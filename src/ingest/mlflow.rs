@@ -5,6 +5,7 @@
 //! (`info`) go on the root span as `mlflow.trace.*` attributes; the service is the trace name.
 
 use super::builder::{SpanDraft, TraceBuilder};
+use super::json_value::{push_value_attrs, value_attr};
 use super::otlp::id_bits;
 use crate::model::{AttrValue, DiagnosticKind, FileIdx, Severity, SpanEvent, SpanId, StatusCode, StrIdx, TimestampNs, TraceId};
 use serde_json::Value;
@@ -15,21 +16,7 @@ fn decoded(b: &mut TraceBuilder, v: &Value) -> Option<AttrValue> {
         Value::String(s) => serde_json::from_str::<Value>(s).unwrap_or_else(|_| Value::String(s.clone())),
         other => other.clone(),
     };
-    plain(b, &inner)
-}
-
-/// A plain JSON value as an attribute value.
-pub(crate) fn plain(b: &mut TraceBuilder, v: &Value) -> Option<AttrValue> {
-    Some(match v {
-        Value::Null => return None,
-        Value::Bool(x) => AttrValue::Bool(*x),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => AttrValue::Int(i),
-            None => AttrValue::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        Value::String(s) => AttrValue::Str(b.intern(s)),
-        other => AttrValue::Json(b.intern(&other.to_string())),
-    })
+    value_attr(b, &inner)
 }
 
 fn ns(v: Option<&Value>) -> Option<i64> {
@@ -111,16 +98,7 @@ pub fn read_trace(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]
         for e in s.get("events").and_then(Value::as_array).into_iter().flatten() {
             let time = TimestampNs(ns(e.get("time_unix_nano")).unwrap_or(start));
             let name = b.intern(e.get("name").and_then(Value::as_str).unwrap_or("(unnamed event)"));
-            let m = b.attr_mark();
-            if let Some(Value::Object(attrs)) = e.get("attributes") {
-                for (k, v) in attrs {
-                    let key = b.intern(k);
-                    if let Some(value) = plain(b, v) {
-                        b.push_attr(key, value);
-                    }
-                }
-            }
-            let attributes = m..b.attr_mark();
+            let attributes = push_value_attrs(b, e.get("attributes").and_then(Value::as_object).into_iter().flatten());
             b.push_event(SpanEvent { time, name, attributes });
         }
         let events = e0..b.event_mark();

@@ -149,19 +149,7 @@ fn plain(v: &Value) -> Value {
 }
 
 fn any_value(b: &mut TraceBuilder, v: &Value) -> Option<AttrValue> {
-    Some(match plain(v) {
-        Value::String(s) => AttrValue::Str(b.intern(&s)),
-        Value::Bool(x) => AttrValue::Bool(x),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => AttrValue::Int(i),
-            None => match n.as_f64() {
-                Some(f) if n.is_f64() => AttrValue::Float(f),
-                _ => AttrValue::Json(b.intern(&n.to_string())),
-            },
-        },
-        Value::Null => return None,
-        other => AttrValue::Json(b.intern(&other.to_string())),
-    })
+    super::json_value::value_attr(b, &plain(v))
 }
 
 fn push_kvs(b: &mut TraceBuilder, kvs: &[KeyValue]) -> std::ops::Range<u32> {
