@@ -150,11 +150,7 @@ fn str_attr_idx(trace: &Trace, s: SpanIdx, key: Option<crate::model::StrIdx>) ->
 }
 
 fn str_attr(trace: &Trace, s: SpanIdx, key: Option<crate::model::StrIdx>) -> Option<&str> {
-    let key = key?;
-    trace.span_attributes(s).iter().find(|a| a.key == key).and_then(|a| match a.value {
-        AttrValue::Str(v) => Some(trace.text(v)),
-        _ => None,
-    })
+    str_attr_idx(trace, s, key).map(|v| trace.text(v))
 }
 
 /// Runs the analysis.
