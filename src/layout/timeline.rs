@@ -155,7 +155,23 @@ pub fn search_matches(trace: &Trace, search: &str) -> Vec<SpanIdx> {
     if needle.is_empty() {
         return Vec::new();
     }
-    (0..trace.spans.len() as u32).map(SpanIdx).filter(|s| matches_search(trace, *s, &needle)).collect()
+    // names and services are interned: decide each distinct string once (lowercasing is the
+    // cost), then compare indices per span; same result as `matches_search` on every span
+    let mut verdict = vec![0u8; trace.strings.len()]; // 0 = not yet, 1 = no, 2 = yes
+    let mut hit = |i: crate::model::StrIdx| {
+        let v = &mut verdict[i.ix()];
+        if *v == 0 {
+            *v = if trace.text(i).to_lowercase().contains(&needle) { 2 } else { 1 };
+        }
+        *v == 2
+    };
+    (0..trace.spans.len() as u32)
+        .map(SpanIdx)
+        .filter(|&s| {
+            let span = trace.span(s);
+            hit(span.name) || trace.resources.get(span.resource.ix()).is_some_and(|r| hit(r.service_name))
+        })
+        .collect()
 }
 
 /// Builds the base layer of the waterfall.
@@ -456,6 +472,17 @@ mod tests {
         assert_eq!(fills.len(), 2);
         assert_ne!(fills[0], palette::dim(fills[0]), "the critical root keeps its colour");
         assert_eq!(fills[1], palette::ERROR, "the failed child is not dimmed");
+    }
+
+    #[test]
+    fn search_matches_names_and_services_like_the_row_highlight() {
+        let t = ingest_sources([("t.jsonl", TWO_SPANS.as_bytes())]);
+        let all: Vec<SpanIdx> = (0..t.spans.len() as u32).map(SpanIdx).collect();
+        for q in ["ROOT", "child", "o", "nothing", " "] {
+            let needle = q.trim().to_lowercase();
+            let slow: Vec<SpanIdx> = all.iter().copied().filter(|s| matches_search(&t, *s, &needle)).collect();
+            assert_eq!(search_matches(&t, q), slow, "{q}");
+        }
     }
 
     #[test]
