@@ -6,6 +6,7 @@ mod support;
 
 use serde_json::Value;
 use skein::analysis::llm::llm_summary;
+use skein::model::SpanType;
 use support::*;
 
 fn doc(rel: &str) -> Value {
@@ -33,6 +34,11 @@ fn mlflow_traces_load_and_their_token_totals_match_the_trace_metadata() {
                 }
                 None => assert_eq!(s.total.spans, 0, "{file}"),
             }
+            // cost: MLflow writes the trace's total in its metadata
+            let want_cost = d["info"]["trace_metadata"]["mlflow.trace.cost"]
+                .as_str()
+                .map_or(0.0, |c| serde_json::from_str::<Value>(c).unwrap()["total_cost"].as_f64().unwrap());
+            assert!((s.total.cost - want_cost).abs() < 1e-12, "{file}: cost {} vs {want_cost}", s.total.cost);
         }
     }
     // one line per trace: the three traces together
@@ -87,4 +93,130 @@ fn a_langfuse_generation_reads_as_a_conversation() {
     }
     // the answer comes from the Responses API output
     assert!(chat.iter().any(|m| m.role == "assistant" && !m.content.is_empty()), "{chat:#?}");
+}
+
+/// The OTLP attributes of every span in an OTLP/JSON document (or JSON Lines of them), read
+/// with serde_json only: (span id, [(key, value as text)]).
+fn otlp_span_attributes(rel: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let text = String::from_utf8(read(&shared(rel))).unwrap();
+    let mut out = Vec::new();
+    for doc in serde_json::Deserializer::from_str(&text).into_iter::<Value>() {
+        let doc = doc.unwrap();
+        for rs in doc["resourceSpans"].as_array().unwrap() {
+            for ss in rs["scopeSpans"].as_array().unwrap() {
+                for sp in ss["spans"].as_array().unwrap() {
+                    let attrs = sp["attributes"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter_map(|a| Some((a["key"].as_str()?.to_string(), a["value"]["stringValue"].as_str()?.to_string())))
+                        .collect();
+                    out.push((sp["spanId"].as_str().unwrap().to_string(), attrs));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn langfuse_sdk_otlp_spans_give_types_usage_cost_and_models_as_written() {
+    for rel in [
+        "generated/langfuse/otlp_trace.json",
+        "generated/langfuse/otlp_requests.jsonl",
+        "generated/langfuse/otlp_requests.protojson_raw.jsonl",
+    ] {
+        let t = ingest_paths(&[shared(rel)]);
+        assert!(t.diagnostics.is_empty(), "{rel}: {:#?}", t.diagnostics);
+        let spans = otlp_span_attributes(rel);
+        assert_eq!(t.spans.len(), spans.len(), "{rel}");
+        let (mut input, mut output, mut cost, mut generations) = (0i64, 0i64, 0f64, 0u32);
+        for (_, attrs) in &spans {
+            let get = |k: &str| attrs.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+            if let Some(u) = get("langfuse.observation.usage_details") {
+                let u: Value = serde_json::from_str(u).unwrap();
+                input += u["input"].as_i64().unwrap_or(0);
+                output += u["output"].as_i64().unwrap_or(0);
+            }
+            if let Some(c) = get("langfuse.observation.cost_details") {
+                let c: Value = serde_json::from_str(c).unwrap();
+                cost += c.as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum::<f64>();
+            }
+            generations += u32::from(get("langfuse.observation.model.name") == Some("gpt-4o-mini"));
+        }
+        assert!(input > 0 && cost > 0.0, "{rel}: the fixture reports usage and cost");
+        let s = llm_summary(&t);
+        assert_eq!((s.total.input, s.total.output), (input, output), "{rel}");
+        assert!((s.total.cost - cost).abs() < 1e-12, "{rel}: {} vs {cost}", s.total.cost);
+        // per model: the usage of gpt-4o-mini calls is theirs (a failing call reports none)
+        let gpt = s.per_model.iter().find(|(m, _)| m == "gpt-4o-mini").map(|(_, u)| *u).unwrap();
+        assert!(gpt.spans >= 2 && gpt.spans <= generations, "{rel}: {gpt:?}");
+        // every observation type is the span's type, and the LLM kinds are recognised
+        for (span_id, attrs) in &spans {
+            let Some((_, ty)) = attrs.iter().find(|(k, _)| k == "langfuse.observation.type") else { continue };
+            let id = if rel.contains("protojson_raw") {
+                // protojson writes ids in base64
+                use base64::Engine;
+                let b = base64::engine::general_purpose::STANDARD.decode(span_id).unwrap();
+                skein::model::SpanId(u64::from_be_bytes(b.try_into().unwrap()))
+            } else {
+                skein::model::SpanId::from_external(span_id).unwrap()
+            };
+            let s = t.find_span(id).unwrap();
+            assert_eq!(t.text(t.span(s).span_type), ty, "{rel}");
+            let want = match ty.as_str() {
+                "generation" => Some(SpanType::Llm),
+                "tool" => Some(SpanType::Tool),
+                "retriever" => Some(SpanType::Retriever),
+                "embedding" => Some(SpanType::Embedding),
+                "agent" => Some(SpanType::Agent),
+                "chain" => Some(SpanType::Chain),
+                "guardrail" => Some(SpanType::Guardrail),
+                "event" => Some(SpanType::Event),
+                _ => None,
+            };
+            assert_eq!(t.span_type(s), want, "{rel}: {ty}");
+        }
+    }
+}
+
+#[test]
+fn opentelemetry_gen_ai_spans_give_usage_types_and_conversations() {
+    let rel = "public/jaeger/jaeger-ui_genaiTestTrace.json";
+    let t = ingest_paths(&[shared(rel)]);
+    let d = doc(rel);
+    let tag = |sp: &Value, k: &str| sp["tags"].as_array().unwrap().iter().find(|x| x["key"] == k).map(|x| x["value"].clone());
+    let spans = d["spans"].as_array().unwrap();
+    let sum = |k: &str| spans.iter().filter_map(|sp| tag(sp, k)).map(|v| v.as_i64().unwrap()).sum::<i64>();
+    let s = llm_summary(&t);
+    assert_eq!(s.total.input, sum("gen_ai.usage.input_tokens"));
+    assert_eq!(s.total.output, sum("gen_ai.usage.output_tokens"));
+    assert_eq!(s.total.cached, sum("gen_ai.usage.cache_read.input_tokens"));
+    assert!(s.total.cached > 0);
+    for sp in spans {
+        let s = t.find_span(skein::model::SpanId::from_external(sp["spanID"].as_str().unwrap()).unwrap()).unwrap();
+        let op = tag(sp, "gen_ai.operation.name");
+        let want = op.as_ref().map(|o| match o.as_str().unwrap() {
+            "chat" => SpanType::ChatModel,
+            "execute_tool" => SpanType::Tool,
+            "retrieval" => SpanType::Retriever,
+            "invoke_agent" => SpanType::Agent,
+            other => panic!("operation {other} not in this fixture before"),
+        });
+        assert_eq!(t.span_type(s), want, "{}", sp["operationName"]);
+        let chat = skein::layout::chat::conversation(&t, s);
+        if let Some(input) = tag(sp, "gen_ai.input.messages") {
+            // the first user message's text parts, and the system instructions first
+            let input: Value = serde_json::from_str(input.as_str().unwrap()).unwrap();
+            let text = input[0]["parts"][0]["content"].as_str().unwrap();
+            assert!(chat.iter().any(|m| m.role == "user" && m.content == text), "{chat:#?}");
+            let system: Value = serde_json::from_str(tag(sp, "gen_ai.system_instructions").unwrap().as_str().unwrap()).unwrap();
+            assert_eq!((chat[0].role.as_str(), chat[0].content.as_str()), ("system", system[0]["content"].as_str().unwrap()));
+        }
+        if let Some(name) = tag(sp, "gen_ai.tool.name") {
+            let args = tag(sp, "gen_ai.tool.call.arguments").unwrap();
+            assert_eq!(chat[0].tool_calls, vec![(name.as_str().unwrap().to_string(), args.as_str().unwrap().to_string())]);
+            assert_eq!(chat[1].content, tag(sp, "gen_ai.tool.call.result").unwrap().as_str().unwrap());
+        }
+    }
 }

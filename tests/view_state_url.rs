@@ -26,7 +26,7 @@ fn view_state() -> impl Strategy<Value = ViewState> {
         "[ -~ü&=#%+]{0,24}",
         any::<bool>(),
         prop::sample::select(vec![ColorMode::SpanType, ColorMode::Service]),
-        prop::option::of(prop::sample::select(vec![Panel::Diagnostics, Panel::Logs])),
+        prop::option::of(prop::sample::select(Panel::ALL.to_vec())),
     )
         .prop_map(|(sources, files, view, window, selected, expansion, search, critical_path, color, panel)| ViewState {
             sources,

@@ -1,9 +1,18 @@
-//! Token usage and cost of LLM spans, summed per trace and per model. Sources, per span:
-//! MLflow `mlflow.chat.tokenUsage` {input_tokens, output_tokens, total_tokens}; Langfuse
-//! `langfuse.usageDetails` {input, output, total, *cache_read*} with `langfuse.totalCost`;
-//! OpenTelemetry `gen_ai.usage.input_tokens` / `output_tokens`. Trace-level totals that MLflow
-//! also writes (`mlflow.trace.tokenUsage`) are not added again. Model: the first of
-//! `mlflow.llm.model`, `langfuse.model`, `gen_ai.response.model`, `gen_ai.request.model`, `model`.
+//! Token usage and cost of LLM spans, summed per trace and per model. Conventions read, per span
+//! (the first one present wins):
+//! - MLflow: `mlflow.chat.tokenUsage` {input_tokens, output_tokens, total_tokens}, cost
+//!   `mlflow.llm.cost` {total_cost}, model `mlflow.llm.model`;
+//! - Langfuse exports: `langfuse.usageDetails` {input, output, total, *cache_read*},
+//!   `langfuse.totalCost` / `langfuse.costDetails`, model `langfuse.model`;
+//! - Langfuse SDK (OTLP): `langfuse.observation.usage_details`, `.cost_details` (parts summed
+//!   when there is no `total`), `.model.name`;
+//! - OpenTelemetry GenAI: `gen_ai.usage.input_tokens` / `output_tokens` (older
+//!   `prompt_tokens` / `completion_tokens`), `gen_ai.usage.cache_read.input_tokens`, model
+//!   `gen_ai.response.model`, else `gen_ai.request.model`;
+//! - OpenInference: `llm.token_count.*`, `llm.model_name`.
+//!
+//! Trace-level totals that producers also write (`mlflow.trace.tokenUsage`, `mlflow.trace.cost`)
+//! are not added again: they are what the tests compare our sums with.
 
 use crate::model::{AttrValue, SpanIdx, Trace, TraceId};
 use serde_json::Value;
@@ -74,39 +83,83 @@ fn float_attr(trace: &Trace, s: SpanIdx, key: &str) -> Option<f64> {
     }
 }
 
-/// Usage reported by one span, if any.
-pub fn span_usage(trace: &Trace, s: SpanIdx) -> Option<Usage> {
+fn first_json(trace: &Trace, s: SpanIdx, keys: &[&str]) -> Option<Value> {
+    keys.iter().find_map(|k| json(trace, s, k))
+}
+
+fn first_int(trace: &Trace, s: SpanIdx, keys: &[&str]) -> Option<i64> {
+    keys.iter().find_map(|k| int_attr(trace, s, k))
+}
+
+/// Token counts of a span (without cost), from the first convention it uses.
+fn span_tokens(trace: &Trace, s: SpanIdx) -> Option<Usage> {
     let mut u = Usage { spans: 1, ..Usage::default() };
     if let Some(v) = json(trace, s, "mlflow.chat.tokenUsage") {
         u.input = number(&v, "input_tokens").unwrap_or(0.0) as i64;
         u.output = number(&v, "output_tokens").unwrap_or(0.0) as i64;
         u.total = number(&v, "total_tokens").map_or(u.input + u.output, |t| t as i64);
-    } else if let Some(v) = json(trace, s, "langfuse.usageDetails") {
+    } else if let Some(v) = first_json(trace, s, &["langfuse.usageDetails", "langfuse.observation.usage_details"]) {
         u.input = number(&v, "input").unwrap_or(0.0) as i64;
         u.output = number(&v, "output").unwrap_or(0.0) as i64;
         u.total = number(&v, "total").map_or(u.input + u.output, |t| t as i64);
         u.cached = v
             .as_object()
             .map_or(0, |m| m.iter().filter(|(k, _)| k.contains("cache_read")).filter_map(|(_, v)| v.as_f64()).sum::<f64>() as i64);
-    } else if let (Some(i), o) = (int_attr(trace, s, "gen_ai.usage.input_tokens"), int_attr(trace, s, "gen_ai.usage.output_tokens")) {
+    } else if let Some(i) = first_int(trace, s, &["gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"]) {
         u.input = i;
-        u.output = o.unwrap_or(0);
-        u.total = u.input + u.output;
+        u.output = first_int(trace, s, &["gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens"]).unwrap_or(0);
+        u.total = int_attr(trace, s, "gen_ai.usage.total_tokens").unwrap_or(u.input + u.output);
+        u.cached = int_attr(trace, s, "gen_ai.usage.cache_read.input_tokens").unwrap_or(0);
+    } else if let Some(i) = int_attr(trace, s, "llm.token_count.prompt") {
+        u.input = i;
+        u.output = int_attr(trace, s, "llm.token_count.completion").unwrap_or(0);
+        u.total = int_attr(trace, s, "llm.token_count.total").unwrap_or(u.input + u.output);
+        u.cached = int_attr(trace, s, "llm.token_count.prompt_details.cache_read").unwrap_or(0);
     } else {
         return None;
     }
-    u.cost = float_attr(trace, s, "langfuse.totalCost")
-        .or_else(|| json(trace, s, "langfuse.costDetails").and_then(|c| number(&c, "total")))
-        .unwrap_or(0.0);
+    Some(u)
+}
+
+/// Cost of a span: Langfuse `totalCost` / cost details (their `total`, else the sum of the
+/// parts), MLflow `mlflow.llm.cost.total_cost`.
+fn span_cost(trace: &Trace, s: SpanIdx) -> Option<f64> {
+    if let Some(c) = float_attr(trace, s, "langfuse.totalCost") {
+        return Some(c);
+    }
+    if let Some(v) = first_json(trace, s, &["langfuse.costDetails", "langfuse.observation.cost_details"]) {
+        return number(&v, "total").or_else(|| v.as_object().map(|m| m.values().filter_map(Value::as_f64).sum()));
+    }
+    json(trace, s, "mlflow.llm.cost").and_then(|v| number(&v, "total_cost"))
+}
+
+/// Usage reported by one span (tokens and/or cost), if any.
+pub fn span_usage(trace: &Trace, s: SpanIdx) -> Option<Usage> {
+    let cost = span_cost(trace, s);
+    let mut u = match span_tokens(trace, s) {
+        Some(u) => u,
+        None if cost.is_some() => Usage { spans: 1, ..Usage::default() },
+        None => return None,
+    };
+    u.cost = cost.unwrap_or(0.0);
     Some(u)
 }
 
 /// The model a span used, if it says.
 pub fn span_model(trace: &Trace, s: SpanIdx) -> Option<String> {
-    ["mlflow.llm.model", "langfuse.model", "gen_ai.response.model", "gen_ai.request.model", "model"]
-        .iter()
-        .find_map(|k| trace.attribute_str(s, k).filter(|m| !m.is_empty()).map(str::to_string))
+    MODEL_KEYS.iter().find_map(|k| trace.attribute_str(s, k).filter(|m| !m.is_empty()).map(str::to_string))
 }
+
+/// Attributes naming the model, in the order they are trusted.
+const MODEL_KEYS: [&str; 7] = [
+    "mlflow.llm.model",
+    "langfuse.model",
+    "langfuse.observation.model.name",
+    "gen_ai.response.model",
+    "gen_ai.request.model",
+    "llm.model_name",
+    "model",
+];
 
 /// Sums usage over all spans.
 pub fn llm_summary(trace: &Trace) -> LlmSummary {

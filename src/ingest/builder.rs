@@ -136,6 +136,12 @@ impl TraceBuilder {
         self.diagnose_named(severity, kind, name, line, message);
     }
 
+    /// True when a problem has been recorded for this source.
+    pub fn has_problems(&self, source: FileIdx) -> bool {
+        let name = self.trace.source_name(source);
+        self.trace.diagnostics.iter().any(|d| d.source == name && d.severity == Severity::Error)
+    }
+
     /// Records a problem for a source given by name (e.g. a URL that never opened).
     pub fn diagnose_named(&mut self, severity: Severity, kind: DiagnosticKind, source: String, line: Option<u32>, message: String) {
         let n = self.diagnostics_per_kind.entry(kind).or_insert(0);
@@ -255,7 +261,7 @@ impl TraceBuilder {
             end = draft.start;
             flags.0 |= SpanFlags::END_REPAIRED;
         }
-        // span type, for every format: `flowmesh.type`, else the older `flowmesh.kind`
+        // span type, for every format: the first of `span_type::TYPE_KEYS` the span carries
         let mut span_type = draft.span_type;
         if span_type.0 == 0 {
             let attrs = &self.trace.attributes[draft.attributes.start as usize..draft.attributes.end as usize];
@@ -263,7 +269,7 @@ impl TraceBuilder {
                 let key = self.trace.strings.find(name)?;
                 attrs.iter().find(|a| a.key == key).and_then(|a| if let AttrValue::Str(v) = a.value { Some(v) } else { None })
             };
-            span_type = find("flowmesh.type").or_else(|| find("flowmesh.kind")).unwrap_or_default();
+            span_type = crate::model::span_type::TYPE_KEYS.iter().find_map(|k| find(k)).unwrap_or_default();
         }
         let idx = SpanIdx(self.trace.spans.len() as u32);
         self.trace.spans.push(Span {

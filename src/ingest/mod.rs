@@ -178,6 +178,16 @@ impl Session {
                 None,
                 format!("not a trace this version can read ({first}); tried: {tried}"),
             );
+        } else if recognised == 0 && unknown_count == 0 && self.builder.has_problems(f) {
+            // nothing parsed as JSON at all (plain text, a binary file): say what it is not
+            let tried = SUPPORTED.iter().map(|k| k.label()).collect::<Vec<_>>().join(", ");
+            self.builder.diagnose(
+                Severity::Error,
+                DiagnosticKind::UnknownFormat,
+                f,
+                None,
+                format!("no JSON trace records in this file; tried: {tried}"),
+            );
         } else {
             for (line, message) in pending {
                 self.builder.diagnose(Severity::Error, DiagnosticKind::UnknownRecord, f, Some(line), message);

@@ -2,7 +2,9 @@
 //! Shapes read (all plain JSON after decoding): a list of `{role, content}` messages (content a
 //! string or a list of parts with `text`); `{messages: [...]}`; chat completions
 //! `{choices: [{message}]}`; the Responses API `{output: [...]}` and its `function_call` /
-//! `function_call_output` items; `tool_calls` on a message. Everything stays text.
+//! `function_call_output` items; `tool_calls` on a message; OpenTelemetry GenAI messages with
+//! `parts` (`text`, `tool_call`) and `gen_ai.system_instructions`; a single `{role, content}`
+//! object (Langfuse outputs). Everything stays text.
 
 use crate::model::{AttrValue, SpanIdx, Trace};
 use serde_json::Value;
@@ -19,8 +21,19 @@ pub struct ChatMessage {
 }
 
 /// Attributes that hold inputs, then outputs.
-const SOURCES: [&str; 6] =
-    ["mlflow.spanInputs", "langfuse.input", "gen_ai.input.messages", "mlflow.spanOutputs", "langfuse.output", "gen_ai.output.messages"];
+const SOURCES: [&str; 8] = [
+    "mlflow.spanInputs",
+    "langfuse.input",
+    "langfuse.observation.input",
+    "gen_ai.input.messages",
+    "mlflow.spanOutputs",
+    "langfuse.output",
+    "langfuse.observation.output",
+    "gen_ai.output.messages",
+];
+
+/// OpenTelemetry GenAI system instructions: a list of parts, shown as the system message.
+const SYSTEM_INSTRUCTIONS: &str = "gen_ai.system_instructions";
 
 fn text_of(v: &Value) -> String {
     match v {
@@ -32,6 +45,7 @@ fn text_of(v: &Value) -> String {
                     .or_else(|| p.get("content"))
                     .and_then(Value::as_str)
                     .map(str::to_string)
+                    .or_else(|| p.get("response").map(|r| args_text(Some(r))))
                     .or_else(|| p.as_str().map(str::to_string))
             })
             .collect::<Vec<_>>()
@@ -49,6 +63,19 @@ fn args_text(v: Option<&Value>) -> String {
     }
 }
 
+/// Tool calls written as message parts (OpenTelemetry GenAI `{type: "tool_call", name, arguments}`).
+fn part_tool_calls(parts: Option<&Value>) -> Vec<(String, String)> {
+    parts
+        .and_then(Value::as_array)
+        .map(|ps| {
+            ps.iter()
+                .filter(|p| p.get("type").and_then(Value::as_str) == Some("tool_call"))
+                .map(|p| (p.get("name").and_then(Value::as_str).unwrap_or("tool").to_string(), args_text(p.get("arguments"))))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn collect(v: &Value, out: &mut Vec<ChatMessage>, depth: usize) {
     if depth > 4 {
         return;
@@ -58,24 +85,23 @@ fn collect(v: &Value, out: &mut Vec<ChatMessage>, depth: usize) {
             for item in items {
                 let kind = item.get("type").and_then(Value::as_str).unwrap_or("");
                 if let Some(role) = item.get("role").and_then(Value::as_str) {
-                    let tool_calls = item
-                        .get("tool_calls")
-                        .and_then(Value::as_array)
-                        .map(|calls| {
-                            calls
-                                .iter()
-                                .map(|c| {
-                                    let f = c.get("function").unwrap_or(c);
-                                    (f.get("name").and_then(Value::as_str).unwrap_or("tool").to_string(), args_text(f.get("arguments")))
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    out.push(ChatMessage {
-                        role: role.to_string(),
-                        content: text_of(item.get("content").unwrap_or(&Value::Null)),
-                        tool_calls,
-                    });
+                    let mut tool_calls = part_tool_calls(item.get("parts"));
+                    tool_calls.extend(
+                        item.get("tool_calls")
+                            .and_then(Value::as_array)
+                            .map(|calls| {
+                                calls
+                                    .iter()
+                                    .map(|c| {
+                                        let f = c.get("function").unwrap_or(c);
+                                        (f.get("name").and_then(Value::as_str).unwrap_or("tool").to_string(), args_text(f.get("arguments")))
+                                    })
+                                    .collect::<Vec<_>>()
+                            })
+                            .unwrap_or_default(),
+                    );
+                    let content = item.get("content").or_else(|| item.get("parts")).unwrap_or(&Value::Null);
+                    out.push(ChatMessage { role: role.to_string(), content: text_of(content), tool_calls });
                 } else if kind == "function_call" {
                     let name = item.get("name").and_then(Value::as_str).unwrap_or("tool").to_string();
                     out.push(ChatMessage {
@@ -93,6 +119,10 @@ fn collect(v: &Value, out: &mut Vec<ChatMessage>, depth: usize) {
             }
         }
         Value::Object(o) => {
+            if o.contains_key("role") {
+                collect(&Value::Array(vec![v.clone()]), out, depth + 1);
+                return;
+            }
             if let Some(m) = o.get("messages") {
                 collect(m, out, depth + 1);
             }
@@ -111,6 +141,24 @@ fn collect(v: &Value, out: &mut Vec<ChatMessage>, depth: usize) {
 /// The conversation in span `s`'s inputs then outputs (empty when there is none).
 pub fn conversation(trace: &Trace, s: SpanIdx) -> Vec<ChatMessage> {
     let mut out = Vec::new();
+    if let Some(AttrValue::Json(t) | AttrValue::Str(t)) = trace.attribute(s, SYSTEM_INSTRUCTIONS) {
+        let text = trace.text(t);
+        let content = serde_json::from_str::<Value>(text).map_or_else(|_| text.to_string(), |v| text_of(&v));
+        out.push(ChatMessage { role: "system".into(), content, tool_calls: Vec::new() });
+    }
+    if let Some(name) = trace.attribute_str(s, "gen_ai.tool.name") {
+        // an OpenTelemetry GenAI tool execution: the call and its result
+        let attr_text = |k: &str| match trace.attribute(s, k) {
+            Some(AttrValue::Json(t) | AttrValue::Str(t)) => Some(trace.text(t).to_string()),
+            _ => None,
+        };
+        if let Some(args) = attr_text("gen_ai.tool.call.arguments") {
+            out.push(ChatMessage { role: "assistant".into(), content: String::new(), tool_calls: vec![(name.to_string(), args)] });
+        }
+        if let Some(result) = attr_text("gen_ai.tool.call.result") {
+            out.push(ChatMessage { role: "tool".into(), content: result, tool_calls: Vec::new() });
+        }
+    }
     for key in SOURCES {
         let Some(v) = trace.attribute(s, key) else { continue };
         let value = match v {
@@ -143,5 +191,17 @@ mod tests {
         assert_eq!(out[1].content, "hi <b>");
         assert_eq!(out[2].tool_calls, vec![("f".to_string(), "{\"x\":1}".to_string())]);
         assert_eq!((out[3].role.as_str(), out[3].content.as_str()), ("assistant", "done"));
+        // OpenTelemetry GenAI parts, and a lone message object
+        let v: Value = serde_json::from_str(
+            r#"[{"role": "assistant", "parts": [{"type": "text", "content": "checking"}, {"type": "tool_call", "id": "c1", "name": "lookup", "arguments": {"q": 1}}]},
+                {"role": "tool", "parts": [{"type": "tool_call_response", "id": "c1", "response": {"rows": 2}}]}]"#,
+        )
+        .unwrap();
+        collect(&v, &mut out, 0);
+        assert_eq!(out[4].content, "checking");
+        assert_eq!(out[4].tool_calls, vec![("lookup".to_string(), r#"{"q":1}"#.to_string())]);
+        assert_eq!((out[5].role.as_str(), out[5].content.as_str()), ("tool", r#"{"rows":2}"#));
+        collect(&serde_json::json!({"role": "assistant", "content": "alone"}), &mut out, 0);
+        assert_eq!(out[6].content, "alone");
     }
 }

@@ -2,6 +2,8 @@
 //! JSON-looking strings pretty-printed and exception events unpacked. Invariant: values are
 //! plain text for the shell to show as text (never markup).
 
+use super::json_tree::{json_tree, JsonNode};
+use crate::analysis::llm::{span_model, span_usage};
 use crate::model::{time::format_iso8601, AttrValue, Attribute, SpanFlags, SpanIdx, Trace};
 
 /// One key/value row.
@@ -15,6 +17,10 @@ pub struct Field {
     pub is_block: bool,
     /// A span this row links to (parent, link target), if loaded.
     pub target: Option<SpanIdx>,
+    /// JSON objects and arrays of some size, as a collapsible tree (`value` keeps the text).
+    pub tree: Option<JsonNode>,
+    /// For long text: the start shown while the rest is folded.
+    pub preview: Option<String>,
 }
 
 /// A span event, unpacked.
@@ -50,6 +56,8 @@ pub struct SpanDetails {
     pub name: String,
     /// True when the span failed.
     pub is_error: bool,
+    /// The span's known type (LLM, tool, ...), shown with its icon.
+    pub span_type: Option<crate::model::SpanType>,
     /// Ids, times, status, source.
     pub overview: Vec<Field>,
     /// Span attributes.
@@ -64,9 +72,37 @@ pub struct SpanDetails {
     pub resource: Vec<Field>,
 }
 
+/// Text longer than this (characters or lines) is folded behind a preview.
+const FOLD_CHARS: usize = 1_200;
+/// Lines shown before folding.
+const FOLD_LINES: usize = 16;
+
 fn field(key: &str, value: String) -> Field {
     let is_block = value.contains('\n');
-    Field { key: key.to_string(), value, is_block, target: None }
+    let lines = value.lines().count();
+    let preview = (value.len() > FOLD_CHARS || lines > FOLD_LINES).then(|| {
+        let head: String = value.lines().take(FOLD_LINES).collect::<Vec<_>>().join("\n");
+        let head: String = head.chars().take(FOLD_CHARS / 3).collect();
+        format!("{head}…")
+    });
+    Field { key: key.to_string(), value, is_block, target: None, tree: None, preview }
+}
+
+/// The JSON object or array an attribute holds (also inside a string), when it is big enough
+/// to be worth a tree (more than 60 characters compact).
+fn json_of(trace: &Trace, v: AttrValue) -> Option<serde_json::Value> {
+    let text = match v {
+        AttrValue::Str(s) | AttrValue::Json(s) => trace.text(s),
+        _ => return None,
+    };
+    let t = text.trim_start();
+    if !(t.starts_with('{') || t.starts_with('[')) || text.len() <= 60 {
+        return None;
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(j @ (serde_json::Value::Array(_) | serde_json::Value::Object(_))) if j.to_string().len() > 60 => Some(j),
+        _ => None,
+    }
 }
 
 /// Text of an attribute value; JSON objects/arrays (also inside strings) pretty-printed.
@@ -103,7 +139,17 @@ pub fn value_text(trace: &Trace, v: AttrValue) -> String {
 }
 
 fn fields(trace: &Trace, attrs: &[Attribute]) -> Vec<Field> {
-    attrs.iter().map(|a| field(trace.text(a.key), value_text(trace, a.value))).collect()
+    attrs
+        .iter()
+        .map(|a| {
+            let mut f = field(trace.text(a.key), value_text(trace, a.value));
+            if let Some(j) = json_of(trace, a.value) {
+                f.tree = Some(json_tree(&j));
+                f.preview = None; // the tree folds it
+            }
+            f
+        })
+        .collect()
 }
 
 /// Builds the details of span `s`.
@@ -121,7 +167,14 @@ pub fn span_details(trace: &Trace, s: SpanIdx) -> SpanDetails {
     overview.push(field("service", trace.service_name(s).to_string()));
     overview.push(field("kind", span.kind.label().to_string()));
     if span.span_type.0 != 0 {
-        overview.push(field("type", trace.text(span.span_type).to_string()));
+        let text = trace.text(span.span_type);
+        overview.push(field(
+            "type",
+            match trace.span_type(s) {
+                Some(t) if !t.label().eq_ignore_ascii_case(text) => format!("{text} ({})", t.label()),
+                _ => text.to_string(),
+            },
+        ));
     }
     overview.push(field("start", format!("+{} ({})", span.start.since(trace.start), format_iso8601(span.start))));
     overview.push(field("end", format!("+{} ({})", span.end.since(trace.start), format_iso8601(span.end))));
@@ -130,6 +183,19 @@ pub fn span_details(trace: &Trace, s: SpanIdx) -> SpanDetails {
     overview.push(field("status", span.status.label().to_string()));
     if span.status_message.0 != 0 {
         overview.push(field("status description", trace.text(span.status_message).to_string()));
+    }
+    if let Some(model) = span_model(trace, s) {
+        overview.push(field("model", model));
+    }
+    if let Some(u) = span_usage(trace, s) {
+        let mut tokens = format!("in {} / out {} / total {}", u.input, u.output, u.total);
+        if u.cached > 0 {
+            tokens.push_str(&format!(" (cached {})", u.cached));
+        }
+        overview.push(field("tokens", tokens));
+        if u.cost > 0.0 {
+            overview.push(field("cost", format!("{}", u.cost)));
+        }
     }
     let notes: Vec<&str> = [
         (SpanFlags::ORPHAN, "parent not loaded: shown as a root"),
@@ -192,6 +258,7 @@ pub fn span_details(trace: &Trace, s: SpanIdx) -> SpanDetails {
     SpanDetails {
         name: trace.name(s).to_string(),
         is_error: span.is_error(),
+        span_type: trace.span_type(s),
         overview,
         attributes: fields(trace, trace.span_attributes(s)),
         events,
@@ -216,11 +283,33 @@ mod tests {
         assert!(payload.is_block && payload.value.contains("\"a\": [\n"), "{}", payload.value);
         assert_eq!(d.attributes.iter().find(|f| f.key == "ids").unwrap().value, r#"["x","y"]"#);
         assert_eq!(d.attributes.iter().find(|f| f.key == "html").unwrap().value, "<img src=x onerror=alert(1)>");
+        assert!(payload.tree.is_none(), "small JSON stays text");
         let e = &d.events[0];
         assert!(e.is_exception);
         assert_eq!(e.offset, "+500ms");
         let keys: Vec<&str> = e.fields.iter().map(|f| f.key.as_str()).collect();
         assert_eq!(keys, ["exception.type", "exception.message", "exception.stacktrace"]);
         assert!(e.fields[2].is_block);
+    }
+
+    #[test]
+    fn big_json_becomes_a_tree_and_long_text_folds() {
+        let big = serde_json::json!({"messages": (0..5).map(|i| serde_json::json!({"role": "user", "content": format!("message {i}")})).collect::<Vec<_>>()});
+        let long = "line\n".repeat(100);
+        let line =
+            serde_json::json!({"name": "gen", "context": {"trace_id": "0x01", "span_id": "0x0a"}, "start_time": "2026-01-01T00:00:00Z",
+            "end_time": "2026-01-01T00:00:01Z", "attributes": {"input": big.to_string(), "log": long, "short": "ok"}})
+            .to_string();
+        let t = ingest_sources([("t.jsonl", line.as_bytes())]);
+        let d = span_details(&t, SpanIdx(0));
+        let get = |k: &str| d.attributes.iter().find(|f| f.key == k).unwrap();
+        let Some(JsonNode::Branch { summary, .. }) = &get("input").tree else { panic!("a tree") };
+        assert_eq!(summary, "{1 key}");
+        let log = get("log");
+        assert!(log.tree.is_none());
+        let preview = log.preview.as_deref().unwrap();
+        assert_eq!(preview.lines().count(), FOLD_LINES);
+        assert_eq!(log.value, long, "the whole text is kept for unfolding");
+        assert!(get("short").preview.is_none() && get("short").tree.is_none());
     }
 }

@@ -4,6 +4,8 @@
 pub mod chat;
 pub mod dag;
 pub mod details;
+pub mod icons;
+pub mod json_tree;
 pub mod palette;
 pub mod rows;
 pub mod ticks;

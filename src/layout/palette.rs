@@ -1,7 +1,8 @@
-//! Colours: by span type (FlowMesh compute / network / marker), otherwise by service name.
+//! Colours: by span type (fixed per known type: FlowMesh compute / network / marker, LLM,
+//! tool, ...), otherwise by service name.
 //! Invariant: the same key always gets the same colour; errors always read as errors.
 
-use crate::model::{SpanIdx, Trace};
+use crate::model::{SpanIdx, SpanType, Trace};
 
 /// An sRGB colour, 0xRRGGBB.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -57,21 +58,45 @@ fn hash(text: &str) -> u32 {
     text.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
 }
 
-/// Colour for a category text (type name or service name).
-pub fn category_color(key: &str) -> Rgb {
-    match key {
-        "compute" => PALETTE[0],
-        "network" => PALETTE[1],
-        "marker" => MARKER,
-        _ => PALETTE[(hash(key) % PALETTE.len() as u32) as usize],
+/// Fixed colour of each known span type, so LLM calls, tools and retrievers never share one.
+pub fn type_color(t: SpanType) -> Rgb {
+    match t {
+        SpanType::Compute => PALETTE[0],
+        SpanType::Network => PALETTE[1],
+        SpanType::Marker => MARKER,
+        SpanType::Llm => Rgb(0x8b5cf6),
+        SpanType::ChatModel => Rgb(0x6366f1),
+        SpanType::Tool => Rgb(0xf59e0b),
+        SpanType::Retriever => Rgb(0x10b981),
+        SpanType::Embedding => Rgb(0x06b6d4),
+        SpanType::Chain => Rgb(0x64748b),
+        SpanType::Agent => Rgb(0x2563eb),
+        SpanType::Guardrail => Rgb(0xdb2777),
+        SpanType::Reranker => Rgb(0x84cc16),
+        SpanType::Parser => Rgb(0xa16207),
+        SpanType::Evaluator => Rgb(0x0d9488),
+        SpanType::Event => Rgb(0x9ca3af),
     }
 }
 
-/// The category text a span is coloured by.
+/// Colour for a category text (type name or service name).
+pub fn category_color(key: &str) -> Rgb {
+    match SpanType::classify(key) {
+        Some(t) => type_color(t),
+        None => PALETTE[(hash(key) % PALETTE.len() as u32) as usize],
+    }
+}
+
+/// The category text a span is coloured by: its type's label when the type is a known one
+/// (so `LLM`, `GENERATION` and `generation` are one legend entry), else the type text as
+/// written, else the service.
 pub fn category(trace: &Trace, s: SpanIdx, mode: ColorMode) -> &str {
     let span = trace.span(s);
     if mode == ColorMode::SpanType && span.span_type.0 != 0 {
-        return trace.text(span.span_type);
+        return match trace.span_type(s) {
+            Some(t) => t.label(),
+            None => trace.text(span.span_type),
+        };
     }
     let service = trace.service_name(s);
     if service.is_empty() {

@@ -17,7 +17,7 @@ use super::palette::{self, ColorMode, Rgb};
 use super::rows::{Row, RowItem};
 use super::ticks::ticks;
 use super::time_scale::TimeScale;
-use crate::model::{SpanFlags, SpanIdx, Trace, TraceIdx};
+use crate::model::{SpanFlags, SpanIdx, SpanType, Trace, TraceIdx};
 use crate::view_state::TimeWindow;
 
 /// Fixed sizes of the waterfall, logical px.
@@ -98,6 +98,8 @@ pub enum DrawCmd {
     Line { x1: f64, y1: f64, x2: f64, y2: f64, stroke: Rgb },
     /// A diamond (zero-duration span, marker).
     Diamond { x: f64, y: f64, r: f64, fill: Rgb },
+    /// A span-type icon (`layout::icons`) centred at (x, y), `size` px square.
+    Icon { x: f64, y: f64, size: f64, icon: SpanType, stroke: Rgb },
     /// Text; `y` is the vertical middle.
     Text { x: f64, y: f64, text: String, fill: Rgb, align: Align, bold: bool },
 }
@@ -203,7 +205,11 @@ pub fn draw_list(trace: &Trace, rows: &[Row], view: &TimelineView<'_>, g: &Geome
                     let glyph = if row.is_expanded { "▾" } else { "▸" };
                     out.push(DrawCmd::Text { x: tx, y: mid, text: glyph.into(), fill: palette::TEXT_DIM, align: Align::Left, bold: false });
                 }
-                let name_x = tx + 14.0;
+                let mut name_x = tx + 14.0;
+                if let Some(kind) = trace.span_type(s) {
+                    out.push(DrawCmd::Icon { x: name_x + 6.0, y: mid, size: 12.0, icon: kind, stroke: palette::type_color(kind) });
+                    name_x += 16.0;
+                }
                 // a FlowMesh task root says which data id it produced
                 let data_id = if row.depth == 0 || span.parent.is_none() { trace.attribute_str(s, "data_id") } else { None };
                 let label = match data_id {
@@ -248,7 +254,16 @@ pub fn draw_list(trace: &Trace, rows: &[Row], view: &TimelineView<'_>, g: &Geome
 
 fn draw_header(out: &mut Vec<DrawCmd>, trace: &Trace, t: TraceIdx, y: f64, g: &Geometry) {
     out.push(DrawCmd::Rect { x: 0.0, y, w: g.width_px, h: g.row_height_px, fill: palette::AXIS_BG });
-    let text = format!("trace {}", trace.trace_ids[t.ix()]);
+    // which trace, what it is, and where it came from: traces from different files and formats
+    // sit one under the other, each under its own header
+    let mut text = format!("trace {}", trace.trace_ids[t.ix()]);
+    if let Some(root) = trace.first_root(t) {
+        let source = trace.sources.get(trace.span(root).source.ix());
+        text.push_str(&format!(" · {}", trace.name(root)));
+        if let Some(src) = source {
+            text.push_str(&format!(" · {} ({})", src.format, src.name));
+        }
+    }
     if let Some(text) = fit_text(&text, g.width_px - 16.0, g.char_width_px) {
         out.push(DrawCmd::Text { x: 8.0, y: y + g.row_height_px / 2.0, text, fill: palette::TEXT, align: Align::Left, bold: true });
     }
@@ -496,5 +511,40 @@ mod tests {
         assert_eq!(visible_rows(&t, &e).len(), 1);
         e.set_all(true);
         assert_eq!(visible_rows(&t, &e).len(), 2);
+    }
+
+    #[test]
+    fn typed_spans_get_their_icon_before_the_name() {
+        let lines = TWO_SPANS
+            .replace(r#""parent_id": "0x0a","#, r#""parent_id": "0x0a", "attributes": {"gen_ai.operation.name": "execute_tool"},"#);
+        let t = ingest_sources([("t.jsonl", lines.as_bytes())]);
+        let rows = visible_rows(&t, &Expansion::default());
+        let view = TimelineView {
+            window: TimeWindow { start_ns: 0, end_ns: 1_000_000_000 },
+            selected: None,
+            search_lower: "",
+            color_mode: ColorMode::SpanType,
+            critical: None,
+        };
+        let cmds = draw_list(&t, &rows, &view, &geometry());
+        let icons: Vec<(f64, SpanType)> = cmds
+            .iter()
+            .filter_map(|c| match c {
+                DrawCmd::Icon { x, icon, .. } => Some((*x, *icon)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(icons.len(), 1, "only the typed child has an icon");
+        assert_eq!(icons[0].1, SpanType::Tool);
+        let label_x = |name: &str| {
+            cmds.iter()
+                .find_map(|c| match c {
+                    DrawCmd::Text { x, text, .. } if text == name => Some(*x),
+                    _ => None,
+                })
+                .unwrap()
+        };
+        assert!(label_x("child") > icons[0].0 + 6.0, "the name starts right of the icon");
+        assert!(label_x("root") < icons[0].0, "an untyped name is not shifted");
     }
 }

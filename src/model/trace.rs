@@ -196,9 +196,25 @@ impl Trace {
         self.resources.get(self.span(i).resource.ix()).map_or("", |r| self.text(r.service_name))
     }
 
+    /// The known kind of a span's type text, if it has one (see `span_type`).
+    pub fn span_type(&self, i: SpanIdx) -> Option<super::SpanType> {
+        let t = self.span(i).span_type;
+        if t.0 == 0 {
+            None
+        } else {
+            super::SpanType::classify(self.text(t))
+        }
+    }
+
     /// Trace id of a span.
     pub fn trace_id(&self, i: SpanIdx) -> TraceId {
         self.trace_ids[self.span(i).trace.ix()]
+    }
+
+    /// The earliest root span of trace `t` (roots are sorted by trace first).
+    pub fn first_root(&self, t: TraceIdx) -> Option<SpanIdx> {
+        let i = self.roots.partition_point(|&r| self.span(r).trace < t);
+        self.roots.get(i).copied().filter(|&r| self.span(r).trace == t)
     }
 
     /// Source name of a file index.

@@ -5,15 +5,18 @@ use super::analysis_panel::AnalysisPanel;
 use super::dag_view::DagView;
 use super::details::DetailsPanel;
 use super::diagnostics::{DiagnosticsPanel, LogsPanel};
+use super::failures_panel::FailuresPanel;
+use super::llm_panel::{format_cost, LlmPanel};
 use super::loader::{reveal, start_load, Input, PROGRESS_THRESHOLD_BYTES};
 use super::share::ShareButton;
 use super::state::{AppState, LoadPhase};
 use super::timeline_view::{effective_window, key_steps, pan_view, zoom_view, TimelineView};
+use super::type_icon::TypeIcon;
 use super::url_sync;
 use crate::layout::palette::{legend, ColorMode};
 use crate::layout::rows::{row_of_span, RowItem};
 use crate::layout::timeline::search_matches;
-use crate::view_state::ActiveView;
+use crate::view_state::{ActiveView, Panel};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -237,17 +240,17 @@ pub fn App() -> impl IntoView {
         })
     };
     let notes = (!link_notes.is_empty()).then(|| view! { <div class="link-notes" data-testid="link-notes">{link_notes.join("; ")}</div> });
-    let llm = Memo::new(move |_| state.trace.with(|t| t.as_ref().map(|(_, t)| crate::analysis::llm::llm_summary(t))));
     let llm_strip = move || {
-        let s = llm.get()?;
-        (s.total.spans > 0).then(|| {
-            let u = s.total;
-            let cost = if u.cost > 0.0 { format!(" · cost {:.6}", u.cost) } else { String::new() };
-            let models = s.per_model.iter().map(|(m, u)| format!("{m}: {} calls, {} tokens", u.spans, u.total)).collect::<Vec<_>>().join("; ");
+        let s = state.llm.get()?;
+        let u = s.0.total;
+        (u.spans > 0).then(|| {
+            let cost = if u.cost > 0.0 { format!(" · cost {}", format_cost(u.cost)) } else { String::new() };
+            let cached = if u.cached > 0 { format!(" (cached {})", u.cached) } else { String::new() };
+            let models = s.0.per_model.iter().map(|(m, u)| format!("{m}: {} calls, {} tokens", u.spans, u.total)).collect::<Vec<_>>().join("; ");
             view! {
-                <div class="llm-summary" data-testid="llm-summary" title=models.clone()>
-                    {format!("LLM: {} calls · tokens in {} / out {} / total {}{}{cost} · {models}", u.spans, u.input, u.output, u.total, if u.cached > 0 { format!(" (cached {})", u.cached) } else { String::new() })}
-                </div>
+                <button class="llm-summary" data-testid="llm-summary" title="Usage per trace and per model" on:click=move |_| state.view.update(|v| v.toggle_panel(Panel::Llm))>
+                    {format!("LLM: {} calls · tokens in {} / out {} / total {}{cached}{cost} · {models}", u.spans, u.input, u.output, u.total)}
+                </button>
             }
         })
     };
@@ -344,15 +347,23 @@ pub fn App() -> impl IntoView {
                 {move || {
                     let n = state.trace.with(|t| t.as_ref().map_or(0, |(_, t)| t.logs.len()));
                     (n > 0).then(|| view! {
-                        <button class="count" data-testid="logs-count" on:click=move |_| state.view.update(|v| v.panel = if v.panel == Some(crate::view_state::Panel::Logs) { None } else { Some(crate::view_state::Panel::Logs) })>
+                        <button class="count" data-testid="logs-count" on:click=move |_| state.view.update(|v| v.toggle_panel(Panel::Logs))>
                             {format!("{n} logs")}
+                        </button>
+                    })
+                }}
+                {move || {
+                    let n = state.failures.with(|f| f.as_ref().map_or(0, |f| f.0.len()));
+                    (n > 0).then(|| view! {
+                        <button class="count failed-button" data-testid="failures-count" on:click=move |_| state.view.update(|v| v.toggle_panel(Panel::Failures))>
+                            {format!("{n} failed")}
                         </button>
                     })
                 }}
                 <button
                     class=move || { if diag_count() > 0 { "count diag-button has-problems" } else { "count diag-button" } }
                     data-testid="diagnostics-count"
-                    on:click=move |_| state.view.update(|v| v.panel = if v.panel == Some(crate::view_state::Panel::Diagnostics) { None } else { Some(crate::view_state::Panel::Diagnostics) })
+                    on:click=move |_| state.view.update(|v| v.toggle_panel(Panel::Diagnostics))
                 >
                     {diag_count}
                     " problems"
@@ -363,6 +374,8 @@ pub fn App() -> impl IntoView {
             {llm_strip}
             <DiagnosticsPanel />
             <LogsPanel />
+            <LlmPanel />
+            <FailuresPanel />
             <main
                 class="workspace"
                 class:dragging=move || dragging.get()
@@ -377,14 +390,20 @@ pub fn App() -> impl IntoView {
                     <Show when=move || !has_trace()>
                         <div class="welcome">
                             <h1>"Skein"</h1>
-                            <p>"Drop trace files here (OpenTelemetry / FlowMesh JSONL, .gz too), open files, or give a URL."</p>
+                            <p>"Drop trace files here (OpenTelemetry / FlowMesh JSONL, OTLP, Jaeger, Zipkin, Chrome, MLflow, Langfuse, JSON logs; .gz too), open files, or give a URL."</p>
                             <p>"Everything stays in this tab: nothing is uploaded."</p>
                             <button on:click=on_example>"Open the example workflow"</button>
                         </div>
                     </Show>
                     <div class="legend" data-testid="legend">
                         {move || legend_items.get().into_iter().map(|(name, color)| view! {
-                            <span class="legend-item"><span class="swatch" style=format!("background:{}", color.css())></span>{name}</span>
+                            <span class="legend-item">
+                                {match crate::model::SpanType::classify(&name) {
+                                    Some(kind) => view! { <TypeIcon kind /> }.into_any(),
+                                    None => view! { <span class="swatch" style=format!("background:{}", color.css())></span> }.into_any(),
+                                }}
+                                {name}
+                            </span>
                         }).collect_view()}
                     </div>
                 </div>

@@ -3,7 +3,9 @@
 
 use super::loader::reveal;
 use super::state::AppState;
+use super::type_icon::TypeIcon;
 use crate::layout::details::{span_details, EventDetails, Field};
+use crate::layout::json_tree::JsonNode;
 use leptos::prelude::*;
 
 fn field_rows(state: AppState, fields: Vec<Field>) -> impl IntoView {
@@ -22,6 +24,20 @@ fn field_rows(state: AppState, fields: Vec<Field>) -> impl IntoView {
                     }>{label}</button>
                 }
                 .into_any()
+            } else if let Some(tree) = f.tree {
+                view! { <div class="json-tree" data-testid="json-tree">{json_node(tree)}</div> }.into_any()
+            } else if let Some(preview) = f.preview {
+                let more = format!("show all ({} characters, {} lines)", f.value.chars().count(), f.value.lines().count());
+                view! {
+                    <div class="fold" data-testid="folded-text">
+                        <pre class="preview">{preview}</pre>
+                        <details>
+                            <summary>{more}</summary>
+                            <pre>{f.value}</pre>
+                        </details>
+                    </div>
+                }
+                .into_any()
             } else if f.is_block {
                 view! { <pre>{f.value}</pre> }.into_any()
             } else {
@@ -35,6 +51,32 @@ fn field_rows(state: AppState, fields: Vec<Field>) -> impl IntoView {
             }
         })
         .collect_view()
+}
+
+/// A JSON tree as nested `<details>` (native folding, keyboard included); all text nodes.
+fn json_node(node: JsonNode) -> AnyView {
+    match node {
+        JsonNode::Leaf { key, text, is_string } => {
+            let class = if is_string { "json-value json-string" } else { "json-value" };
+            view! {
+                <div class="json-leaf">
+                    {key.map(|k| view! { <span class="json-key">{k}": "</span> })}
+                    <span class=class>{text}</span>
+                </div>
+            }
+            .into_any()
+        }
+        JsonNode::Branch { key, summary, open, children } => view! {
+            <details class="json-branch" open=open>
+                <summary>
+                    {key.map(|k| view! { <span class="json-key">{k}": "</span> })}
+                    <span class="json-summary">{summary}</span>
+                </summary>
+                <div class="json-children">{children.into_iter().map(json_node).collect_view()}</div>
+            </details>
+        }
+        .into_any(),
+    }
 }
 
 fn event_view(state: AppState, e: EventDetails) -> impl IntoView {
@@ -117,7 +159,7 @@ pub fn DetailsPanel() -> impl IntoView {
             view! {
                 <aside class="details" data-testid="span-details">
                     <div class="details-head">
-                        <h2 class=title_class>{d.name}</h2>
+                        <h2 class=title_class>{d.span_type.map(|kind| view! { <TypeIcon kind /> })}{d.name}</h2>
                         <button class="close" title="Close (Esc)" on:click=move |_| state.view.update(|v| v.selected = None)>"×"</button>
                     </div>
                     <table class="kv">{field_rows(state, d.overview)}</table>

@@ -7,6 +7,19 @@ use leptos::prelude::*;
 /// Most diagnostics rendered at once (the rest are counted).
 const MAX_SHOWN: usize = 500;
 
+/// The frame every list panel shares: a title, a close button, the body.
+pub(super) fn panel_frame(state: AppState, testid: &'static str, title: String, body: impl IntoView + 'static) -> impl IntoView {
+    view! {
+        <section class="diagnostics" data-testid=testid>
+            <div class="diagnostics-head">
+                <h3>{title}</h3>
+                <button class="close" on:click=move |_| state.view.update(|v| v.panel = None)>"×"</button>
+            </div>
+            {body}
+        </section>
+    }
+}
+
 /// The list of diagnostics, shown when opened from the count in the toolbar.
 #[component]
 pub fn DiagnosticsPanel() -> impl IntoView {
@@ -37,15 +50,7 @@ pub fn DiagnosticsPanel() -> impl IntoView {
             })
             .collect_view();
         let more = (total > MAX_SHOWN).then(|| view! { <li>{format!("… and {} more", total - MAX_SHOWN)}</li> });
-        Some(view! {
-            <section class="diagnostics" data-testid="diagnostics-panel">
-                <div class="diagnostics-head">
-                    <h3>{format!("{total} problem(s) while loading")}</h3>
-                    <button class="close" on:click=move |_| state.view.update(|v| v.panel = None)>"×"</button>
-                </div>
-                <ul>{rows}{more}</ul>
-            </section>
-        })
+        Some(panel_frame(state, "diagnostics-panel", format!("{total} problem(s) while loading"), view! { <ul>{rows}{more}</ul> }))
     }
 }
 
@@ -85,14 +90,6 @@ pub fn LogsPanel() -> impl IntoView {
                 }
             })
             .collect_view();
-        Some(view! {
-            <section class="diagnostics" data-testid="logs-panel">
-                <div class="diagnostics-head">
-                    <h3>{format!("{total} log line(s), {unmatched} without a loaded span")}</h3>
-                    <button class="close" on:click=move |_| state.view.update(|v| v.panel = None)>"×"</button>
-                </div>
-                <ul>{rows}</ul>
-            </section>
-        })
+        Some(panel_frame(state, "logs-panel", format!("{total} log line(s), {unmatched} without a loaded span"), view! { <ul>{rows}</ul> }))
     }
 }

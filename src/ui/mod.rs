@@ -7,11 +7,14 @@ mod browser;
 mod dag_view;
 mod details;
 mod diagnostics;
+mod failures_panel;
+mod llm_panel;
 mod loader;
 mod painter;
 mod share;
 mod state;
 mod timeline_view;
+mod type_icon;
 mod url_sync;
 
 /// Installs the panic hook and mounts the app on `<body>`.

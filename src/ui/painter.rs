@@ -1,12 +1,14 @@
 //! Replays a draw list on a 2D canvas. The only code that calls canvas drawing APIs; it sizes
 //! the backing store for the device pixel ratio and never decides what to draw.
 
+use crate::layout::icons;
 use crate::layout::palette::Rgb;
 use crate::layout::time_scale::physical_from_logical;
 use crate::layout::timeline::{Align, DrawCmd};
+use crate::model::SpanType;
 use std::collections::HashMap;
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, Path2d};
 
 /// Font for every label: monospace, so widths are `chars x advance`.
 pub const FONT: &str = "12px ui-monospace, SFMono-Regular, Menlo, Consolas, \"DejaVu Sans Mono\", monospace";
@@ -18,13 +20,14 @@ pub struct Painter {
     canvas: HtmlCanvasElement,
     ctx: CanvasRenderingContext2d,
     colors: HashMap<u32, String>,
+    icons: HashMap<SpanType, Path2d>,
 }
 
 impl Painter {
     /// Wraps a canvas; `None` when it has no 2D context.
     pub fn new(canvas: HtmlCanvasElement) -> Option<Painter> {
         let ctx = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
-        Some(Painter { canvas, ctx, colors: HashMap::new() })
+        Some(Painter { canvas, ctx, colors: HashMap::new(), icons: HashMap::new() })
     }
 
     /// Advance of one character of `FONT`, logical px.
@@ -84,6 +87,24 @@ impl Painter {
                     self.ctx.line_to(x - r, *y);
                     self.ctx.close_path();
                     self.ctx.fill();
+                }
+                DrawCmd::Icon { x, y, size, icon, stroke } => {
+                    if !self.icons.contains_key(icon) {
+                        let Ok(p) = Path2d::new_with_path_string(icons::path(*icon)) else { continue };
+                        self.icons.insert(*icon, p);
+                    }
+                    let css = self.css(*stroke).to_string();
+                    let Some(path) = self.icons.get(icon) else { continue };
+                    let k = size / icons::GRID;
+                    self.ctx.save();
+                    let _ = self.ctx.translate(x - size / 2.0, y - size / 2.0);
+                    let _ = self.ctx.scale(k, k);
+                    self.ctx.set_stroke_style_str(&css);
+                    self.ctx.set_line_width(icons::STROKE);
+                    self.ctx.set_line_join("round");
+                    self.ctx.set_line_cap("round");
+                    self.ctx.stroke_with_path(path);
+                    self.ctx.restore();
                 }
                 DrawCmd::Text { x, y, text, fill, align, bold } => {
                     if font_bold != Some(*bold) {

@@ -2,7 +2,9 @@
 //! shareable (`view`, mirrored in the URL), loaded (`trace`, `load`), and transient (scroll,
 //! hover, paint bookkeeping). The model itself holds no signals.
 
+use crate::analysis::failures::{failures, Failure};
 use crate::analysis::flowmesh::{analyze, FlowMeshAnalysis};
+use crate::analysis::llm::{llm_summary, LlmSummary};
 use crate::analysis::span_critical_path::{sections_by_span, workflow_critical_path, Rules, SectionsBySpan};
 use crate::layout::dag::{layout, DagLayout};
 use crate::layout::rows::{visible_rows, Row};
@@ -67,6 +69,10 @@ pub struct AppState {
     pub dag: Memo<Option<Shared<DagLayout>>>,
     /// Critical sections by span, while the critical path is shown.
     pub critical: Memo<Option<Shared<SectionsBySpan>>>,
+    /// LLM usage and cost.
+    pub llm: Memo<Option<Shared<LlmSummary>>>,
+    /// Every failed span.
+    pub failures: Memo<Option<Shared<Vec<Failure>>>>,
 }
 
 /// A large derived value compared by identity, so memos never compare their contents.
@@ -101,8 +107,12 @@ impl AppState {
             let a = analysis.get()?;
             trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(sections_by_span(&workflow_critical_path(t, &a.0, Rules::fixed()))))))
         });
+        let llm = Memo::new(move |_| trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(llm_summary(t))))));
+        let failures = Memo::new(move |_| trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(failures(t))))));
         AppState {
             trace,
+            llm,
+            failures,
             view,
             rows,
             analysis,

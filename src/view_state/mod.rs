@@ -70,6 +70,30 @@ pub enum Panel {
     Diagnostics,
     /// The list of JSON log lines (joined or not).
     Logs,
+    /// LLM usage and cost per trace and per model.
+    Llm,
+    /// Every failed span.
+    Failures,
+}
+
+impl Panel {
+    /// Every panel.
+    pub const ALL: [Panel; 4] = [Panel::Diagnostics, Panel::Logs, Panel::Llm, Panel::Failures];
+
+    /// Its name in links (`panel=<name>`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Panel::Diagnostics => "diagnostics",
+            Panel::Logs => "logs",
+            Panel::Llm => "llm",
+            Panel::Failures => "failures",
+        }
+    }
+
+    /// The panel with that link name.
+    pub fn from_name(name: &str) -> Option<Panel> {
+        Panel::ALL.into_iter().find(|p| p.name() == name)
+    }
 }
 
 /// Which subtrees are open: every span follows `all_collapsed` except those in `toggled`.
@@ -142,6 +166,13 @@ pub struct ViewState {
     pub color: ColorMode,
     /// Open side panel, if any.
     pub panel: Option<Panel>,
+}
+
+impl ViewState {
+    /// Opens `panel`, or closes it when it is the open one.
+    pub fn toggle_panel(&mut self, panel: Panel) {
+        self.panel = if self.panel == Some(panel) { None } else { Some(panel) };
+    }
 }
 
 /// What differs between the files a link was made with and the files dropped to open it, one

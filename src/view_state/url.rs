@@ -60,10 +60,8 @@ impl fmt::Display for ViewState {
         if self.color == ColorMode::Service {
             parts.push("color=service".into());
         }
-        match self.panel {
-            Some(Panel::Diagnostics) => parts.push("panel=diagnostics".into()),
-            Some(Panel::Logs) => parts.push("panel=logs".into()),
-            None => {}
+        if let Some(panel) = self.panel {
+            parts.push(format!("panel={}", panel.name()));
         }
         if self.expansion.all_collapsed {
             parts.push("fold=all".into());
@@ -140,11 +138,10 @@ pub fn parse(query: &str) -> Parsed {
                 "service" => p.state.color = ColorMode::Service,
                 _ => bad("expected type or service"),
             },
-            "panel" => match value.as_str() {
-                "diagnostics" => p.state.panel = Some(Panel::Diagnostics),
-                "logs" => p.state.panel = Some(Panel::Logs),
-                "none" => p.state.panel = None,
-                _ => bad("expected diagnostics, logs or none"),
+            "panel" => match (value.as_str(), Panel::from_name(&value)) {
+                ("none", _) => p.state.panel = None,
+                (_, Some(panel)) => p.state.panel = Some(panel),
+                _ => bad("expected diagnostics, logs, llm, failures or none"),
             },
             "fold" => match value.as_str() {
                 "all" => p.state.expansion.all_collapsed = true,

@@ -54,9 +54,9 @@ test('an MLflow trace shows its token totals, span types and the failing tool', 
   assert.ok(summary.includes(`in ${usage.input_tokens} / out ${usage.output_tokens} / total ${usage.total_tokens}`), summary);
   assert.match(summary, /gpt-4o-mini/);
   assert.deepEqual(await page.$$eval('[data-testid=format-badge]', (els) => els.map((e) => e.textContent)), ['MLflow trace']);
-  // span types colour the bars: the legend lists them
-  const legend = await page.textContent('[data-testid=legend]');
-  for (const t of ['LLM', 'TOOL', 'RETRIEVER', 'CHAIN']) assert.ok(legend.includes(t), `${t} in ${legend}`);
+  // span types colour the bars: the legend lists them, each with its icon
+  const legend = await page.$$eval('[data-testid=legend] [data-testid=type-icon]', (els) => els.map((e) => e.dataset.type));
+  for (const t of ['LLM', 'tool', 'retriever', 'chain', 'parser']) assert.ok(legend.includes(t), `${t} in ${legend}`);
   await page.close();
 
   // the failing tool: selected by its id (base64 in the file, hex in links), details show why

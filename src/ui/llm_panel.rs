@@ -1,0 +1,109 @@
+//! The LLM panel: token usage and cost per trace and per model (`analysis::llm`), as tables of
+//! text; a trace row selects that trace's root span.
+
+use super::diagnostics::panel_frame;
+use super::state::AppState;
+use crate::analysis::llm::Usage;
+use crate::model::TraceIdx;
+use crate::view_state::Panel;
+use leptos::prelude::*;
+
+/// Cost as text: six decimals below a cent, else four.
+pub fn format_cost(cost: f64) -> String {
+    if cost < 0.01 {
+        format!("{cost:.6}")
+    } else {
+        format!("{cost:.4}")
+    }
+}
+
+fn usage_cells(u: &Usage) -> impl IntoView {
+    let cached = if u.cached > 0 { u.cached.to_string() } else { String::new() };
+    let cost = if u.cost > 0.0 { format_cost(u.cost) } else { String::new() };
+    view! {
+        <td class="num">{u.spans}</td>
+        <td class="num">{u.input}</td>
+        <td class="num">{u.output}</td>
+        <td class="num">{u.total}</td>
+        <td class="num">{cached}</td>
+        <td class="num">{cost}</td>
+    }
+}
+
+fn head(first: &'static str) -> impl IntoView {
+    view! {
+        <tr>
+            <th>{first}</th>
+            <th class="num">"calls"</th>
+            <th class="num">"in"</th>
+            <th class="num">"out"</th>
+            <th class="num">"total"</th>
+            <th class="num">"cached"</th>
+            <th class="num">"cost"</th>
+        </tr>
+    }
+}
+
+/// Usage per trace and per model, opened from the LLM strip.
+#[component]
+pub fn LlmPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        if state.view.with(|v| v.panel != Some(Panel::Llm)) {
+            return None;
+        }
+        let summary = state.llm.get()?.0;
+        let (_, trace) = state.trace.get()?;
+        let traces = summary
+            .per_trace
+            .iter()
+            .map(|(id, u)| {
+                let idx = trace.trace_index(*id).unwrap_or(TraceIdx(0));
+                let root = trace.first_root(idx);
+                let name = root.map_or_else(String::new, |r| trace.name(r).to_string());
+                let hex = id.to_string();
+                let label = format!("{name} · {}", &hex[..hex.len().min(8)]);
+                let trace2 = trace.clone();
+                view! {
+                    <tr data-testid="llm-trace-row">
+                        <td>
+                            <button class="link" title=id.to_string() on:click=move |_| {
+                                if let Some(r) = root {
+                                    let span_id = trace2.span(r).span_id;
+                                    state.view.update(|v| v.selected = Some(span_id));
+                                    super::loader::reveal(state, &trace2, r);
+                                }
+                            }>{label}</button>
+                        </td>
+                        {usage_cells(u)}
+                    </tr>
+                }
+            })
+            .collect_view();
+        let models = summary
+            .per_model
+            .iter()
+            .map(|(m, u)| view! { <tr data-testid="llm-model-row"><td>{m.clone()}</td>{usage_cells(u)}</tr> })
+            .collect_view();
+        let t = summary.total;
+        let title = format!("LLM usage: {} calls, {} tokens", t.spans, t.total);
+        Some(panel_frame(
+            state,
+            "llm-panel",
+            title,
+            view! {
+                <div class="llm-tables">
+                    <table class="grid">
+                        <thead>{head("trace")}</thead>
+                        <tbody>{traces}</tbody>
+                        <tfoot><tr><th>"all"</th>{usage_cells(&t)}</tr></tfoot>
+                    </table>
+                    <table class="grid">
+                        <thead>{head("model")}</thead>
+                        <tbody>{models}</tbody>
+                    </table>
+                </div>
+            },
+        ))
+    }
+}
