@@ -3,7 +3,7 @@
 // load time (pick -> first timeline frame drawn), MB/s, renderer memory, and frame times over
 // 20 scripted zoom/pan/scroll steps. Prints numbers; asserts nothing (speed goals live here).
 //
-//   node bench/browser_load.mjs [spans=100000]
+//   node bench/browser_load.mjs [spans=100000] [spans.jsonl|otlp.jsonl|trace.jaeger.json|trace.chrome.json]
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,12 +11,16 @@ import { serve } from '../tests/e2e/support/server.mjs';
 import { launch, newPage, waitForState, DIST, SHARED, ROOT } from '../tests/e2e/support/browser.mjs';
 
 const spans = Number(process.argv[2] ?? 100000);
-const outDir = path.join(ROOT, 'bench/out', `big${spans}`);
-if (!fs.existsSync(path.join(outDir, 'spans.jsonl'))) {
+// which encoding to load: spans.jsonl (default), otlp.jsonl, trace.jaeger.json, trace.chrome.json
+const which = process.argv[3] ?? 'spans.jsonl';
+const encodings = which !== 'spans.jsonl';
+const outDir = path.join(ROOT, 'bench/out', encodings ? `formats${spans}` : `big${spans}`);
+if (!fs.existsSync(path.join(outDir, which))) {
   console.log(`generating ${spans} spans ...`);
-  execFileSync('python3', [path.join(SHARED, 'generators/big_otel_jsonl.py'), String(spans), '--out', outDir], { stdio: 'inherit' });
+  const extra = encodings ? ['--otlp', '--jaeger', '--chrome'] : [];
+  execFileSync('python3', [path.join(SHARED, 'generators/big_otel_jsonl.py'), String(spans), '--out', outDir, ...extra], { stdio: 'inherit' });
 }
-const file = path.join(outDir, 'spans.jsonl');
+const file = path.join(outDir, which);
 const bytes = fs.statSync(file).size;
 
 function rendererRssMb() {
@@ -89,7 +93,7 @@ try {
   const f = stats(frames.intervals);
   const p = stats(frames.paints);
   const mb = bytes / 1e6;
-  console.log(`spans loaded            ${count} (${mb.toFixed(1)} MB of OTel SDK JSONL)`);
+  console.log(`spans loaded            ${count} (${mb.toFixed(1)} MB of ${which})`);
   console.log(`load (pick -> drawn)    ${loadMs.toFixed(0)} ms`);
   console.log(`throughput              ${(mb / (loadMs / 1000)).toFixed(1)} MB/s`);
   console.log(`renderer memory (RSS)   ${memMb.toFixed(0)} MB`);

@@ -18,6 +18,8 @@
 use super::builder::{SpanDraft, TraceBuilder};
 use super::json_value::{push_value_attrs, value_attr};
 use crate::model::{AttrValue, DiagnosticKind, FileIdx, ResourceIdx, Severity, SpanEvent, SpanId, StatusCode, TimestampNs, TraceId};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 
@@ -74,14 +76,56 @@ struct Slice {
     parent: Option<SpanId>,
 }
 
-/// Reads a whole Chrome trace (array or object), already parsed; `truncated` when salvaged.
+/// One trace event: the fields the reader uses, typed (no JSON tree per event but `args`).
+#[derive(Deserialize, Default)]
+pub struct Event {
+    #[serde(default)]
+    ph: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    cat: Option<Value>,
+    #[serde(default)]
+    ts: Option<Value>,
+    #[serde(default)]
+    dur: Option<Value>,
+    #[serde(default)]
+    pid: Option<Value>,
+    #[serde(default)]
+    tid: Option<Value>,
+    #[serde(default)]
+    id: Option<Value>,
+    #[serde(default)]
+    id2: Option<Value>,
+    #[serde(default)]
+    s: Option<Value>,
+    #[serde(default)]
+    args: Option<Value>,
+}
+
+/// An object-shaped trace: `traceEvents` (kept as text, read event by event) and `otherData`.
+#[derive(Deserialize)]
+struct Document<'a> {
+    #[serde(rename = "traceEvents", borrow, default)]
+    trace_events: Option<Vec<&'a RawValue>>,
+    #[serde(rename = "otherData", default)]
+    other_data: Option<Map<String, Value>>,
+}
+
+/// Typed events of raw event texts; elements that are not event objects are skipped.
+fn typed(raw: &[&RawValue]) -> Vec<Event> {
+    raw.iter().filter_map(|r| serde_json::from_str::<Event>(r.get()).ok()).collect()
+}
+
+/// Reads a whole Chrome trace (array or object), already parsed (the salvage path).
 pub fn read_events(b: &mut TraceBuilder, source: FileIdx, line: u32, doc: Value) -> Result<(), serde_json::Error> {
+    let convert = |v: Vec<Value>| v.into_iter().filter_map(|e| serde_json::from_value::<Event>(e).ok()).collect::<Vec<_>>();
     let (events, other) = match doc {
-        Value::Array(ev) => (ev, Map::new()),
+        Value::Array(ev) => (convert(ev), Map::new()),
         Value::Object(mut o) => {
             let ev = match o.remove("traceEvents") {
-                Some(Value::Array(ev)) => ev,
-                _ => vec![Value::Object(o.clone())],
+                Some(Value::Array(ev)) => convert(ev),
+                _ => convert(vec![Value::Object(o.clone())]),
             };
             let other = match o.remove("otherData") {
                 Some(Value::Object(m)) => m,
@@ -91,6 +135,11 @@ pub fn read_events(b: &mut TraceBuilder, source: FileIdx, line: u32, doc: Value)
         }
         _ => return Err(serde::de::Error::custom("not a Chrome trace")),
     };
+    read_typed(b, source, line, events, &other);
+    Ok(())
+}
+
+fn read_typed(b: &mut TraceBuilder, source: FileIdx, line: u32, events: Vec<Event>, other: &Map<String, Value>) {
     let source_name = b.source_name(source).to_string();
     let trace_id = other
         .get("trace_id")
@@ -106,12 +155,11 @@ pub fn read_events(b: &mut TraceBuilder, source: FileIdx, line: u32, doc: Value)
     let mut last_ts: HashMap<(String, String), i64> = HashMap::new();
     let mut problems: Vec<String> = Vec::new();
     for (order, e) in events.into_iter().enumerate() {
-        let Value::Object(mut e) = e else { continue };
-        let ph = e.get("ph").and_then(Value::as_str).unwrap_or("").to_string();
-        let pid = key_of(e.get("pid"));
-        let tid = key_of(e.get("tid"));
-        let name = e.get("name").and_then(Value::as_str).unwrap_or("").to_string();
-        let args = match e.remove("args") {
+        let ph = e.ph.unwrap_or_default();
+        let pid = key_of(e.pid.as_ref());
+        let tid = key_of(e.tid.as_ref());
+        let name = e.name.unwrap_or_default();
+        let args = match e.args {
             Some(Value::Object(m)) => m,
             _ => Map::new(),
         };
@@ -128,7 +176,7 @@ pub fn read_events(b: &mut TraceBuilder, source: FileIdx, line: u32, doc: Value)
             }
             continue;
         }
-        let Some(ts) = ns(e.get("ts")) else { continue };
+        let Some(ts) = ns(e.ts.as_ref()) else { continue };
         let thread = (pid.clone(), tid.clone());
         let lt = last_ts.entry(thread.clone()).or_insert(ts);
         *lt = (*lt).max(ts);
@@ -148,7 +196,7 @@ pub fn read_events(b: &mut TraceBuilder, source: FileIdx, line: u32, doc: Value)
         };
         match ph.as_str() {
             "X" => {
-                let dur = ns(e.get("dur")).unwrap_or(0).max(0);
+                let dur = ns(e.dur.as_ref()).unwrap_or(0).max(0);
                 *last_ts.entry(thread).or_insert(ts) = (ts + dur).max(ts);
                 slices.push(slice(ts, ts + dur, args));
             }
@@ -165,11 +213,11 @@ pub fn read_events(b: &mut TraceBuilder, source: FileIdx, line: u32, doc: Value)
                 None => problems.push(format!("E event {name:?} at {ts} ns has no open B event on pid {pid} tid {tid}; ignored")),
             },
             "b" | "S" => {
-                let key = (key_of(e.get("cat")), key_of(e.get("id").or_else(|| e.get("id2"))), name.clone());
+                let key = (key_of(e.cat.as_ref()), key_of(e.id.as_ref().or(e.id2.as_ref())), name.clone());
                 open_async.entry(key).or_default().push(slice(ts, ts, args));
             }
             "e" | "F" => {
-                let key = (key_of(e.get("cat")), key_of(e.get("id").or_else(|| e.get("id2"))), name.clone());
+                let key = (key_of(e.cat.as_ref()), key_of(e.id.as_ref().or(e.id2.as_ref())), name.clone());
                 match open_async.get_mut(&key).and_then(Vec::pop) {
                     Some(mut s) => {
                         s.end = ts.max(s.start);
@@ -180,7 +228,7 @@ pub fn read_events(b: &mut TraceBuilder, source: FileIdx, line: u32, doc: Value)
                 }
             }
             "i" | "I" | "R" | "n" => {
-                let scope = e.get("s").and_then(Value::as_str).unwrap_or("t");
+                let scope = e.s.as_ref().and_then(Value::as_str).unwrap_or("t");
                 let mut s = slice(ts, ts, args);
                 if scope != "t" {
                     s.tid = String::new();
@@ -290,11 +338,21 @@ pub fn read_events(b: &mut TraceBuilder, source: FileIdx, line: u32, doc: Value)
         let id = m.span_id.unwrap_or_else(|| SpanId::from_external(&format!("chrome:{source_name}:{}", m.order)).unwrap_or(SpanId(1)));
         emit(b, m, id, m.parent.unwrap_or(SpanId(0)));
     }
-    Ok(())
 }
 
 /// Reads one Chrome record (array or object).
 pub fn read_record(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]) -> Result<(), serde_json::Error> {
-    let doc: Value = serde_json::from_slice(bytes)?;
-    read_events(b, source, line, doc)
+    if bytes.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'[') {
+        let raw: Vec<&RawValue> = serde_json::from_slice(bytes)?;
+        read_typed(b, source, line, typed(&raw), &Map::new());
+        return Ok(());
+    }
+    let doc: Document<'_> = serde_json::from_slice(bytes)?;
+    let events = match &doc.trace_events {
+        Some(raw) => typed(raw),
+        // one event per record (JSON Lines of events)
+        None => vec![serde_json::from_slice::<Event>(bytes)?],
+    };
+    read_typed(b, source, line, events, &doc.other_data.unwrap_or_default());
+    Ok(())
 }

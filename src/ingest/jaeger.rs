@@ -13,6 +13,7 @@ use crate::model::{
     TimestampNs, TraceId,
 };
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -85,21 +86,22 @@ struct JTrace {
 }
 
 /// Reads one Jaeger record (any container); the serde error is returned for classification.
+/// The container is told apart by its top-level keys, read without building a JSON tree; then
+/// the spans are deserialised straight into typed records (one pass over the span text).
 pub fn read_record(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]) -> Result<(), serde_json::Error> {
-    let v: Value = serde_json::from_slice(bytes)?;
     let no_processes = BTreeMap::new();
-    let traces: Vec<JTrace> = match v {
-        Value::Array(_) => return read_span_list(b, source, line, serde_json::from_value(v)?, &no_processes, None),
-        Value::Object(mut o) => match o.remove("data") {
-            Some(data @ Value::Array(_)) => serde_json::from_value(data)?,
-            Some(data @ Value::Object(_)) => vec![serde_json::from_value(data)?],
-            _ if o.contains_key("spans") => vec![serde_json::from_value(Value::Object(o))?],
-            _ if o.contains_key("spanID") => {
-                return read_span_list(b, source, line, vec![serde_json::from_value(Value::Object(o))?], &no_processes, None)
-            }
-            _ => return Err(serde::de::Error::custom("no Jaeger trace or span here")),
-        },
-        _ => return Err(serde::de::Error::custom("not a Jaeger object")),
+    if bytes.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'[') {
+        return read_span_list(b, source, line, serde_json::from_slice(bytes)?, &no_processes, None);
+    }
+    let top: BTreeMap<String, &RawValue> = serde_json::from_slice(bytes)?;
+    let traces: Vec<JTrace> = match top.get("data") {
+        Some(data) if data.get().starts_with('[') => serde_json::from_str(data.get())?,
+        Some(data) if data.get().starts_with('{') => vec![serde_json::from_str(data.get())?],
+        _ if top.contains_key("spans") => vec![serde_json::from_slice(bytes)?],
+        _ if top.contains_key("spanID") => {
+            return read_span_list(b, source, line, vec![serde_json::from_slice(bytes)?], &no_processes, None)
+        }
+        _ => return Err(serde::de::Error::custom("no Jaeger trace or span here")),
     };
     for trace in traces {
         read_span_list(b, source, line, trace.spans, &trace.processes, trace.trace_id.as_deref())?;
@@ -145,6 +147,8 @@ fn read_span_list(
     processes: &BTreeMap<String, Process>,
     trace_hint: Option<&str>,
 ) -> Result<(), serde_json::Error> {
+    // the resource of each process id, built once per list (a trace names its processes once)
+    let mut process_cache: std::collections::HashMap<String, ResourceIdx> = std::collections::HashMap::new();
     for s in spans {
         let reject = |b: &mut TraceBuilder, kind: DiagnosticKind, what: String| {
             b.diagnose(Severity::Error, kind, source, Some(line), format!("Jaeger span {what}; span skipped"));
@@ -225,7 +229,14 @@ fn read_span_list(
         let events = marks.1..b.event_mark();
         let resource = match (&s.process, s.process_id.as_deref().and_then(|p| processes.get(p).map(|proc_| (p, proc_)))) {
             (Some(inline), _) => process_resource(b, "inline", inline),
-            (None, Some((key, p))) => process_resource(b, key, p),
+            (None, Some((key, p))) => match process_cache.get(key) {
+                Some(r) => *r,
+                None => {
+                    let r = process_resource(b, key, p);
+                    process_cache.insert(key.to_string(), r);
+                    r
+                }
+            },
             (None, None) => ResourceIdx(0),
         };
         let draft = SpanDraft::new(b, (trace_id, span_id), name, (start, end), (source, line));

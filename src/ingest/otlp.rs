@@ -11,6 +11,7 @@ use crate::model::{
 };
 use base64::Engine;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 #[derive(Deserialize)]
@@ -29,15 +30,36 @@ struct ResourceSpans {
 
 #[derive(Deserialize)]
 struct ScopeSpans {
+    /// Kept as text: each span is parsed on its own, so one bad span loses only itself.
     #[serde(default)]
-    spans: Vec<Value>,
+    spans: Vec<Box<RawValue>>,
 }
 
 #[derive(Deserialize)]
 struct KeyValue {
     key: String,
     #[serde(default)]
-    value: Option<Value>,
+    value: Option<AnyValue>,
+}
+
+/// `AnyValue`: one of its fields is set. Scalars are read directly (the common case, no JSON
+/// tree); arrays and key-value lists are kept as JSON and flattened by `plain`.
+#[derive(Deserialize)]
+struct AnyValue {
+    #[serde(rename = "stringValue", default)]
+    string: Option<String>,
+    #[serde(rename = "boolValue", default)]
+    boolean: Option<bool>,
+    #[serde(rename = "intValue", default)]
+    int: Option<Value>,
+    #[serde(rename = "doubleValue", default)]
+    double: Option<Value>,
+    #[serde(rename = "bytesValue", default)]
+    bytes: Option<String>,
+    #[serde(rename = "arrayValue", default)]
+    array: Option<Value>,
+    #[serde(rename = "kvlistValue", default)]
+    kvlist: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -148,8 +170,30 @@ fn plain(v: &Value) -> Value {
     Value::Null
 }
 
-fn any_value(b: &mut TraceBuilder, v: &Value) -> Option<AttrValue> {
-    super::json_value::value_attr(b, &plain(v))
+fn any_value(b: &mut TraceBuilder, v: &AnyValue) -> Option<AttrValue> {
+    use super::json_value::value_attr;
+    if let Some(text) = &v.string {
+        return Some(AttrValue::Str(b.intern(text)));
+    }
+    if let Some(x) = v.boolean {
+        return Some(AttrValue::Bool(x));
+    }
+    if let Some(i) = &v.int {
+        return value_attr(b, &nanos(i).map_or_else(|| i.clone(), Value::from));
+    }
+    if let Some(d) = &v.double {
+        return value_attr(b, d);
+    }
+    if let Some(text) = &v.bytes {
+        return Some(AttrValue::Str(b.intern(text)));
+    }
+    if let Some(a) = &v.array {
+        return value_attr(b, &plain(&serde_json::json!({ "arrayValue": a })));
+    }
+    if let Some(k) = &v.kvlist {
+        return value_attr(b, &plain(&serde_json::json!({ "kvlistValue": k })));
+    }
+    None
 }
 
 fn push_kvs(b: &mut TraceBuilder, kvs: &[KeyValue]) -> std::ops::Range<u32> {
@@ -214,11 +258,11 @@ pub fn read_request(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u
     Ok(())
 }
 
-fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, raw: &Value, res: ResourceIdx) {
+fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, raw: &RawValue, res: ResourceIdx) {
     let reject = |b: &mut TraceBuilder, kind: DiagnosticKind, what: String| {
         b.diagnose(Severity::Error, kind, source, Some(line), format!("OTLP span {what}; span skipped"));
     };
-    let s: OSpan = match serde_json::from_value(raw.clone()) {
+    let s: OSpan = match serde_json::from_str(raw.get()) {
         Ok(s) => s,
         Err(e) => return reject(b, DiagnosticKind::MissingField, format!("has a field of the wrong type ({e})")),
     };
