@@ -514,6 +514,11 @@ impl TraceBuilder {
                 stack.push(c);
             }
         }
+        let mut first_roots = vec![None; t.trace_ids.len()];
+        for &r in roots.iter().rev() {
+            first_roots[t.spans[r.ix()].trace.ix()] = Some(r);
+        }
+        t.first_roots = first_roots;
         t.roots = roots;
         t.depth = depth;
     }

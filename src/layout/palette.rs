@@ -2,7 +2,8 @@
 //! tool, ...), otherwise by service name.
 //! Invariant: the same key always gets the same colour; errors always read as errors.
 
-use crate::model::{SpanIdx, SpanType, Trace};
+use crate::model::{SpanIdx, SpanType, StrIdx, Trace};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// An sRGB colour, 0xRRGGBB.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -47,9 +48,28 @@ pub fn dim(c: Rgb) -> Rgb {
     Rgb(mix(16) | mix(8) | mix(0))
 }
 
-/// Categorical palette (Tableau 10 without red, which means error).
-const PALETTE: [Rgb; 9] =
-    [Rgb(0x4e79a7), Rgb(0xf28e2b), Rgb(0x59a14f), Rgb(0xb07aa1), Rgb(0x76b7b2), Rgb(0xedc948), Rgb(0xff9da7), Rgb(0x9c755f), Rgb(0xbab0ac)];
+/// Categorical palette for services and unknown type texts: Tableau 20 without its two reds
+/// (red means error), ordered so neighbours in the order of assignment differ most.
+const PALETTE: [Rgb; 18] = [
+    Rgb(0x4e79a7),
+    Rgb(0xf28e2b),
+    Rgb(0x59a14f),
+    Rgb(0xb07aa1),
+    Rgb(0x499894),
+    Rgb(0xb6992d),
+    Rgb(0xd37295),
+    Rgb(0x9d7660),
+    Rgb(0x79706e),
+    Rgb(0xa0cbe8),
+    Rgb(0xffbe7d),
+    Rgb(0x8cd17d),
+    Rgb(0xd4a6c8),
+    Rgb(0x86bcb6),
+    Rgb(0xf1ce63),
+    Rgb(0xfabfd2),
+    Rgb(0xd7b5a6),
+    Rgb(0xbab0ac),
+];
 
 pub use crate::view_state::ColorMode;
 
@@ -79,7 +99,8 @@ pub fn type_color(t: SpanType) -> Rgb {
     }
 }
 
-/// Colour for a category text (type name or service name).
+/// Colour for a category text by itself (no trace at hand): a known type's colour, else a
+/// stable hash into the palette.
 pub fn category_color(key: &str) -> Rgb {
     match SpanType::classify(key) {
         Some(t) => type_color(t),
@@ -106,16 +127,110 @@ pub fn category(trace: &Trace, s: SpanIdx, mode: ColorMode) -> &str {
     }
 }
 
-/// Fill colour of a span bar.
-pub fn span_color(trace: &Trace, s: SpanIdx, mode: ColorMode) -> Rgb {
-    category_color(category(trace, s, mode))
+/// The colours of one loaded trace: known span types get their fixed colour; services and
+/// unknown type texts get palette colours in the order of their sorted names, so the first 18
+/// never share one (a hash would collide long before). Built once per trace; the same data
+/// always gives the same colours.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Palette {
+    /// Colour of each span-type text (by interned index).
+    types: FxHashMap<StrIdx, Rgb>,
+    /// Colour of each service name (by interned index).
+    services: FxHashMap<StrIdx, Rgb>,
 }
 
-/// The legend: each category in use with its colour, sorted by name.
-pub fn legend(trace: &Trace, mode: ColorMode) -> Vec<(String, Rgb)> {
-    let mut keys = std::collections::BTreeSet::new();
-    for i in 0..trace.spans.len() as u32 {
-        keys.insert(category(trace, SpanIdx(i), mode));
+impl Palette {
+    /// The palette of `trace`.
+    pub fn new(trace: &Trace) -> Palette {
+        let mut type_texts: FxHashSet<StrIdx> = FxHashSet::default();
+        for span in &trace.spans {
+            if span.span_type.0 != 0 {
+                type_texts.insert(span.span_type);
+            }
+        }
+        let mut types = FxHashMap::default();
+        let mut unknown: Vec<StrIdx> = Vec::new();
+        for t in type_texts {
+            match SpanType::classify(trace.text(t)) {
+                Some(kind) => {
+                    types.insert(t, type_color(kind));
+                }
+                None => unknown.push(t),
+            }
+        }
+        unknown.sort_by_key(|t| trace.text(*t));
+        for (i, t) in unknown.into_iter().enumerate() {
+            types.insert(t, PALETTE[i % PALETTE.len()]);
+        }
+        let mut names: Vec<StrIdx> = trace.resources.iter().map(|r| r.service_name).filter(|n| !trace.text(*n).is_empty()).collect();
+        names.sort_by_key(|n| trace.text(*n));
+        names.dedup();
+        let services = names.into_iter().enumerate().map(|(i, n)| (n, PALETTE[i % PALETTE.len()])).collect();
+        Palette { types, services }
     }
-    keys.into_iter().take(24).map(|k| (k.to_string(), category_color(k))).collect()
+
+    /// Fill colour of a span bar (before error and dimming rules).
+    pub fn span_color(&self, trace: &Trace, s: SpanIdx, mode: ColorMode) -> Rgb {
+        let span = trace.span(s);
+        if mode == ColorMode::SpanType && span.span_type.0 != 0 {
+            if let Some(c) = self.types.get(&span.span_type) {
+                return *c;
+            }
+        }
+        let service = trace.resources.get(span.resource.ix()).map(|r| r.service_name);
+        service.and_then(|n| self.services.get(&n)).copied().unwrap_or_else(|| category_color(category(trace, s, mode)))
+    }
+
+    /// The legend: each category in use with its colour, sorted by name (at most 24).
+    pub fn legend(&self, trace: &Trace, mode: ColorMode) -> Vec<(String, Rgb)> {
+        let mut keys: std::collections::BTreeMap<&str, Rgb> = std::collections::BTreeMap::new();
+        for i in 0..trace.spans.len() as u32 {
+            let s = SpanIdx(i);
+            keys.entry(category(trace, s, mode)).or_insert_with(|| self.span_color(trace, s, mode));
+        }
+        keys.into_iter().take(24).map(|(k, c)| (k.to_string(), c)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::ingest_sources;
+
+    #[test]
+    fn services_get_distinct_colours_in_name_order() {
+        let lines: Vec<String> = (0..18)
+            .map(|i| {
+                format!(
+                    r#"{{"name": "s", "context": {{"trace_id": "0x01", "span_id": "0x{:02x}"}}, "start_time": "2026-01-01T00:00:00Z", "end_time": "2026-01-01T00:00:01Z", "resource": {{"attributes": {{"service.name": "svc-{i:02}"}}}}}}"#,
+                    i + 1
+                )
+            })
+            .collect();
+        let t = ingest_sources([("t.jsonl", lines.join("\n").as_bytes())]);
+        let p = Palette::new(&t);
+        let legend = p.legend(&t, ColorMode::Service);
+        assert_eq!(legend.len(), 18);
+        let colours: std::collections::BTreeSet<u32> = legend.iter().map(|(_, c)| c.0).collect();
+        assert_eq!(colours.len(), 18, "no two of 18 services share a colour");
+        assert_eq!(legend[0], ("svc-00".to_string(), PALETTE[0]));
+        assert!(legend.iter().all(|(_, c)| *c != ERROR), "red is kept for errors");
+        assert_eq!(Palette::new(&t), p, "the same data gives the same colours");
+    }
+
+    #[test]
+    fn known_types_keep_their_colour_whatever_the_spelling() {
+        let line = |id: u32, ty: &str| {
+            format!(
+                r#"{{"name": "s", "context": {{"trace_id": "0x01", "span_id": "0x{id:02x}"}}, "start_time": "2026-01-01T00:00:00Z", "end_time": "2026-01-01T00:00:01Z", "attributes": {{"langfuse.observation.type": "{ty}"}}}}"#
+            )
+        };
+        let text = [line(1, "generation"), line(2, "GENERATION"), line(3, "tool"), line(4, "custom-step")].join("\n");
+        let t = ingest_sources([("t.jsonl", text.as_bytes())]);
+        let p = Palette::new(&t);
+        let c = |i: u32| p.span_color(&t, SpanIdx(i), ColorMode::SpanType);
+        assert_eq!((c(0), c(1), c(2)), (type_color(SpanType::Llm), type_color(SpanType::Llm), type_color(SpanType::Tool)));
+        let legend: Vec<String> = p.legend(&t, ColorMode::SpanType).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(legend, ["LLM", "custom-step", "tool"]);
+    }
 }

@@ -115,6 +115,8 @@ pub struct TimelineView<'a> {
     pub search_lower: &'a str,
     /// Colour mode.
     pub color_mode: ColorMode,
+    /// Colours of this trace.
+    pub palette: &'a palette::Palette,
     /// Critical sections by span when the critical path is shown (others are dimmed).
     pub critical: Option<&'a rustc_hash::FxHashMap<SpanIdx, Vec<(i64, i64)>>>,
 }
@@ -288,7 +290,7 @@ fn draw_bar(
     if b < x0 - 6.0 || a > x_end + 6.0 {
         return; // outside the window
     }
-    let base = if span.is_error() { palette::ERROR } else { palette::span_color(trace, s, view.color_mode) };
+    let base = if span.is_error() { palette::ERROR } else { view.palette.span_color(trace, s, view.color_mode) };
     let sections = view.critical.and_then(|c| c.get(&s));
     // off the critical path spans fade, but failures always stand out
     let fill = match (view.critical, sections) {
@@ -412,7 +414,14 @@ mod tests {
         let rows = visible_rows(&t, &Expansion::default());
         let g = geometry();
         let window = TimeWindow { start_ns: 0, end_ns: 1_000_000_000 };
-        let view = TimelineView { window, selected: None, search_lower: "", color_mode: ColorMode::SpanType, critical: None };
+        let view = TimelineView {
+            window,
+            selected: None,
+            search_lower: "",
+            color_mode: ColorMode::SpanType,
+            critical: None,
+            palette: &palette::Palette::new(&t),
+        };
         let cmds = draw_list(&t, &rows, &view, &g);
         let bars: Vec<(f64, f64)> = cmds
             .iter()
@@ -453,6 +462,7 @@ mod tests {
             search_lower: "",
             color_mode: ColorMode::SpanType,
             critical: None,
+            palette: &palette::Palette::new(&t),
         };
         let cmds = draw_list(&t, &rows, &view, &g);
         let names: Vec<&str> = cmds
@@ -476,7 +486,14 @@ mod tests {
         let mut critical = rustc_hash::FxHashMap::default();
         critical.insert(root, vec![(t.span(root).start.0, t.span(root).end.0)]);
         let window = TimeWindow { start_ns: 0, end_ns: 1_000_000_000 };
-        let view = TimelineView { window, selected: None, search_lower: "", color_mode: ColorMode::SpanType, critical: Some(&critical) };
+        let view = TimelineView {
+            window,
+            selected: None,
+            search_lower: "",
+            color_mode: ColorMode::SpanType,
+            critical: Some(&critical),
+            palette: &palette::Palette::new(&t),
+        };
         let fills: Vec<Rgb> = draw_list(&t, &rows, &view, &geometry())
             .iter()
             .filter_map(|c| match c {
@@ -525,6 +542,7 @@ mod tests {
             search_lower: "",
             color_mode: ColorMode::SpanType,
             critical: None,
+            palette: &palette::Palette::new(&t),
         };
         let cmds = draw_list(&t, &rows, &view, &geometry());
         let icons: Vec<(f64, SpanType)> = cmds

@@ -1,6 +1,6 @@
 //! `Trace`: everything loaded into one view (spans of one or more trace ids, FlowMesh lineage
 //! and assets, sources, diagnostics), immutable once built. Invariants: `children` lists are
-//! sorted by (start, index); `roots` are sorted by (trace order, start, index); `depth[root]=0`.
+//! sorted by (start, index); `roots` are sorted by (trace start, trace, start, index); `depth[root]=0`.
 
 use super::attr::{AttrValue, Attribute};
 use super::diagnostic::Diagnostic;
@@ -110,8 +110,10 @@ pub struct Trace {
     pub logs_by_span: FxHashMap<SpanIdx, Vec<u32>>,
     /// Problems found while reading.
     pub diagnostics: Vec<Diagnostic>,
-    /// Root spans (no loaded parent), sorted by (trace, start, index).
+    /// Root spans (no loaded parent), sorted by (trace start, trace, start, index).
     pub roots: Vec<SpanIdx>,
+    /// The earliest root of each trace (by trace index).
+    pub first_roots: Vec<Option<SpanIdx>>,
     /// `children[child_offsets[i]..child_offsets[i+1]]` are span i's children, by start.
     pub child_offsets: Vec<u32>,
     /// Flattened children lists.
@@ -211,10 +213,9 @@ impl Trace {
         self.trace_ids[self.span(i).trace.ix()]
     }
 
-    /// The earliest root span of trace `t` (roots are sorted by trace first).
+    /// The earliest root span of trace `t`.
     pub fn first_root(&self, t: TraceIdx) -> Option<SpanIdx> {
-        let i = self.roots.partition_point(|&r| self.span(r).trace < t);
-        self.roots.get(i).copied().filter(|&r| self.span(r).trace == t)
+        self.first_roots.get(t.ix()).copied().flatten()
     }
 
     /// Source name of a file index.

@@ -13,7 +13,7 @@ use super::state::{AppState, LoadPhase};
 use super::timeline_view::{effective_window, key_steps, pan_view, zoom_view, TimelineView};
 use super::type_icon::TypeIcon;
 use super::url_sync;
-use crate::layout::palette::{legend, ColorMode};
+use crate::layout::palette::ColorMode;
 use crate::layout::rows::{row_of_span, RowItem};
 use crate::layout::timeline::search_matches;
 use crate::view_state::{ActiveView, Panel};
@@ -229,7 +229,8 @@ pub fn App() -> impl IntoView {
     };
     let legend_items = Memo::new(move |_| {
         let mode = state.view.with(|v| v.color);
-        state.trace.with(|t| t.as_ref().map(|(_, t)| legend(t, mode)).unwrap_or_default())
+        let palette = state.palette.get();
+        state.trace.with(|t| t.as_ref().zip(palette).map(|((_, t), p)| p.0.legend(t, mode)).unwrap_or_default())
     });
     let fit_label = move || {
         state.trace.with(|t| {

@@ -7,6 +7,7 @@ use crate::analysis::flowmesh::{analyze, FlowMeshAnalysis};
 use crate::analysis::llm::{llm_summary, LlmSummary};
 use crate::analysis::span_critical_path::{sections_by_span, workflow_critical_path, Rules, SectionsBySpan};
 use crate::layout::dag::{layout, DagLayout};
+use crate::layout::palette::Palette;
 use crate::layout::rows::{visible_rows, Row};
 use crate::model::Trace;
 use crate::view_state::{Expansion, ViewState};
@@ -73,6 +74,8 @@ pub struct AppState {
     pub llm: Memo<Option<Shared<LlmSummary>>>,
     /// Every failed span.
     pub failures: Memo<Option<Shared<Vec<Failure>>>>,
+    /// Colours of the loaded trace.
+    pub palette: Memo<Option<Shared<Palette>>>,
 }
 
 /// A large derived value compared by identity, so memos never compare their contents.
@@ -109,8 +112,10 @@ impl AppState {
         });
         let llm = Memo::new(move |_| trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(llm_summary(t))))));
         let failures = Memo::new(move |_| trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(failures(t))))));
+        let palette = Memo::new(move |_| trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(Palette::new(t))))));
         AppState {
             trace,
+            palette,
             llm,
             failures,
             view,

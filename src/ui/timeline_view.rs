@@ -130,12 +130,14 @@ pub fn TimelineView() -> impl IntoView {
             let sel = selected.get_untracked().and_then(|s| trace.find_span(s));
             let search_lower = search.get_untracked();
             let critical = state.critical.get_untracked();
+            let Some(palette) = state.palette.get_untracked() else { return };
             let spec = TimelineViewSpec {
                 window: effective_window(&trace, window.get_untracked()),
                 selected: sel,
                 search_lower: &search_lower,
                 color_mode: state.view.with_untracked(|v| v.color),
                 critical: critical.as_ref().map(|c| c.0.as_ref()),
+                palette: &palette.0,
             };
             let cmds = draw_list(&trace, &rows.0, &spec, &g);
             base_p.replay(&cmds);

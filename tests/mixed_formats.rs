@@ -1,0 +1,68 @@
+//! Several formats in one drop: spans of the same trace id merge into one trace, whatever the
+//! format; different trace ids stay separate traces, one under the other, each under a header
+//! that names its root span, format and file.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod support;
+
+use skein::layout::palette::Palette;
+use skein::layout::rows::{visible_rows, RowItem};
+use skein::layout::timeline::{draw_list, DrawCmd, Geometry, TimelineView};
+use skein::view_state::{ColorMode, Expansion, TimeWindow};
+use support::*;
+
+#[test]
+fn the_same_trace_id_in_two_formats_is_one_trace() {
+    let t = ingest_paths(&[shared("generated/otel_sdk/spans.jsonl"), shared("generated/otel_sdk/otlp_trace.json")]);
+    let alone = ingest_paths(&[shared("generated/otel_sdk/spans.jsonl")]);
+    assert_eq!(t.trace_ids, alone.trace_ids);
+    assert_eq!(span_summary(&t), span_summary(&alone));
+}
+
+#[test]
+fn different_trace_ids_from_different_formats_sit_side_by_side_under_their_headers() {
+    let files =
+        ["generated/mlflow/trace_1_agent_run.json", "public/zipkin/zipkin-lens_yelp.json", "public/chrome/catapult_simple_trace.json"];
+    let singles: Vec<_> = files.iter().map(|f| ingest_paths(&[shared(f)])).collect();
+    let t = ingest_paths(&files.map(shared));
+    assert_eq!(t.trace_ids.len(), singles.iter().map(|s| s.trace_ids.len()).sum::<usize>());
+    assert_eq!(t.spans.len(), singles.iter().map(|s| s.spans.len()).sum::<usize>());
+    // every trace keeps to the file it came from
+    for (i, _) in t.trace_ids.iter().enumerate() {
+        let sources: std::collections::BTreeSet<_> = t.spans.iter().filter(|s| s.trace.ix() == i).map(|s| s.source).collect();
+        assert_eq!(sources.len(), 1, "trace {i} mixes files");
+    }
+    // the header rows say which format and file each trace came from
+    let rows = visible_rows(&t, &Expansion::default());
+    let headers = rows.iter().filter(|r| matches!(r.item, RowItem::TraceHeader(_))).count();
+    assert_eq!(headers, t.trace_ids.len());
+    let g = Geometry {
+        width_px: 1600.0,
+        height_px: 20.0 * (rows.len() as f64 + 2.0),
+        label_width_px: 300.0,
+        axis_height_px: 30.0,
+        row_height_px: 20.0,
+        scroll_top_px: 0.0,
+        char_width_px: 7.0,
+    };
+    let view = TimelineView {
+        window: TimeWindow { start_ns: 0, end_ns: t.end.since(t.start).0.max(1) },
+        selected: None,
+        search_lower: "",
+        color_mode: ColorMode::SpanType,
+        critical: None,
+        palette: &Palette::new(&t),
+    };
+    let texts: Vec<String> = draw_list(&t, &rows, &view, &g)
+        .into_iter()
+        .filter_map(|c| match c {
+            DrawCmd::Text { text, bold: true, .. } => Some(text),
+            _ => None,
+        })
+        .collect();
+    for (file, single) in files.iter().zip(&singles) {
+        let name = file.rsplit('/').next().unwrap();
+        let label = format!("{} ({name})", single.sources[0].format);
+        assert!(texts.iter().any(|h| h.contains(&label)), "{label} in {texts:#?}");
+    }
+}
