@@ -220,3 +220,22 @@ fn opentelemetry_gen_ai_spans_give_usage_types_and_conversations() {
         }
     }
 }
+
+#[test]
+fn a_langfuse_export_puts_its_user_and_session_on_the_root() {
+    let rel = "public/langfuse/langfuse_autogen-2025-06-06.trace.json";
+    let t = ingest_paths(&[shared(rel)]);
+    let d = doc(rel);
+    let user = d["trace"]["userId"].as_str().unwrap();
+    let session = d["trace"]["sessionId"].as_str().unwrap();
+    for &r in &t.roots {
+        assert_eq!(t.attribute_str(r, "user.id"), Some(user));
+        assert_eq!(t.attribute_str(r, "session.id"), Some(session));
+    }
+    // not repeated on every observation
+    let children = t.spans.len() - t.roots.len();
+    assert!(children > 0);
+    assert!(
+        (0..t.spans.len() as u32).map(skein::model::SpanIdx).filter(|s| t.attribute_str(*s, "user.id").is_some()).count() == t.roots.len()
+    );
+}

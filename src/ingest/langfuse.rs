@@ -4,7 +4,8 @@
 //! `statusMessage`; `input`/`output`/`metadata` are strings holding JSON and are decoded once;
 //! usage, cost and model are kept as attributes (`usageDetails`, `costDetails`, `totalCost`,
 //! `model`); the top-level `observations` are used (`trace.observations` repeats them); the
-//! service is the trace name.
+//! service is the trace name; the trace's user, session, tags, environment and release go on
+//! its root observations under the keys the Langfuse SDK uses over OTLP.
 
 use super::builder::{SpanDraft, TraceBuilder};
 use super::json_value::value_attr;
@@ -25,6 +26,16 @@ const KEPT: [&str; 12] = [
     "completionStartTime",
     "timeToFirstToken",
     "level",
+];
+
+/// Trace fields put on root observations: (export field, attribute key as the Langfuse SDK
+/// writes it over OTLP).
+const TRACE_FIELDS: [(&str, &str); 5] = [
+    ("userId", "user.id"),
+    ("sessionId", "session.id"),
+    ("tags", "langfuse.trace.tags"),
+    ("environment", "langfuse.environment"),
+    ("release", "langfuse.release"),
 ];
 
 /// Reads one Langfuse export document.
@@ -73,6 +84,22 @@ pub fn read_export(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8
             let k = b.intern(&format!("langfuse.{key}"));
             if let Some(value) = value_attr(b, &v) {
                 b.push_attr(k, value);
+            }
+        }
+        if parent == SpanId(0) {
+            // who and where the trace ran for, on its root observations
+            for (field, key) in TRACE_FIELDS {
+                let value = match trace.get(field) {
+                    Some(Value::String(t)) if !matches!(t.as_str(), "" | "None" | "null" | "[]") => {
+                        serde_json::from_str::<Value>(t).ok().filter(Value::is_array).unwrap_or_else(|| Value::String(t.clone()))
+                    }
+                    Some(v @ Value::Array(a)) if !a.is_empty() => v.clone(),
+                    _ => continue,
+                };
+                let k = b.intern(key);
+                if let Some(value) = value_attr(b, &value) {
+                    b.push_attr(k, value);
+                }
             }
         }
         let attributes = a0..b.attr_mark();

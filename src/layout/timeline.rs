@@ -396,6 +396,18 @@ mod tests {
         "\n"
     );
 
+    /// The first second, coloured by type, nothing selected or highlighted.
+    fn whole_second(palette: &palette::Palette) -> TimelineView<'_> {
+        TimelineView {
+            window: TimeWindow { start_ns: 0, end_ns: 1_000_000_000 },
+            selected: None,
+            search_lower: "",
+            color_mode: ColorMode::SpanType,
+            critical: None,
+            palette,
+        }
+    }
+
     fn geometry() -> Geometry {
         Geometry {
             width_px: 1000.0,
@@ -414,14 +426,8 @@ mod tests {
         let rows = visible_rows(&t, &Expansion::default());
         let g = geometry();
         let window = TimeWindow { start_ns: 0, end_ns: 1_000_000_000 };
-        let view = TimelineView {
-            window,
-            selected: None,
-            search_lower: "",
-            color_mode: ColorMode::SpanType,
-            critical: None,
-            palette: &palette::Palette::new(&t),
-        };
+        let palette = palette::Palette::new(&t);
+        let view = whole_second(&palette);
         let cmds = draw_list(&t, &rows, &view, &g);
         let bars: Vec<(f64, f64)> = cmds
             .iter()
@@ -456,14 +462,8 @@ mod tests {
         let rows = visible_rows(&t, &Expansion::default());
         assert_eq!(rows.len(), 500);
         let g = Geometry { scroll_top_px: 2000.0, ..geometry() };
-        let view = TimelineView {
-            window: TimeWindow { start_ns: 0, end_ns: 1_000_000_000 },
-            selected: None,
-            search_lower: "",
-            color_mode: ColorMode::SpanType,
-            critical: None,
-            palette: &palette::Palette::new(&t),
-        };
+        let palette = palette::Palette::new(&t);
+        let view = whole_second(&palette);
         let cmds = draw_list(&t, &rows, &view, &g);
         let names: Vec<&str> = cmds
             .iter()
@@ -485,15 +485,8 @@ mod tests {
         let root = t.find_span(crate::model::SpanId(0xa)).unwrap();
         let mut critical = rustc_hash::FxHashMap::default();
         critical.insert(root, vec![(t.span(root).start.0, t.span(root).end.0)]);
-        let window = TimeWindow { start_ns: 0, end_ns: 1_000_000_000 };
-        let view = TimelineView {
-            window,
-            selected: None,
-            search_lower: "",
-            color_mode: ColorMode::SpanType,
-            critical: Some(&critical),
-            palette: &palette::Palette::new(&t),
-        };
+        let palette = palette::Palette::new(&t);
+        let view = TimelineView { critical: Some(&critical), ..whole_second(&palette) };
         let fills: Vec<Rgb> = draw_list(&t, &rows, &view, &geometry())
             .iter()
             .filter_map(|c| match c {
@@ -536,14 +529,8 @@ mod tests {
             .replace(r#""parent_id": "0x0a","#, r#""parent_id": "0x0a", "attributes": {"gen_ai.operation.name": "execute_tool"},"#);
         let t = ingest_sources([("t.jsonl", lines.as_bytes())]);
         let rows = visible_rows(&t, &Expansion::default());
-        let view = TimelineView {
-            window: TimeWindow { start_ns: 0, end_ns: 1_000_000_000 },
-            selected: None,
-            search_lower: "",
-            color_mode: ColorMode::SpanType,
-            critical: None,
-            palette: &palette::Palette::new(&t),
-        };
+        let palette = palette::Palette::new(&t);
+        let view = whole_second(&palette);
         let cmds = draw_list(&t, &rows, &view, &geometry());
         let icons: Vec<(f64, SpanType)> = cmds
             .iter()
