@@ -52,6 +52,7 @@ fn different_trace_ids_from_different_formats_sit_side_by_side_under_their_heade
         color_mode: ColorMode::SpanType,
         critical: None,
         palette: &Palette::new(&t),
+        aligned: false,
     };
     let texts: Vec<String> = draw_list(&t, &rows, &view, &g)
         .into_iter()
@@ -64,5 +65,56 @@ fn different_trace_ids_from_different_formats_sit_side_by_side_under_their_heade
         let name = file.rsplit('/').next().unwrap();
         let label = format!("{} ({name})", single.sources[0].format);
         assert!(texts.iter().any(|h| h.contains(&label)), "{label} in {texts:#?}");
+    }
+}
+
+#[test]
+fn traces_far_apart_are_drawn_each_from_its_own_start() {
+    use skein::layout::timeline::{aligned, extent_ns};
+    // recorded years apart: on one clock each would be a sliver
+    let files = ["generated/mlflow/trace_1_agent_run.json", "public/zipkin/zipkin-lens_yelp.json"];
+    let t = ingest_paths(&files.map(shared));
+    assert!(aligned(&t, None), "far apart: aligned by default");
+    assert!(!aligned(&t, Some(false)), "unless asked not to");
+    let one = ingest_paths(&[shared("generated/otel_sdk/spans.jsonl")]);
+    assert!(!aligned(&one, None), "a single trace keeps its clock");
+    let rows = visible_rows(&t, &Expansion::default());
+    let g = Geometry {
+        width_px: 1200.0,
+        height_px: 20.0 * (rows.len() as f64 + 2.0),
+        label_width_px: 300.0,
+        axis_height_px: 30.0,
+        row_height_px: 20.0,
+        scroll_top_px: 0.0,
+        char_width_px: 7.0,
+    };
+    let palette = Palette::new(&t);
+    let view = TimelineView {
+        window: TimeWindow { start_ns: 0, end_ns: extent_ns(&t, true) },
+        selected: None,
+        search_lower: "",
+        color_mode: ColorMode::SpanType,
+        critical: None,
+        palette: &palette,
+        aligned: true,
+    };
+    let cmds = draw_list(&t, &rows, &view, &g);
+    // each trace's first root starts at the left edge of the bars, and its longest trace fills them
+    let bars: Vec<(f64, f64, f64)> = cmds
+        .iter()
+        .filter_map(|c| match c {
+            DrawCmd::Rect { x, y, w, h, .. } if *h == 12.0 => Some((*x, *y, *w)),
+            _ => None,
+        })
+        .collect();
+    for (i, row) in rows.iter().enumerate() {
+        let RowItem::Span(s) = row.item else { continue };
+        if Some(s) != t.first_root(t.span(s).trace) {
+            continue;
+        }
+        let y = g.row_y(i) + 4.0;
+        let bar = bars.iter().find(|b| (b.1 - y).abs() < 0.5).unwrap();
+        assert!((bar.0 - g.bars_x0()).abs() < 1.0, "root of trace {:?} starts at {} not {}", t.span(s).trace, bar.0, g.bars_x0());
+        assert!(bar.2 > 10.0, "and is not a sliver: {} px", bar.2);
     }
 }

@@ -27,8 +27,9 @@ fn view_state() -> impl Strategy<Value = ViewState> {
         any::<bool>(),
         prop::sample::select(vec![ColorMode::SpanType, ColorMode::Service]),
         prop::option::of(prop::sample::select(Panel::ALL.to_vec())),
+        prop::option::of(any::<bool>()),
     )
-        .prop_map(|(sources, files, view, window, selected, expansion, search, critical_path, color, panel)| ViewState {
+        .prop_map(|(sources, files, view, window, selected, expansion, search, critical_path, color, panel, align)| ViewState {
             sources,
             files,
             view,
@@ -39,6 +40,7 @@ fn view_state() -> impl Strategy<Value = ViewState> {
             critical_path,
             color,
             panel,
+            align,
         })
 }
 

@@ -161,6 +161,18 @@ const MODEL_KEYS: [&str; 7] = [
     "model",
 ];
 
+/// Cost as text: six decimals below a cent (0.000097), four above (1.2345), and two significant
+/// digits in scientific form below a millionth, so a tiny cost never reads as zero.
+pub fn format_cost(cost: f64) -> String {
+    if cost > 0.0 && cost < 1e-6 {
+        format!("{cost:.1e}")
+    } else if cost < 0.01 {
+        format!("{cost:.6}")
+    } else {
+        format!("{cost:.4}")
+    }
+}
+
 /// Sums usage over all spans.
 pub fn llm_summary(trace: &Trace) -> LlmSummary {
     let mut out = LlmSummary::default();
@@ -176,4 +188,17 @@ pub fn llm_summary(trace: &Trace) -> LlmSummary {
     out.per_trace = trace.trace_ids.iter().copied().zip(per_trace).filter(|(_, u)| u.spans > 0).collect();
     out.per_model = per_model.into_iter().collect();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn costs_read_as_money_and_never_as_zero() {
+        assert_eq!(format_cost(9.659_999_999_999_999e-5), "0.000097");
+        assert_eq!(format_cost(1.234_56), "1.2346");
+        assert_eq!(format_cost(2.5e-8), "2.5e-8");
+        assert_eq!(format_cost(0.0), "0.000000");
+    }
 }

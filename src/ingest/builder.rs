@@ -494,10 +494,14 @@ impl TraceBuilder {
     fn build_roots_and_depth(&mut self) {
         let t = &mut self.trace;
         let mut trace_start = vec![i64::MAX; t.trace_ids.len()];
+        let mut trace_end = vec![i64::MIN; t.trace_ids.len()];
         for s in &t.spans {
             let ts = &mut trace_start[s.trace.ix()];
             *ts = (*ts).min(s.start.0);
+            let te = &mut trace_end[s.trace.ix()];
+            *te = (*te).max(s.end.0);
         }
+        t.trace_bounds = trace_start.iter().zip(&trace_end).map(|(a, b)| (TimestampNs(*a), TimestampNs((*b).max(*a)))).collect();
         let mut roots: Vec<SpanIdx> = (0..t.spans.len() as u32).map(SpanIdx).filter(|i| t.spans[i.ix()].parent.is_none()).collect();
         roots.sort_by_key(|r| {
             let s = &t.spans[r.ix()];

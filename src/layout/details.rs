@@ -3,7 +3,7 @@
 //! plain text for the shell to show as text (never markup).
 
 use super::json_tree::{json_tree, JsonNode};
-use crate::analysis::llm::{span_model, span_usage};
+use crate::analysis::llm::{format_cost, span_model, span_usage};
 use crate::model::{time::format_iso8601, AttrValue, Attribute, SpanFlags, SpanIdx, Trace};
 
 /// One key/value row.
@@ -194,7 +194,7 @@ pub fn span_details(trace: &Trace, s: SpanIdx) -> SpanDetails {
         }
         overview.push(field("tokens", tokens));
         if u.cost > 0.0 {
-            overview.push(field("cost", format!("{}", u.cost)));
+            overview.push(field("cost", format_cost(u.cost)));
         }
     }
     let notes: Vec<&str> = [

@@ -14,8 +14,42 @@ pub struct Tick {
     pub label: String,
 }
 
-/// The smallest 1-2-5 x 10^k step (ns) of at least `min_ns`.
+const MINUTE: i64 = 60_000_000_000;
+const HOUR: i64 = 60 * MINUTE;
+const DAY: i64 = 24 * HOUR;
+
+/// Steps of a minute and longer follow the clock and the calendar, not powers of ten.
+const CLOCK_STEPS: [i64; 17] = [
+    MINUTE,
+    2 * MINUTE,
+    5 * MINUTE,
+    10 * MINUTE,
+    15 * MINUTE,
+    30 * MINUTE,
+    HOUR,
+    2 * HOUR,
+    3 * HOUR,
+    6 * HOUR,
+    12 * HOUR,
+    DAY,
+    2 * DAY,
+    7 * DAY,
+    14 * DAY,
+    30 * DAY,
+    365 * DAY,
+];
+
+/// The smallest "nice" step (ns) of at least `min_ns`: 1-2-5 x 10^k below a minute, clock and
+/// calendar steps (1, 2, 5, 10, 15, 30 min; 1, 2, 3, 6, 12 h; 1, 2, 7, 14, 30, 365 days) above,
+/// then whole multiples of 365 days.
 pub fn nice_step_ns(min_ns: f64) -> i64 {
+    if min_ns > 30e9 {
+        if let Some(s) = CLOCK_STEPS.iter().find(|s| **s as f64 >= min_ns) {
+            return *s;
+        }
+        let years = (min_ns / (365 * DAY) as f64).ceil().min(1e6) as i64;
+        return 365 * DAY * nice_step_ns(years as f64).max(1);
+    }
     let mut step: i64 = 1;
     loop {
         for m in [1, 2, 5] {
@@ -38,9 +72,20 @@ pub fn format_offset(offset_ns: i64, step_ns: i64) -> String {
     }
     let sign = if offset_ns < 0 { "-" } else { "" };
     let v = offset_ns.unsigned_abs();
-    if step_ns >= 60_000_000_000 && v >= 60_000_000_000 {
+    if step_ns >= MINUTE && v >= MINUTE as u64 {
         let s = v / 1_000_000_000;
-        return format!("{sign}{}m {:02}s", s / 60, s % 60);
+        let (d, h, m) = (s / 86_400, (s / 3_600) % 24, (s / 60) % 60);
+        return if step_ns >= DAY {
+            if h == 0 {
+                format!("{sign}{d}d")
+            } else {
+                format!("{sign}{d}d {h:02}h")
+            }
+        } else if v >= HOUR as u64 {
+            format!("{sign}{}h {m:02}m", s / 3_600)
+        } else {
+            format!("{sign}{}m {:02}s", s / 60, s % 60)
+        };
     }
     // the unit follows the value; the decimals follow the step so that one step shows
     let (unit_ns, unit) = match v {
@@ -82,6 +127,18 @@ mod tests {
     use crate::view_state::TimeWindow;
 
     #[test]
+    fn long_windows_step_by_the_clock() {
+        assert_eq!(nice_step_ns(45e9), MINUTE);
+        assert_eq!(nice_step_ns(11.0 * MINUTE as f64), 15 * MINUTE);
+        assert_eq!(nice_step_ns(5.0 * HOUR as f64), 6 * HOUR);
+        assert_eq!(nice_step_ns(3.0 * DAY as f64), 7 * DAY);
+        assert_eq!(nice_step_ns(800.0 * DAY as f64), 365 * DAY * 5);
+        // years apart (two traces recorded in different years): labels in days, not minutes
+        let step = nice_step_ns(2.0e16);
+        assert_eq!(format_offset(step, step), format!("{}d", step / DAY));
+    }
+
+    #[test]
     fn steps_are_1_2_5() {
         assert_eq!(nice_step_ns(0.3), 1);
         assert_eq!(nice_step_ns(3.0), 5);
@@ -96,6 +153,10 @@ mod tests {
         assert_eq!(format_offset(40_000_000, 20_000_000), "40ms");
         assert_eq!(format_offset(150_000_000_000, 60_000_000_000), "2m 30s");
         assert_eq!(format_offset(500, 100), "500ns");
+        assert_eq!(format_offset(90 * MINUTE, 30 * MINUTE), "1h 30m");
+        assert_eq!(format_offset(3 * DAY, DAY), "3d");
+        assert_eq!(format_offset(3 * DAY + 12 * HOUR, 12 * HOUR), "84h 00m");
+        assert_eq!(format_offset(400 * DAY, 365 * DAY), "400d");
     }
 
     #[test]

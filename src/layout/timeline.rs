@@ -119,6 +119,36 @@ pub struct TimelineView<'a> {
     pub palette: &'a palette::Palette,
     /// Critical sections by span when the critical path is shown (others are dimmed).
     pub critical: Option<&'a rustc_hash::FxHashMap<SpanIdx, Vec<(i64, i64)>>>,
+    /// Each trace drawn from its own start (see `aligned`).
+    pub aligned: bool,
+}
+
+/// Whether traces are drawn each from its own start: as asked, else when there are several and
+/// they lie far apart (their spread is over 10x the longest one), so that none shrinks to a
+/// sliver on a clock shared with traces recorded hours or years away.
+pub fn aligned(trace: &Trace, asked: Option<bool>) -> bool {
+    asked.unwrap_or_else(|| {
+        let longest = trace.longest_trace().0.max(1);
+        trace.trace_count() > 1 && trace.end.since(trace.start).0 > longest.saturating_mul(10)
+    })
+}
+
+/// Length of the time axis a fit shows: everything, or the longest trace when aligned.
+pub fn extent_ns(trace: &Trace, aligned: bool) -> i64 {
+    if aligned {
+        trace.longest_trace().0
+    } else {
+        trace.end.since(trace.start).0
+    }
+}
+
+/// How far span times of `s` move left before they are drawn (its trace's offset when aligned).
+pub fn shift_ns(trace: &Trace, s: SpanIdx, aligned: bool) -> i64 {
+    if aligned {
+        trace.trace_offset(trace.span(s).trace).0
+    } else {
+        0
+    }
 }
 
 fn fit_text(text: &str, width_px: f64, char_px: f64) -> Option<String> {
@@ -284,8 +314,10 @@ fn draw_bar(
 ) {
     let span = trace.span(s);
     let x0 = g.bars_x0();
-    let a = scale.px_from_time(span.start);
-    let b = scale.px_from_time(span.end);
+    let shift = shift_ns(trace, s, view.aligned);
+    let px = |t: crate::model::TimestampNs| scale.px_from_time(crate::model::TimestampNs(t.0 - shift));
+    let a = px(span.start);
+    let b = px(span.end);
     let mid = y + g.row_height_px / 2.0;
     if b < x0 - 6.0 || a > x_end + 6.0 {
         return; // outside the window
@@ -309,17 +341,14 @@ fn draw_bar(
             out.push(DrawCmd::Outline { x: left, y: y + 4.0, w, h: bar_h, stroke: palette::TEXT });
         }
         for &(a_ns, b_ns) in sections.into_iter().flatten() {
-            let (sa, sb) = (
-                scale.px_from_time(crate::model::TimestampNs(a_ns)).max(left),
-                scale.px_from_time(crate::model::TimestampNs(b_ns)).min(left + w),
-            );
+            let (sa, sb) = (px(crate::model::TimestampNs(a_ns)).max(left), px(crate::model::TimestampNs(b_ns)).min(left + w));
             if sb > sa - 1.0 {
                 out.push(DrawCmd::Rect { x: sa, y: y + g.row_height_px - 6.0, w: (sb - sa).max(1.0), h: 3.0, fill: palette::CRITICAL });
             }
         }
         if w > 6.0 && !trace.logs.is_empty() {
             for l in trace.span_logs(s) {
-                let lx = scale.px_from_time(l.time);
+                let lx = px(l.time);
                 if lx >= left && lx <= left + w {
                     out.push(DrawCmd::Rect { x: lx - 1.0, y: y + g.row_height_px - 7.0, w: 3.0, h: 4.0, fill: palette::LOG });
                 }
@@ -327,7 +356,7 @@ fn draw_bar(
         }
         if w > 6.0 {
             for e in trace.span_events(s) {
-                let ex = scale.px_from_time(e.time);
+                let ex = px(e.time);
                 if ex >= left && ex <= left + w {
                     let stroke = if trace.text(e.name) == "exception" { Rgb(0x5a0000) } else { palette::TEXT };
                     out.push(DrawCmd::Line { x1: ex, y1: y + 3.0, x2: ex, y2: y + g.row_height_px - 3.0, stroke });
@@ -405,6 +434,7 @@ mod tests {
             color_mode: ColorMode::SpanType,
             critical: None,
             palette,
+            aligned: false,
         }
     }
 

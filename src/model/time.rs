@@ -149,7 +149,8 @@ pub fn format_iso8601_micros(t: TimestampNs) -> String {
 }
 
 impl fmt::Display for DurationNs {
-    /// Short human form with 3 significant digits: `950ns`, `12.3µs`, `1.50ms`, `2.35s`, `3m 05s`.
+    /// Short human form with 3 significant digits: `950ns`, `12.3µs`, `1.50ms`, `2.35s`, `3m 05s`,
+    /// `4h 10m`, `2d 01h`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ns = self.0;
         let sign = if ns < 0 { "-" } else { "" };
@@ -167,7 +168,10 @@ impl fmt::Display for DurationNs {
             if total_s < 3600 {
                 return write!(f, "{sign}{}m {:02}s", total_s / 60, total_s % 60);
             }
-            return write!(f, "{sign}{}h {:02}m", total_s / 3600, (total_s / 60) % 60);
+            if total_s < 86_400 {
+                return write!(f, "{sign}{}h {:02}m", total_s / 3600, (total_s / 60) % 60);
+            }
+            return write!(f, "{sign}{}d {:02}h", total_s / 86_400, (total_s / 3600) % 24);
         };
         if value < 10.0 {
             write!(f, "{sign}{value:.2}{unit}")
@@ -228,6 +232,7 @@ mod tests {
         assert_eq!(DurationNs(1_500_000).to_string(), "1.50ms");
         assert_eq!(DurationNs(2_345_000_000).to_string(), "2.35s");
         assert_eq!(DurationNs(185_000_000_000).to_string(), "3m 05s");
+        assert_eq!(DurationNs(2 * 86_400_000_000_000 + 3_600_000_000_000).to_string(), "2d 01h");
         assert_eq!(DurationNs(-2_000).to_string(), "-2.00µs");
     }
 

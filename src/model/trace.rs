@@ -114,6 +114,8 @@ pub struct Trace {
     pub roots: Vec<SpanIdx>,
     /// The earliest root of each trace (by trace index).
     pub first_roots: Vec<Option<SpanIdx>>,
+    /// Earliest start and latest end of each trace's spans (by trace index).
+    pub trace_bounds: Vec<(TimestampNs, TimestampNs)>,
     /// `children[child_offsets[i]..child_offsets[i+1]]` are span i's children, by start.
     pub child_offsets: Vec<u32>,
     /// Flattened children lists.
@@ -211,6 +213,16 @@ impl Trace {
     /// Trace id of a span.
     pub fn trace_id(&self, i: SpanIdx) -> TraceId {
         self.trace_ids[self.span(i).trace.ix()]
+    }
+
+    /// Offset of trace `t`'s first span from the start of everything loaded.
+    pub fn trace_offset(&self, t: TraceIdx) -> DurationNs {
+        self.trace_bounds.get(t.ix()).map_or(DurationNs(0), |b| b.0.since(self.start))
+    }
+
+    /// Duration of the longest single trace.
+    pub fn longest_trace(&self) -> DurationNs {
+        DurationNs(self.trace_bounds.iter().map(|(a, b)| b.since(*a).0).max().unwrap_or(0))
     }
 
     /// The earliest root span of trace `t`.

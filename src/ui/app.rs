@@ -6,13 +6,14 @@ use super::dag_view::DagView;
 use super::details::DetailsPanel;
 use super::diagnostics::{DiagnosticsPanel, LogsPanel};
 use super::failures_panel::FailuresPanel;
-use super::llm_panel::{format_cost, LlmPanel};
+use super::llm_panel::LlmPanel;
 use super::loader::{reveal, start_load, Input, PROGRESS_THRESHOLD_BYTES};
 use super::share::ShareButton;
 use super::state::{AppState, LoadPhase};
 use super::timeline_view::{effective_window, key_steps, pan_view, zoom_view, TimelineView};
 use super::type_icon::TypeIcon;
 use super::url_sync;
+use crate::analysis::llm::format_cost;
 use crate::layout::palette::ColorMode;
 use crate::layout::rows::{row_of_span, RowItem};
 use crate::layout::timeline::search_matches;
@@ -235,7 +236,7 @@ pub fn App() -> impl IntoView {
     let fit_label = move || {
         state.trace.with(|t| {
             t.as_ref().map(|(_, t)| {
-                let w = effective_window(t, state.view.with(|v| v.window));
+                let w = effective_window(t, state.view.with(|v| v.window), state.aligned.get());
                 format!("window {}", crate::model::DurationNs(w.len_ns()))
             })
         })
@@ -332,6 +333,20 @@ pub fn App() -> impl IntoView {
                     <option value="type">"colour: span type"</option>
                     <option value="service">"colour: service"</option>
                 </select>
+                <Show when=move || state.trace.with(|t| t.as_ref().is_some_and(|(_, t)| t.trace_count() > 1))>
+                    <label class="toggle" title="Draw each trace from its own start (on by itself when traces lie far apart)">
+                        <input
+                            type="checkbox"
+                            data-testid="align-traces"
+                            prop:checked=move || state.aligned.get()
+                            on:change=move |ev| state.view.update(|v| {
+                                v.align = Some(event_target_checked(&ev));
+                                v.window = None;
+                            })
+                        />
+                        " align traces"
+                    </label>
+                </Show>
                 <span class="grow"></span>
                 <ShareButton />
                 <span class="window-label">{fit_label}</span>

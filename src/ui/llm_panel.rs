@@ -3,19 +3,10 @@
 
 use super::diagnostics::panel_frame;
 use super::state::AppState;
-use crate::analysis::llm::Usage;
+use crate::analysis::llm::{format_cost, Usage};
 use crate::model::TraceIdx;
 use crate::view_state::Panel;
 use leptos::prelude::*;
-
-/// Cost as text: six decimals below a cent, else four.
-pub fn format_cost(cost: f64) -> String {
-    if cost < 0.01 {
-        format!("{cost:.6}")
-    } else {
-        format!("{cost:.4}")
-    }
-}
 
 fn usage_cells(u: &Usage) -> impl IntoView {
     let cached = if u.cached > 0 { u.cached.to_string() } else { String::new() };

@@ -76,6 +76,8 @@ pub struct AppState {
     pub failures: Memo<Option<Shared<Vec<Failure>>>>,
     /// Colours of the loaded trace.
     pub palette: Memo<Option<Shared<Palette>>>,
+    /// Traces drawn each from its own start (asked in the view, else decided by the data).
+    pub aligned: Memo<bool>,
 }
 
 /// A large derived value compared by identity, so memos never compare their contents.
@@ -113,9 +115,12 @@ impl AppState {
         let llm = Memo::new(move |_| trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(llm_summary(t))))));
         let failures = Memo::new(move |_| trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(failures(t))))));
         let palette = Memo::new(move |_| trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(Palette::new(t))))));
+        let asked = Memo::new(move |_| view.with(|v| v.align));
+        let aligned = Memo::new(move |_| trace.with(|t| t.as_ref().is_some_and(|(_, t)| crate::layout::timeline::aligned(t, asked.get()))));
         AppState {
             trace,
             palette,
+            aligned,
             llm,
             failures,
             view,

@@ -6,7 +6,7 @@ use super::browser::{device_pixel_ratio, now_ms};
 use super::painter::Painter;
 use super::state::AppState;
 use crate::layout::palette;
-use crate::layout::timeline::{draw_list, hit_test, DrawCmd, Geometry, Hit, TimelineView as TimelineViewSpec};
+use crate::layout::timeline::{draw_list, extent_ns, hit_test, shift_ns, DrawCmd, Geometry, Hit, TimelineView as TimelineViewSpec};
 use crate::model::{time::format_iso8601, DurationNs, Trace};
 use crate::view_state::{navigation, TimeWindow};
 use leptos::html;
@@ -36,9 +36,9 @@ pub fn viewport_rows_height() -> f64 {
     VIEWPORT_PX.with(|v| v.get().1) - AXIS_HEIGHT_PX
 }
 
-/// The effective window: the view's, or the whole trace.
-pub fn effective_window(trace: &Trace, window: Option<TimeWindow>) -> TimeWindow {
-    window.unwrap_or_else(|| navigation::fit(trace.end.since(trace.start).0))
+/// The effective window: the view's, or the whole trace (the longest one when aligned).
+pub fn effective_window(trace: &Trace, window: Option<TimeWindow>, aligned: bool) -> TimeWindow {
+    window.unwrap_or_else(|| navigation::fit(extent_ns(trace, aligned)))
 }
 
 fn geometry(size: (f64, f64), scroll_top_px: f64, char_width_px: f64) -> Geometry {
@@ -64,18 +64,20 @@ pub fn zoom_view(state: AppState, factor: f64, anchor_px: Option<f64>) {
     let Some((_, trace)) = state.trace.get_untracked() else { return };
     let (w, h) = VIEWPORT_PX.with(|v| v.get());
     let g = geometry((w, h), 0.0, 7.0);
-    let window = effective_window(&trace, state.view.with_untracked(|v| v.window));
+    let aligned = state.aligned.get_untracked();
+    let window = effective_window(&trace, state.view.with_untracked(|v| v.window), aligned);
     let scale = g.scale(&trace, window);
     let anchor = anchor_px.map_or(window.start_ns + window.len_ns() / 2, |x| scale.offset_from_px(x));
-    let extent = trace.end.since(trace.start).0;
+    let extent = extent_ns(&trace, aligned);
     state.view.update(|v| v.window = Some(navigation::zoom(window, anchor, factor, extent)));
 }
 
 /// Pans the view by a share of the window (positive = later).
 pub fn pan_view(state: AppState, share: f64) {
     let Some((_, trace)) = state.trace.get_untracked() else { return };
-    let window = effective_window(&trace, state.view.with_untracked(|v| v.window));
-    let extent = trace.end.since(trace.start).0;
+    let aligned = state.aligned.get_untracked();
+    let window = effective_window(&trace, state.view.with_untracked(|v| v.window), aligned);
+    let extent = extent_ns(&trace, aligned);
     let delta = (window.len_ns() as f64 * share).round() as i64;
     state.view.update(|v| v.window = Some(navigation::pan(window, delta, extent)));
 }
@@ -132,12 +134,13 @@ pub fn TimelineView() -> impl IntoView {
             let critical = state.critical.get_untracked();
             let Some(palette) = state.palette.get_untracked() else { return };
             let spec = TimelineViewSpec {
-                window: effective_window(&trace, window.get_untracked()),
+                window: effective_window(&trace, window.get_untracked(), state.aligned.get_untracked()),
                 selected: sel,
                 search_lower: &search_lower,
                 color_mode: state.view.with_untracked(|v| v.color),
                 critical: critical.as_ref().map(|c| c.0.as_ref()),
                 palette: &palette.0,
+                aligned: state.aligned.get_untracked(),
             };
             let cmds = draw_list(&trace, &rows.0, &spec, &g);
             base_p.replay(&cmds);
@@ -161,6 +164,7 @@ pub fn TimelineView() -> impl IntoView {
             selected.track();
             search.track();
             state.critical.track();
+            state.aligned.track();
             color.track();
             size.track();
             state.scroll_top_px.track();
@@ -223,7 +227,7 @@ pub fn TimelineView() -> impl IntoView {
     let hit_at = move |x: f64, y: f64| -> Option<(Arc<Trace>, Hit)> {
         let (_, trace) = state.trace.get_untracked()?;
         let rows = rows.get_untracked()?;
-        let w = effective_window(&trace, window.get_untracked());
+        let w = effective_window(&trace, window.get_untracked(), state.aligned.get_untracked());
         let hit = hit_test(&trace, &rows.0, w, &current_geometry(), x, y);
         Some((trace, hit))
     };
@@ -248,7 +252,7 @@ pub fn TimelineView() -> impl IntoView {
                 drag.set(Some(Drag::Range { x }));
                 range.set(Some((x, x)));
             } else {
-                let w = effective_window(&trace, window.get_untracked());
+                let w = effective_window(&trace, window.get_untracked(), state.aligned.get_untracked());
                 drag.set(Some(Drag::Pan { x, y, window: w, scroll: state.scroll_top_px.get_untracked(), moved: false }));
             }
         }
@@ -266,7 +270,7 @@ pub fn TimelineView() -> impl IntoView {
                             let g = current_geometry();
                             let px_per_ns = g.scale(&trace, w0).px_per_ns();
                             let delta = (-(x - x0) / px_per_ns).round() as i64;
-                            let extent = trace.end.since(trace.start).0;
+                            let extent = extent_ns(&trace, state.aligned.get_untracked());
                             state.view.update(|v| v.window = Some(navigation::pan(w0, delta, extent)));
                             state.scroll_top_px.set(clamp_scroll(scroll - (y - y0)));
                         }
@@ -292,7 +296,8 @@ pub fn TimelineView() -> impl IntoView {
                     range.set(None);
                     if (x - x0).abs() > 4.0 {
                         if let Some((trace, _)) = hit_at(x, y) {
-                            let scale = current_geometry().scale(&trace, effective_window(&trace, window.get_untracked()));
+                            let scale = current_geometry()
+                                .scale(&trace, effective_window(&trace, window.get_untracked(), state.aligned.get_untracked()));
                             let (a, b) = (scale.offset_from_px(x0.min(x)), scale.offset_from_px(x0.max(x)));
                             state
                                 .view
@@ -307,7 +312,8 @@ pub fn TimelineView() -> impl IntoView {
     let on_dblclick = move |ev: web_sys::MouseEvent| {
         if let Some((trace, Hit::Span(s))) = hit_at(f64::from(ev.offset_x()), f64::from(ev.offset_y())) {
             let span = trace.span(s);
-            let (a, b) = (span.start.since(trace.start).0, span.end.since(trace.start).0);
+            let shift = shift_ns(&trace, s, state.aligned.get_untracked());
+            let (a, b) = (span.start.since(trace.start).0 - shift, span.end.since(trace.start).0 - shift);
             state.view.update(|v| v.window = Some(navigation::focus(a, b)));
         }
     };
@@ -331,8 +337,10 @@ pub fn TimelineView() -> impl IntoView {
         let text = match hit {
             Hit::Span(s) | Hit::Toggle(s) => {
                 let span = trace.span(s);
-                format!("{}\n{} · starts at +{}", trace.name(s), span.duration(), span.start.since(trace.start))
+                let at = span.start.since(trace.start).0 - shift_ns(&trace, s, state.aligned.get_untracked());
+                format!("{}\n{} · starts at +{}", trace.name(s), span.duration(), DurationNs(at))
             }
+            Hit::Axis { offset_ns } if state.aligned.get_untracked() => format!("+{}\nfrom the start of each trace", DurationNs(offset_ns)),
             Hit::Axis { offset_ns } => format!("+{}\n{}", DurationNs(offset_ns), format_iso8601(trace.start.plus(DurationNs(offset_ns)))),
             _ => return None,
         };

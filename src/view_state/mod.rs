@@ -166,6 +166,9 @@ pub struct ViewState {
     pub color: ColorMode,
     /// Open side panel, if any.
     pub panel: Option<Panel>,
+    /// Each trace drawn from its own start (`Some(true)`), on one clock (`Some(false)`), or
+    /// decided by the data (`None`: aligned when traces lie far apart, `layout::timeline::aligned`).
+    pub align: Option<bool>,
 }
 
 impl ViewState {

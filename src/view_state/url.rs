@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! ?v=1&url=<enc>&url=<enc>&file=<enc name>.<bytes>.<16 hex>&view=dag&t=<start_ns>,<end_ns>
-//!     &span=<16 hex>&q=<enc>&cp=1&color=service&panel=diagnostics&fold=all&toggle=<16 hex>.<16 hex>...
+//!     &span=<16 hex>&q=<enc>&cp=1&color=service&panel=diagnostics&align=1&fold=all&toggle=<16 hex>.<16 hex>...
 //! ```
 //!
 //! Version 0 is the issue-2 form without `v=` (`?url=…&span=…`): it parses the same way.
@@ -62,6 +62,9 @@ impl fmt::Display for ViewState {
         }
         if let Some(panel) = self.panel {
             parts.push(format!("panel={}", panel.name()));
+        }
+        if let Some(a) = self.align {
+            parts.push(format!("align={}", u8::from(a)));
         }
         if self.expansion.all_collapsed {
             parts.push("fold=all".into());
@@ -143,6 +146,11 @@ pub fn parse(query: &str) -> Parsed {
                 (_, Some(panel)) => p.state.panel = Some(panel),
                 _ => bad("expected diagnostics, logs, llm, failures or none"),
             },
+            "align" => match value.as_str() {
+                "1" => p.state.align = Some(true),
+                "0" => p.state.align = Some(false),
+                _ => bad("expected 1 or 0"),
+            },
             "fold" => match value.as_str() {
                 "all" => p.state.expansion.all_collapsed = true,
                 "none" => p.state.expansion.all_collapsed = false,
@@ -177,6 +185,7 @@ mod tests {
             critical_path: true,
             color: ColorMode::Service,
             panel: Some(Panel::Diagnostics),
+            align: Some(true),
         }
     }
 

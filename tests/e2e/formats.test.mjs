@@ -123,3 +123,22 @@ test('an LLM generation shows its conversation as text', async () => {
   await screenshot(page, 'llm-conversation.png');
   await page.close();
 });
+
+test('traces from different formats and years sit side by side, each from its own start', async () => {
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.app.url + '/');
+  const mlflow = fixture('generated/mlflow/trace_1_agent_run.json');
+  const zipkin = fixture('public/zipkin/zipkin-lens_yelp.json');
+  await dropFiles(page, [['trace_1_agent_run.json', mlflow], ['yelp.json', zipkin]]);
+  assert.equal(await waitForState(page), 'ready');
+  assert.equal(await page.textContent('[data-testid=span-count]'), String(JSON.parse(mlflow).data.spans.length + JSON.parse(zipkin).length));
+  assert.deepEqual(await page.$$eval('[data-testid=format-badge]', (els) => els.map((e) => e.textContent)), ['MLflow trace', 'Zipkin v2']);
+  // recorded years apart: aligned by themselves, and the choice can be undone (and is linked)
+  assert.equal(await page.isChecked('[data-testid=align-traces]'), true);
+  await screenshot(page, 'mixed-formats-aligned.png');
+  await page.uncheck('[data-testid=align-traces]');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('align') === '0');
+  assert.equal(await page.isChecked('[data-testid=align-traces]'), false);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
