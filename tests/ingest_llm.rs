@@ -239,3 +239,58 @@ fn a_langfuse_export_puts_its_user_and_session_on_the_root() {
         (0..t.spans.len() as u32).map(skein::model::SpanIdx).filter(|s| t.attribute_str(*s, "user.id").is_some()).count() == t.roots.len()
     );
 }
+
+/// Tool-call names written anywhere in a value, by the shapes producers use (OpenAI/LangChain
+/// `tool_calls`, GenAI `tool_call` and Anthropic `tool_use` parts, Vercel `toolName`).
+fn tool_call_names(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Array(items) => items.iter().for_each(|i| tool_call_names(i, out)),
+        Value::Object(o) => {
+            if matches!(o.get("type").and_then(Value::as_str), Some("tool_call" | "tool_use")) {
+                out.extend(o.get("name").and_then(Value::as_str).map(str::to_string));
+            }
+            if let Some(n) = o.get("toolName").and_then(Value::as_str) {
+                out.push(n.to_string());
+            }
+            if let Some(Value::Array(calls)) = o.get("tool_calls") {
+                for c in calls {
+                    out.extend(c.get("function").unwrap_or(c).get("name").and_then(Value::as_str).map(str::to_string));
+                }
+            }
+            for (k, x) in o {
+                if k != "tool_calls" {
+                    tool_call_names(x, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_tool_call_in_a_langfuse_generation_shows_in_its_conversation() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(shared("public/langfuse")).unwrap() {
+        let file = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let rel = format!("public/langfuse/{file}");
+        let t = ingest_paths(&[shared(&rel)]);
+        for o in doc(&rel)["observations"].as_array().unwrap().iter().filter(|o| o["type"] == "GENERATION") {
+            let mut want = Vec::new();
+            for k in ["input", "output"] {
+                let v = match &o[k] {
+                    Value::String(s) => serde_json::from_str(s).unwrap_or(Value::Null),
+                    other => other.clone(),
+                };
+                tool_call_names(&v, &mut want);
+            }
+            let s = t.find_span(skein::model::SpanId::from_external(o["id"].as_str().unwrap()).unwrap()).unwrap();
+            let got: Vec<String> =
+                skein::layout::chat::conversation(&t, s).into_iter().flat_map(|m| m.tool_calls).map(|(n, _)| n).collect();
+            for name in &want {
+                assert!(got.contains(name), "{file} {}: {name} not in {got:?}", o["name"]);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 8, "the fixtures hold tool calls in several shapes: {checked}");
+}

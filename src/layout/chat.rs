@@ -4,7 +4,9 @@
 //! `{choices: [{message}]}`; the Responses API `{output: [...]}` and its `function_call` /
 //! `function_call_output` items; `tool_calls` on a message; OpenTelemetry GenAI messages with
 //! `parts` (`text`, `tool_call`) and `gen_ai.system_instructions`; a single `{role, content}`
-//! object (Langfuse outputs). Everything stays text.
+//! object (Langfuse outputs); Anthropic `tool_use` / `tool_result` parts; LangChain
+//! `additional_kwargs.tool_calls` and `{name, args}` calls; Vercel AI SDK `{prompt}` and
+//! `{toolName, input}` calls. Everything stays text.
 
 use crate::model::{AttrValue, SpanIdx, Trace};
 use serde_json::Value;
@@ -45,7 +47,7 @@ fn text_of(v: &Value) -> String {
                     .or_else(|| p.get("content"))
                     .and_then(Value::as_str)
                     .map(str::to_string)
-                    .or_else(|| p.get("response").map(|r| args_text(Some(r))))
+                    .or_else(|| p.get("response").or_else(|| p.get("result")).map(|r| args_text(Some(r))))
                     .or_else(|| p.as_str().map(str::to_string))
             })
             .collect::<Vec<_>>()
@@ -63,17 +65,43 @@ fn args_text(v: Option<&Value>) -> String {
     }
 }
 
-/// Tool calls written as message parts (OpenTelemetry GenAI `{type: "tool_call", name, arguments}`).
+/// Tool calls written as message parts: OpenTelemetry GenAI `{type: "tool_call", name,
+/// arguments}`, Anthropic `{type: "tool_use", name, input}`.
 fn part_tool_calls(parts: Option<&Value>) -> Vec<(String, String)> {
     parts
         .and_then(Value::as_array)
         .map(|ps| {
             ps.iter()
-                .filter(|p| p.get("type").and_then(Value::as_str) == Some("tool_call"))
-                .map(|p| (p.get("name").and_then(Value::as_str).unwrap_or("tool").to_string(), args_text(p.get("arguments"))))
+                .filter(|p| matches!(p.get("type").and_then(Value::as_str), Some("tool_call" | "tool_use")))
+                .map(|p| {
+                    (
+                        p.get("name").and_then(Value::as_str).unwrap_or("tool").to_string(),
+                        args_text(p.get("arguments").or_else(|| p.get("input"))),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Tool calls listed beside a message: OpenAI `tool_calls` (`{function: {name, arguments}}`),
+/// LangChain `tool_calls` (`{name, args}`) and `additional_kwargs.tool_calls`.
+fn listed_tool_calls(item: &Value) -> Vec<(String, String)> {
+    let lists = [item.get("tool_calls"), item.get("additional_kwargs").and_then(|k| k.get("tool_calls"))];
+    let mut out: Vec<(String, String)> = Vec::new();
+    for calls in lists.into_iter().flatten().filter_map(Value::as_array) {
+        for c in calls {
+            let f = c.get("function").unwrap_or(c);
+            let call = (
+                f.get("name").and_then(Value::as_str).unwrap_or("tool").to_string(),
+                args_text(f.get("arguments").or_else(|| f.get("args"))),
+            );
+            if !out.contains(&call) {
+                out.push(call);
+            }
+        }
+    }
+    out
 }
 
 fn collect(v: &Value, out: &mut Vec<ChatMessage>, depth: usize) {
@@ -86,22 +114,21 @@ fn collect(v: &Value, out: &mut Vec<ChatMessage>, depth: usize) {
                 let kind = item.get("type").and_then(Value::as_str).unwrap_or("");
                 if let Some(role) = item.get("role").and_then(Value::as_str) {
                     let mut tool_calls = part_tool_calls(item.get("parts"));
-                    tool_calls.extend(
-                        item.get("tool_calls")
-                            .and_then(Value::as_array)
-                            .map(|calls| {
-                                calls
-                                    .iter()
-                                    .map(|c| {
-                                        let f = c.get("function").unwrap_or(c);
-                                        (f.get("name").and_then(Value::as_str).unwrap_or("tool").to_string(), args_text(f.get("arguments")))
-                                    })
-                                    .collect::<Vec<_>>()
-                            })
-                            .unwrap_or_default(),
-                    );
+                    tool_calls.extend(part_tool_calls(item.get("content")));
+                    for call in listed_tool_calls(item) {
+                        if !tool_calls.contains(&call) {
+                            tool_calls.push(call);
+                        }
+                    }
                     let content = item.get("content").or_else(|| item.get("parts")).unwrap_or(&Value::Null);
                     out.push(ChatMessage { role: role.to_string(), content: text_of(content), tool_calls });
+                } else if let Some(name) = item.get("toolName").and_then(Value::as_str) {
+                    // Vercel AI SDK tool calls: {toolCallId, toolName, input}
+                    out.push(ChatMessage {
+                        role: "assistant".into(),
+                        content: String::new(),
+                        tool_calls: vec![(name.to_string(), args_text(item.get("input").or_else(|| item.get("args"))))],
+                    });
                 } else if kind == "function_call" {
                     let name = item.get("name").and_then(Value::as_str).unwrap_or("tool").to_string();
                     out.push(ChatMessage {
@@ -122,6 +149,10 @@ fn collect(v: &Value, out: &mut Vec<ChatMessage>, depth: usize) {
             if o.contains_key("role") {
                 collect(&Value::Array(vec![v.clone()]), out, depth + 1);
                 return;
+            }
+            if let (0, Some(Value::String(prompt))) = (depth, o.get("prompt")) {
+                // a bare prompt (Vercel AI SDK `{prompt}`, completion APIs) is the user's turn
+                out.push(ChatMessage { role: "user".into(), content: prompt.clone(), tool_calls: Vec::new() });
             }
             if let Some(m) = o.get("messages") {
                 collect(m, out, depth + 1);
@@ -203,5 +234,29 @@ mod tests {
         assert_eq!((out[5].role.as_str(), out[5].content.as_str()), ("tool", r#"{"rows":2}"#));
         collect(&serde_json::json!({"role": "assistant", "content": "alone"}), &mut out, 0);
         assert_eq!(out[6].content, "alone");
+        // Anthropic tool_use parts, LangChain additional_kwargs, Vercel prompt and tool calls
+        out.clear();
+        collect(
+            &serde_json::json!({"role": "assistant", "content": [{"type": "tool_use", "name": "weather", "input": {"city": "Berlin"}}]}),
+            &mut out,
+            0,
+        );
+        collect(
+            &serde_json::json!({"role": "assistant", "content": "", "additional_kwargs": {"tool_calls": [{"function": {"name": "search", "arguments": "{}"}}]}}),
+            &mut out,
+            0,
+        );
+        collect(&serde_json::json!({"prompt": "weather?"}), &mut out, 0);
+        collect(&serde_json::json!([{"toolCallId": "c", "toolName": "getWeather", "input": "{\"l\":1}"}]), &mut out, 0);
+        let calls: Vec<&(String, String)> = out.iter().flat_map(|m| &m.tool_calls).collect();
+        assert_eq!(
+            calls,
+            [
+                &("weather".to_string(), r#"{"city":"Berlin"}"#.to_string()),
+                &("search".into(), "{}".into()),
+                &("getWeather".into(), r#"{"l":1}"#.into())
+            ]
+        );
+        assert!(out.iter().any(|m| m.role == "user" && m.content == "weather?"));
     }
 }

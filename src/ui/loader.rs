@@ -269,9 +269,10 @@ fn install(state: AppState, trace: Trace, sources: Vec<String>, files: Vec<FileR
         LoadPhase::Done
     };
     let message = if phase == LoadPhase::Error {
-        match trace.diagnostics.first() {
-            Some(d) => format!("Nothing could be loaded: {d}"),
-            None => "Nothing could be loaded: the sources hold no spans".to_string(),
+        match (trace.diagnostics.first(), problems) {
+            (Some(d), 1) => format!("Nothing could be loaded: {d}"),
+            (Some(d), n) => format!("Nothing could be loaded: {d} (and {} more problem(s), listed under \"problems\")", n - 1),
+            (None, _) => "Nothing could be loaded: the sources hold no spans".to_string(),
         }
     } else {
         format!(

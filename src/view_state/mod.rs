@@ -220,6 +220,7 @@ pub fn history_step(prev: &ViewState, next: &ViewState) -> HistoryStep {
         || prev.expansion != next.expansion
         || prev.color != next.color
         || prev.panel != next.panel
+        || prev.align != next.align
     {
         HistoryStep::Push
     } else {
@@ -256,5 +257,9 @@ mod tests {
         assert_eq!(history_step(&a, &dag), HistoryStep::Push);
         let cp = ViewState { critical_path: true, ..a.clone() };
         assert_eq!(history_step(&a, &cp), HistoryStep::Push);
+        let aligned = ViewState { align: Some(false), ..a.clone() };
+        assert_eq!(history_step(&a, &aligned), HistoryStep::Push);
+        let panel = ViewState { panel: Some(Panel::Llm), ..a.clone() };
+        assert_eq!(history_step(&a, &panel), HistoryStep::Push);
     }
 }

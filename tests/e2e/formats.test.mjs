@@ -142,3 +142,18 @@ test('traces from different formats and years sit side by side, each from its ow
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('files that are no trace say so, each with what was tried', async () => {
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.app.url + '/');
+  await dropFiles(page, [['manifest.json', fixture('generated/big_sample_1k/manifest.json')], ['http_requests.txt', fixture('generated/langfuse/http_requests.txt')]]);
+  assert.equal(await waitForState(page, ['ready', 'error']), 'error');
+  assert.match(await page.textContent('[data-testid=load-status]'), /manifest\.json: not a trace this version can read .*tried: OTel SDK spans, .*Zipkin v2/);
+  await page.click('[data-testid=diagnostics-count]');
+  const problems = await page.$$eval('[data-testid=diagnostic]', (els) => els.map((e) => e.textContent));
+  for (const file of ['manifest.json', 'http_requests.txt']) {
+    assert.ok(problems.some((p) => p.startsWith(file) && p.includes('tried:')), `${file} in ${problems.join(' | ')}`);
+  }
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
