@@ -53,5 +53,21 @@ fn main() {
             sections.len()
         );
         println!("  DAG layout: {} nodes, {} edges in {dag_ms:.1} ms ({} crossings left)", a.nodes.len(), a.edges.len(), dag.crossings);
+        let t = Instant::now();
+        let llm = skein::analysis::llm::llm_summary(&trace);
+        let llm_ms = ms(t);
+        let t = Instant::now();
+        let failed = skein::analysis::failures::failures(&trace);
+        let failures_ms = ms(t);
+        let t = Instant::now();
+        let palette = skein::layout::palette::Palette::new(&trace);
+        let legend = palette.legend(&trace, skein::view_state::ColorMode::SpanType);
+        let palette_ms = ms(t);
+        println!(
+            "  derived on load: LLM summary {llm_ms:.1} ms ({} calls), failures {failures_ms:.1} ms ({} failed), palette + legend {palette_ms:.1} ms ({} entries)",
+            llm.total.spans,
+            failed.len(),
+            legend.len()
+        );
     }
 }

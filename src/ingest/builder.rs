@@ -101,6 +101,8 @@ pub struct TraceBuilder {
     resource_by_text: FxHashMap<Box<str>, ResourceIdx>,
     lineage_seen: FxHashSet<(String, String, String)>,
     diagnostics_per_kind: FxHashMap<DiagnosticKind, usize>,
+    /// `span_type::TYPE_KEYS` interned, in trust order (filled on the first span).
+    type_keys: Vec<StrIdx>,
 }
 
 impl TraceBuilder {
@@ -264,12 +266,20 @@ impl TraceBuilder {
         // span type, for every format: the first of `span_type::TYPE_KEYS` the span carries
         let mut span_type = draft.span_type;
         if span_type.0 == 0 {
+            if self.type_keys.is_empty() {
+                self.type_keys = crate::model::span_type::TYPE_KEYS.iter().map(|k| self.trace.strings.intern(k)).collect();
+            }
+            // one pass over the span's attributes; the most trusted key present wins
             let attrs = &self.trace.attributes[draft.attributes.start as usize..draft.attributes.end as usize];
-            let find = |name: &str| {
-                let key = self.trace.strings.find(name)?;
-                attrs.iter().find(|a| a.key == key).and_then(|a| if let AttrValue::Str(v) = a.value { Some(v) } else { None })
-            };
-            span_type = crate::model::span_type::TYPE_KEYS.iter().find_map(|k| find(k)).unwrap_or_default();
+            let mut best: Option<(usize, StrIdx)> = None;
+            for a in attrs {
+                if let (Some(rank), AttrValue::Str(v)) = (self.type_keys.iter().position(|k| *k == a.key), a.value) {
+                    if best.is_none_or(|(r, _)| rank < r) {
+                        best = Some((rank, v));
+                    }
+                }
+            }
+            span_type = best.map_or(StrIdx(0), |(_, v)| v);
         }
         let idx = SpanIdx(self.trace.spans.len() as u32);
         self.trace.spans.push(Span {
