@@ -51,7 +51,9 @@ fn cut_files_load_a_prefix_and_say_where_they_were_cut() {
             assert!(t.spans.len() <= whole.spans.len(), "{rel} cut at {cut}");
             // a cut in the middle of a value is always said (a cut between records need not be)
             let mid_value = !part.ends_with(b"\n") && !part.ends_with(b"}\n") && serde_json::from_slice::<serde_json::Value>(part).is_err();
-            let lines_ok = part.split(|b| *b == b'\n').all(|l| l.iter().all(u8::is_ascii_whitespace) || serde_json::from_slice::<serde_json::Value>(l).is_ok());
+            let lines_ok = part
+                .split(|b| *b == b'\n')
+                .all(|l| l.iter().all(u8::is_ascii_whitespace) || serde_json::from_slice::<serde_json::Value>(l).is_ok());
             if mid_value && !lines_ok {
                 assert!(!t.diagnostics.is_empty(), "{rel} cut at {cut}: nothing reported");
             }

@@ -77,14 +77,18 @@ const FOLD_CHARS: usize = 1_200;
 /// Lines shown before folding.
 const FOLD_LINES: usize = 16;
 
-fn field(key: &str, value: String) -> Field {
-    let is_block = value.contains('\n');
-    let lines = value.lines().count();
-    let preview = (value.len() > FOLD_CHARS || lines > FOLD_LINES).then(|| {
-        let head: String = value.lines().take(FOLD_LINES).collect::<Vec<_>>().join("\n");
+/// The start of a long text, shown while the rest is folded (`None` when it is short).
+pub fn fold_preview(text: &str) -> Option<String> {
+    (text.len() > FOLD_CHARS || text.lines().count() > FOLD_LINES).then(|| {
+        let head: String = text.lines().take(FOLD_LINES).collect::<Vec<_>>().join("\n");
         let head: String = head.chars().take(FOLD_CHARS / 3).collect();
         format!("{head}…")
-    });
+    })
+}
+
+fn field(key: &str, value: String) -> Field {
+    let is_block = value.contains('\n');
+    let preview = fold_preview(&value);
     Field { key: key.to_string(), value, is_block, target: None, tree: None, preview }
 }
 

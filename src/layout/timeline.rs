@@ -364,7 +364,11 @@ fn draw_bar(
             }
         }
     }
-    let label = span.duration().to_string();
+    // an LLM call says what it used beside its duration
+    let label = match crate::analysis::llm::span_usage(trace, s) {
+        Some(u) if u.total > 0 => format!("{} · {} tok", span.duration(), u.total),
+        _ => span.duration().to_string(),
+    };
     let label_w = label.chars().count() as f64 * g.char_width_px;
     if b + 6.0 + label_w < x_end {
         out.push(DrawCmd::Text { x: b.max(x0) + 6.0, y: mid, text: label, fill: palette::TEXT_DIM, align: Align::Left, bold: false });
@@ -555,8 +559,10 @@ mod tests {
 
     #[test]
     fn typed_spans_get_their_icon_before_the_name() {
-        let lines = TWO_SPANS
-            .replace(r#""parent_id": "0x0a","#, r#""parent_id": "0x0a", "attributes": {"gen_ai.operation.name": "execute_tool"},"#);
+        let lines = TWO_SPANS.replace(
+            r#""parent_id": "0x0a","#,
+            r#""parent_id": "0x0a", "attributes": {"gen_ai.operation.name": "execute_tool", "gen_ai.usage.input_tokens": 40, "gen_ai.usage.output_tokens": 2},"#,
+        );
         let t = ingest_sources([("t.jsonl", lines.as_bytes())]);
         let rows = visible_rows(&t, &Expansion::default());
         let palette = palette::Palette::new(&t);
@@ -581,5 +587,7 @@ mod tests {
         };
         assert!(label_x("child") > icons[0].0 + 6.0, "the name starts right of the icon");
         assert!(label_x("root") < icons[0].0, "an untyped name is not shifted");
+        // its duration label carries the tokens it used
+        assert!(cmds.iter().any(|c| matches!(c, DrawCmd::Text { text, .. } if text == "250ms · 42 tok")), "{cmds:#?}");
     }
 }

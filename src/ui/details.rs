@@ -4,7 +4,7 @@
 use super::loader::reveal;
 use super::state::AppState;
 use super::type_icon::TypeIcon;
-use crate::layout::details::{span_details, EventDetails, Field};
+use crate::layout::details::{fold_preview, span_details, EventDetails, Field};
 use crate::layout::json_tree::JsonNode;
 use leptos::prelude::*;
 
@@ -27,17 +27,7 @@ fn field_rows(state: AppState, fields: Vec<Field>) -> impl IntoView {
             } else if let Some(tree) = f.tree {
                 view! { <div class="json-tree" data-testid="json-tree">{json_node(tree)}</div> }.into_any()
             } else if let Some(preview) = f.preview {
-                let more = format!("show all ({} characters, {} lines)", f.value.chars().count(), f.value.lines().count());
-                view! {
-                    <div class="fold" data-testid="folded-text">
-                        <pre class="preview">{preview}</pre>
-                        <details>
-                            <summary>{more}</summary>
-                            <pre>{f.value}</pre>
-                        </details>
-                    </div>
-                }
-                .into_any()
+                folded(preview, f.value, "").into_any()
             } else if f.is_block {
                 view! { <pre>{f.value}</pre> }.into_any()
             } else {
@@ -51,6 +41,20 @@ fn field_rows(state: AppState, fields: Vec<Field>) -> impl IntoView {
             }
         })
         .collect_view()
+}
+
+/// Long text folded behind its start, with "show all" (native `<details>`); all text nodes.
+fn folded(preview: String, full: String, class: &'static str) -> impl IntoView {
+    let more = format!("show all ({} characters, {} lines)", full.chars().count(), full.lines().count());
+    view! {
+        <div class="fold" data-testid="folded-text">
+            <pre class=format!("preview {class}")>{preview}</pre>
+            <details>
+                <summary>{more}</summary>
+                <pre class=class>{full}</pre>
+            </details>
+        </div>
+    }
 }
 
 /// A JSON tree as nested `<details>` (native folding, keyboard included); all text nodes.
@@ -116,7 +120,10 @@ pub fn DetailsPanel() -> impl IntoView {
                             view! {
                                 <div class=class data-testid="chat-message">
                                     <div class="chat-role">{m.role}</div>
-                                    {(!m.content.is_empty()).then(|| view! { <pre class="chat-content">{m.content}</pre> })}
+                                    {(!m.content.is_empty()).then(|| match fold_preview(&m.content) {
+                                        Some(preview) => folded(preview, m.content, "chat-content").into_any(),
+                                        None => view! { <pre class="chat-content">{m.content}</pre> }.into_any(),
+                                    })}
                                     {calls}
                                 </div>
                             }
