@@ -54,6 +54,20 @@ pub struct LlmSummary {
     pub per_trace: Vec<(TraceId, Usage)>,
     /// Per model, sorted by name.
     pub per_model: Vec<(String, Usage)>,
+    /// Every span that reported usage, with its model: the most tokens first (then the
+    /// highest cost, then file order).
+    pub calls: Vec<LlmCall>,
+}
+
+/// One span that reported usage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LlmCall {
+    /// The span.
+    pub span: SpanIdx,
+    /// Its usage.
+    pub usage: Usage,
+    /// Its model, when it says.
+    pub model: Option<String>,
 }
 
 fn json(trace: &Trace, s: SpanIdx, key: &str) -> Option<Value> {
@@ -183,8 +197,11 @@ pub fn llm_summary(trace: &Trace) -> LlmSummary {
         let Some(u) = span_usage(trace, s) else { continue };
         out.total.add(&u);
         per_trace[trace.span(s).trace.ix()].add(&u);
-        per_model.entry(span_model(trace, s).unwrap_or_else(|| "(unknown model)".into())).or_default().add(&u);
+        let model = span_model(trace, s);
+        per_model.entry(model.clone().unwrap_or_else(|| "(unknown model)".into())).or_default().add(&u);
+        out.calls.push(LlmCall { span: s, usage: u, model });
     }
+    out.calls.sort_by(|a, b| b.usage.total.cmp(&a.usage.total).then(b.usage.cost.total_cmp(&a.usage.cost)).then(a.span.cmp(&b.span)));
     out.per_trace = trace.trace_ids.iter().copied().zip(per_trace).filter(|(_, u)| u.spans > 0).collect();
     out.per_model = per_model.into_iter().collect();
     out
@@ -200,5 +217,20 @@ mod tests {
         assert_eq!(format_cost(1.234_56), "1.2346");
         assert_eq!(format_cost(2.5e-8), "2.5e-8");
         assert_eq!(format_cost(0.0), "0.000000");
+    }
+
+    #[test]
+    fn calls_are_listed_biggest_first_with_their_model() {
+        let line = |id: u32, tokens: u32, model: &str| {
+            format!(
+                r#"{{"name": "call{id}", "context": {{"trace_id": "0x01", "span_id": "0x{id:02x}"}}, "start_time": "2026-01-01T00:00:00Z", "end_time": "2026-01-01T00:00:01Z", "attributes": {{"gen_ai.usage.input_tokens": {tokens}, "gen_ai.request.model": "{model}"}}}}"#
+            )
+        };
+        let text = [line(1, 10, "a"), line(2, 30, "b"), line(3, 20, "a")].join("\n");
+        let t = crate::ingest::ingest_sources([("t.jsonl", text.as_bytes())]);
+        let s = llm_summary(&t);
+        let calls: Vec<(&str, i64, Option<&str>)> = s.calls.iter().map(|c| (t.name(c.span), c.usage.total, c.model.as_deref())).collect();
+        assert_eq!(calls, [("call2", 30, Some("b")), ("call3", 20, Some("a")), ("call1", 10, Some("a"))]);
+        assert_eq!(s.per_model.iter().map(|(m, u)| (m.as_str(), u.total)).collect::<Vec<_>>(), [("a", 30), ("b", 30)]);
     }
 }

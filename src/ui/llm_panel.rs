@@ -1,5 +1,5 @@
-//! The LLM panel: token usage and cost per trace and per model (`analysis::llm`), as tables of
-//! text; a trace row selects that trace's root span.
+//! The LLM panel: token usage and cost per trace, per model and per call (`analysis::llm`), as
+//! tables of text; a trace row selects that trace's root span, a call row its span.
 
 use super::diagnostics::panel_frame;
 use super::state::AppState;
@@ -35,7 +35,10 @@ fn head(first: &'static str) -> impl IntoView {
     }
 }
 
-/// Usage per trace and per model, opened from the LLM strip.
+/// Calls listed at most (the rest are counted).
+const MAX_CALLS: usize = 200;
+
+/// Usage per trace, per model and per call, opened from the LLM strip.
 #[component]
 pub fn LlmPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -76,6 +79,36 @@ pub fn LlmPanel() -> impl IntoView {
             .iter()
             .map(|(m, u)| view! { <tr data-testid="llm-model-row"><td>{m.clone()}</td>{usage_cells(u)}</tr> })
             .collect_view();
+        let calls = summary
+            .calls
+            .iter()
+            .take(MAX_CALLS)
+            .map(|c| {
+                let s = c.span;
+                let id = trace.span(s).span_id;
+                let u = c.usage;
+                let cost = if u.cost > 0.0 { format_cost(u.cost) } else { String::new() };
+                let trace2 = trace.clone();
+                view! {
+                    <tr data-testid="llm-call-row">
+                        <td>
+                            <button class="link" on:click=move |_| {
+                                state.view.update(|v| v.selected = Some(id));
+                                super::loader::reveal(state, &trace2, s);
+                            }>{trace.name(s).to_string()}</button>
+                        </td>
+                        <td>{c.model.clone().unwrap_or_default()}</td>
+                        <td class="num">{u.input}</td>
+                        <td class="num">{u.output}</td>
+                        <td class="num">{u.total}</td>
+                        <td class="num">{cost}</td>
+                        <td class="num">{trace.span(s).duration().to_string()}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        let more_calls = (summary.calls.len() > MAX_CALLS)
+            .then(|| view! { <p class="dim">{format!("… and {} more calls", summary.calls.len() - MAX_CALLS)}</p> });
         let t = summary.total;
         let title = format!("LLM usage: {} calls, {} tokens", t.spans, t.total);
         Some(panel_frame(
@@ -93,6 +126,23 @@ pub fn LlmPanel() -> impl IntoView {
                         <thead>{head("model")}</thead>
                         <tbody>{models}</tbody>
                     </table>
+                    <div>
+                        <table class="grid">
+                            <thead>
+                                <tr>
+                                    <th>"call (most tokens first)"</th>
+                                    <th>"model"</th>
+                                    <th class="num">"in"</th>
+                                    <th class="num">"out"</th>
+                                    <th class="num">"total"</th>
+                                    <th class="num">"cost"</th>
+                                    <th class="num">"duration"</th>
+                                </tr>
+                            </thead>
+                            <tbody>{calls}</tbody>
+                        </table>
+                        {more_calls}
+                    </div>
                 </div>
             },
         ))

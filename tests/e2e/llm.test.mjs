@@ -67,6 +67,14 @@ test('the LLM panel sums tokens and cost per trace and per model', async () => {
   }
   const models = await page.$$eval('[data-testid=llm-model-row] td:first-child', (els) => els.map((e) => e.textContent));
   assert.ok(models.includes('gpt-4o-mini'), models.join());
+  // one row per call that reported usage, the biggest first; a click selects it
+  const calls = lines.flatMap((l) => l.data.spans).filter((sp) => sp.attributes['mlflow.chat.tokenUsage'])
+    .map((sp) => ({ name: sp.name, total: JSON.parse(sp.attributes['mlflow.chat.tokenUsage']).total_tokens }))
+    .sort((a, b) => b.total - a.total);
+  const callRows = await page.$$eval('[data-testid=llm-call-row]', (els) => els.map((e) => [...e.querySelectorAll('td')].map((td) => td.textContent)));
+  assert.deepEqual(callRows.map((r) => [r[0], Number(r[4])]), calls.map((c) => [c.name, c.total]));
+  await page.locator('[data-testid=llm-call-row] button').first().click();
+  assert.equal(await page.textContent('[data-testid=span-details] h2'), calls[0].name);
   await screenshot(page, 'llm-summary.png');
   await page.close();
 });
