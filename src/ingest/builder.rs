@@ -346,6 +346,12 @@ impl TraceBuilder {
         for (i, s) in t.spans.iter().enumerate() {
             t.span_by_id.entry(s.span_id).or_insert(SpanIdx(i as u32));
         }
+        // each distinct type text is classified once, here, not per span per paint
+        for span in &t.spans {
+            if span.span_type.0 != 0 && !t.type_kinds.contains_key(&span.span_type) {
+                t.type_kinds.insert(span.span_type, crate::model::SpanType::classify(t.strings.text(span.span_type)));
+            }
+        }
         t.start = t.spans.iter().map(|s| s.start).min().unwrap_or_default();
         t.end = t.spans.iter().map(|s| s.end).max().unwrap_or_default();
         for (kind, n) in &self.diagnostics_per_kind {

@@ -3,7 +3,7 @@
 //! Invariant: the same key always gets the same colour; errors always read as errors.
 
 use crate::model::{SpanIdx, SpanType, StrIdx, Trace};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 /// An sRGB colour, 0xRRGGBB.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -142,18 +142,12 @@ pub struct Palette {
 impl Palette {
     /// The palette of `trace`.
     pub fn new(trace: &Trace) -> Palette {
-        let mut type_texts: FxHashSet<StrIdx> = FxHashSet::default();
-        for span in &trace.spans {
-            if span.span_type.0 != 0 {
-                type_texts.insert(span.span_type);
-            }
-        }
         let mut types = FxHashMap::default();
         let mut unknown: Vec<StrIdx> = Vec::new();
-        for t in type_texts {
-            match SpanType::classify(trace.text(t)) {
+        for (&t, kind) in &trace.type_kinds {
+            match kind {
                 Some(kind) => {
-                    types.insert(t, type_color(kind));
+                    types.insert(t, type_color(*kind));
                 }
                 None => unknown.push(t),
             }

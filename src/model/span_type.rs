@@ -103,11 +103,6 @@ impl SpanType {
             SpanType::Marker => "marker",
         }
     }
-
-    /// True for the kinds that call a model (their usage is what the LLM summary sums).
-    pub fn is_model_call(self) -> bool {
-        matches!(self, SpanType::Llm | SpanType::ChatModel | SpanType::Embedding)
-    }
 }
 
 /// Attribute keys that carry a span's type text, in the order they are trusted.

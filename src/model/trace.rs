@@ -114,6 +114,8 @@ pub struct Trace {
     pub roots: Vec<SpanIdx>,
     /// The earliest root of each trace (by trace index).
     pub first_roots: Vec<Option<SpanIdx>>,
+    /// Every span-type text in use, with the kind it names (`None` for texts of no known kind).
+    pub type_kinds: FxHashMap<StrIdx, Option<super::SpanType>>,
     /// Earliest start and latest end of each trace's spans (by trace index).
     pub trace_bounds: Vec<(TimestampNs, TimestampNs)>,
     /// `children[child_offsets[i]..child_offsets[i+1]]` are span i's children, by start.
@@ -202,12 +204,7 @@ impl Trace {
 
     /// The known kind of a span's type text, if it has one (see `span_type`).
     pub fn span_type(&self, i: SpanIdx) -> Option<super::SpanType> {
-        let t = self.span(i).span_type;
-        if t.0 == 0 {
-            None
-        } else {
-            super::SpanType::classify(self.text(t))
-        }
+        self.type_kinds.get(&self.span(i).span_type).copied().flatten()
     }
 
     /// Trace id of a span.
