@@ -71,10 +71,7 @@ pub struct LlmCall {
 }
 
 fn json(trace: &Trace, s: SpanIdx, key: &str) -> Option<Value> {
-    match trace.attribute(s, key)? {
-        AttrValue::Json(t) | AttrValue::Str(t) => serde_json::from_str(trace.text(t)).ok(),
-        _ => None,
-    }
+    serde_json::from_str(trace.attribute_text(s, key)?).ok()
 }
 
 fn number(v: &Value, key: &str) -> Option<f64> {

@@ -342,7 +342,7 @@ fn read_typed(b: &mut TraceBuilder, source: FileIdx, line: u32, events: Vec<Even
 
 /// Reads one Chrome record (array or object).
 pub fn read_record(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]) -> Result<(), serde_json::Error> {
-    if bytes.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'[') {
+    if super::detect::is_array(bytes) {
         let raw: Vec<&RawValue> = serde_json::from_slice(bytes)?;
         read_typed(b, source, line, typed(&raw), &Map::new());
         return Ok(());

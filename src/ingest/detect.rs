@@ -190,6 +190,11 @@ impl<'de> serde::Deserialize<'de> for Shape {
     }
 }
 
+/// True when a record is a JSON array (its first non-space byte is `[`).
+pub fn is_array(bytes: &[u8]) -> bool {
+    bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+}
+
 /// Classifies one JSON record by its keys (first matching rule wins, FORMATS.md §2).
 pub fn probe(bytes: &[u8]) -> Result<Probe, serde_json::Error> {
     let shape: Shape = serde_json::from_slice(bytes)?;

@@ -90,7 +90,7 @@ struct JTrace {
 /// the spans are deserialised straight into typed records (one pass over the span text).
 pub fn read_record(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]) -> Result<(), serde_json::Error> {
     let no_processes = BTreeMap::new();
-    if bytes.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'[') {
+    if super::detect::is_array(bytes) {
         return read_span_list(b, source, line, serde_json::from_slice(bytes)?, &no_processes, None);
     }
     let top: BTreeMap<String, &RawValue> = serde_json::from_slice(bytes)?;

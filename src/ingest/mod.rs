@@ -250,7 +250,7 @@ impl RecordContext<'_> {
             }
         }
         let probed = probe(bytes);
-        if probed.is_err() && bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        if probed.is_err() && detect::is_array(bytes) {
             let events = chrome::salvage_array(bytes);
             let is_chrome = events.first().and_then(|e| e.get("ph")).is_some();
             if is_chrome {

@@ -8,7 +8,7 @@
 //! `additional_kwargs.tool_calls` and `{name, args}` calls; Vercel AI SDK `{prompt}` and
 //! `{toolName, input}` calls. Everything stays text.
 
-use crate::model::{AttrValue, SpanIdx, Trace};
+use crate::model::{SpanIdx, Trace};
 use serde_json::Value;
 
 /// One message of a conversation.
@@ -88,20 +88,16 @@ fn part_tool_calls(parts: Option<&Value>) -> Vec<(String, String)> {
 /// LangChain `tool_calls` (`{name, args}`) and `additional_kwargs.tool_calls`.
 fn listed_tool_calls(item: &Value) -> Vec<(String, String)> {
     let lists = [item.get("tool_calls"), item.get("additional_kwargs").and_then(|k| k.get("tool_calls"))];
-    let mut out: Vec<(String, String)> = Vec::new();
-    for calls in lists.into_iter().flatten().filter_map(Value::as_array) {
-        for c in calls {
+    lists
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+        .map(|c| {
             let f = c.get("function").unwrap_or(c);
-            let call = (
-                f.get("name").and_then(Value::as_str).unwrap_or("tool").to_string(),
-                args_text(f.get("arguments").or_else(|| f.get("args"))),
-            );
-            if !out.contains(&call) {
-                out.push(call);
-            }
-        }
-    }
-    out
+            (f.get("name").and_then(Value::as_str).unwrap_or("tool").to_string(), args_text(f.get("arguments").or_else(|| f.get("args"))))
+        })
+        .collect()
 }
 
 fn collect(v: &Value, out: &mut Vec<ChatMessage>, depth: usize) {
@@ -113,9 +109,13 @@ fn collect(v: &Value, out: &mut Vec<ChatMessage>, depth: usize) {
             for item in items {
                 let kind = item.get("type").and_then(Value::as_str).unwrap_or("");
                 if let Some(role) = item.get("role").and_then(Value::as_str) {
-                    let mut tool_calls = part_tool_calls(item.get("parts"));
-                    tool_calls.extend(part_tool_calls(item.get("content")));
-                    for call in listed_tool_calls(item) {
+                    // the same call can be written both as a part and in a list: kept once
+                    let mut tool_calls: Vec<(String, String)> = Vec::new();
+                    for call in part_tool_calls(item.get("parts"))
+                        .into_iter()
+                        .chain(part_tool_calls(item.get("content")))
+                        .chain(listed_tool_calls(item))
+                    {
                         if !tool_calls.contains(&call) {
                             tool_calls.push(call);
                         }
@@ -172,31 +172,25 @@ fn collect(v: &Value, out: &mut Vec<ChatMessage>, depth: usize) {
 /// The conversation in span `s`'s inputs then outputs (empty when there is none).
 pub fn conversation(trace: &Trace, s: SpanIdx) -> Vec<ChatMessage> {
     let mut out = Vec::new();
-    if let Some(AttrValue::Json(t) | AttrValue::Str(t)) = trace.attribute(s, SYSTEM_INSTRUCTIONS) {
-        let text = trace.text(t);
+    if let Some(text) = trace.attribute_text(s, SYSTEM_INSTRUCTIONS) {
         let content = serde_json::from_str::<Value>(text).map_or_else(|_| text.to_string(), |v| text_of(&v));
         out.push(ChatMessage { role: "system".into(), content, tool_calls: Vec::new() });
     }
     if let Some(name) = trace.attribute_str(s, "gen_ai.tool.name") {
         // an OpenTelemetry GenAI tool execution: the call and its result
-        let attr_text = |k: &str| match trace.attribute(s, k) {
-            Some(AttrValue::Json(t) | AttrValue::Str(t)) => Some(trace.text(t).to_string()),
-            _ => None,
-        };
-        if let Some(args) = attr_text("gen_ai.tool.call.arguments") {
-            out.push(ChatMessage { role: "assistant".into(), content: String::new(), tool_calls: vec![(name.to_string(), args)] });
+        if let Some(args) = trace.attribute_text(s, "gen_ai.tool.call.arguments") {
+            out.push(ChatMessage {
+                role: "assistant".into(),
+                content: String::new(),
+                tool_calls: vec![(name.to_string(), args.to_string())],
+            });
         }
-        if let Some(result) = attr_text("gen_ai.tool.call.result") {
-            out.push(ChatMessage { role: "tool".into(), content: result, tool_calls: Vec::new() });
+        if let Some(result) = trace.attribute_text(s, "gen_ai.tool.call.result") {
+            out.push(ChatMessage { role: "tool".into(), content: result.to_string(), tool_calls: Vec::new() });
         }
     }
     for key in SOURCES {
-        let Some(v) = trace.attribute(s, key) else { continue };
-        let value = match v {
-            AttrValue::Json(t) | AttrValue::Str(t) => serde_json::from_str::<Value>(trace.text(t)).ok(),
-            _ => None,
-        };
-        if let Some(value) = value {
+        if let Some(value) = trace.attribute_text(s, key).and_then(|t| serde_json::from_str::<Value>(t).ok()) {
             collect(&value, &mut out, 0);
         }
     }

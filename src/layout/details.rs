@@ -146,12 +146,19 @@ fn fields(trace: &Trace, attrs: &[Attribute]) -> Vec<Field> {
     attrs
         .iter()
         .map(|a| {
-            let mut f = field(trace.text(a.key), value_text(trace, a.value));
-            if let Some(j) = json_of(trace, a.value) {
-                f.tree = Some(json_tree(&j));
-                f.preview = None; // the tree folds it
+            let key = trace.text(a.key);
+            match json_of(trace, a.value) {
+                // parsed once: the tree folds it, the pretty text is what `value_text` would give
+                Some(j) => Field {
+                    key: key.to_string(),
+                    value: serde_json::to_string_pretty(&j).unwrap_or_default(),
+                    is_block: true,
+                    target: None,
+                    tree: Some(json_tree(&j)),
+                    preview: None,
+                },
+                None => field(key, value_text(trace, a.value)),
             }
-            f
         })
         .collect()
 }

@@ -184,6 +184,15 @@ impl Trace {
         self.span_attributes(i).iter().find(|a| a.key == k).map(|a| a.value)
     }
 
+    /// The text of attribute `key` on span `i` when it is a string or JSON (arrays, objects,
+    /// JSON held in a string are read from this).
+    pub fn attribute_text(&self, i: SpanIdx, key: &str) -> Option<&str> {
+        match self.attribute(i, key)? {
+            AttrValue::Str(s) | AttrValue::Json(s) => Some(self.text(s)),
+            _ => None,
+        }
+    }
+
     /// The string value of attribute `key` on span `i`, if present and a string.
     pub fn attribute_str(&self, i: SpanIdx, key: &str) -> Option<&str> {
         match self.attribute(i, key)? {
