@@ -7,7 +7,7 @@ use super::details::DetailsPanel;
 use super::diagnostics::{DiagnosticsPanel, LogsPanel};
 use super::failures_panel::FailuresPanel;
 use super::llm_panel::LlmPanel;
-use super::loader::{reveal, start_load, Input, PROGRESS_THRESHOLD_BYTES};
+use super::loader::{select_span, start_load, Input, PROGRESS_THRESHOLD_BYTES};
 use super::share::ShareButton;
 use super::state::{AppState, LoadPhase};
 use super::timeline_view::{effective_window, key_steps, pan_view, zoom_view, TimelineView};
@@ -52,8 +52,7 @@ fn move_selection(state: AppState, step: i64) {
         None => (0..rows.0.len()).find_map(span_at),
     };
     let Some(s) = next else { return };
-    state.view.update(|v| v.selected = Some(trace.span(s).span_id));
-    reveal(state, &trace, s);
+    select_span(state, s);
 }
 
 fn on_key(state: AppState, ev: web_sys::KeyboardEvent) {

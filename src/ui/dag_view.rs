@@ -2,7 +2,7 @@
 //! node is a real, testable element), with pan (drag) and zoom (wheel). Clicking a node selects
 //! its `task` span; the selected span's data id is highlighted. Labels are text nodes.
 
-use super::loader::reveal;
+use super::loader::select_span;
 use super::state::AppState;
 use crate::layout::dag::{NODE_H, NODE_W};
 use crate::model::AttrValue;
@@ -98,9 +98,7 @@ pub fn DagView() -> impl IntoView {
     let select_node = move |i: usize| {
         let Some(a) = state.analysis.get_untracked() else { return };
         let Some(task) = a.0.nodes[i].task_span.or_else(|| a.0.nodes[i].spans.first().copied()) else { return };
-        let Some((_, trace)) = state.trace.get_untracked() else { return };
-        state.view.update(|v| v.selected = Some(trace.span(task).span_id));
-        reveal(state, &trace, task);
+        select_span(state, task);
     };
     // Node and edge markup is static (no per-node reactivity, so thousands of nodes render
     // once); the critical-path toggle flips one class on the container, the selection is one

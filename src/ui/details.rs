@@ -1,7 +1,7 @@
 //! The span details panel: renders `layout::details::SpanDetails` as text. Every value is a
 //! text node (Leptos escapes it); nothing from a trace is ever inserted as HTML.
 
-use super::loader::reveal;
+use super::loader::select_span;
 use super::state::AppState;
 use super::type_icon::TypeIcon;
 use crate::layout::details::{fold_preview, span_details, EventDetails, Field};
@@ -15,13 +15,7 @@ fn field_rows(state: AppState, fields: Vec<Field>) -> impl IntoView {
             let value = if let Some(target) = f.target {
                 let label = f.value.clone();
                 view! {
-                    <button class="link" on:click=move |_| {
-                        if let Some((_, trace)) = state.trace.get_untracked() {
-                            let id = trace.span(target).span_id;
-                            state.view.update(|v| v.selected = Some(id));
-                            reveal(state, &trace, target);
-                        }
-                    }>{label}</button>
+                    <button class="link" on:click=move |_| select_span(state, target)>{label}</button>
                 }
                 .into_any()
             } else if let Some(tree) = f.tree {

@@ -73,19 +73,12 @@ pub fn LogsPanel() -> impl IntoView {
             .map(|l| {
                 let text = format!("+{} {} {}", l.time.since(trace.start), trace.text(l.level), trace.text(l.message));
                 match l.span {
-                    Some(s) => {
-                        let id = trace.span(s).span_id;
-                        let trace2 = trace.clone();
-                        view! {
-                            <li class="diag" data-testid="log-line">
-                                <button class="link" on:click=move |_| {
-                                    state.view.update(|v| v.selected = Some(id));
-                                    super::loader::reveal(state, &trace2, s);
-                                }>{text}</button>
-                            </li>
-                        }
-                        .into_any()
+                    Some(s) => view! {
+                        <li class="diag" data-testid="log-line">
+                            <button class="link" on:click=move |_| super::loader::select_span(state, s)>{text}</button>
+                        </li>
                     }
+                    .into_any(),
                     None => view! { <li class="diag" data-testid="log-line">{text}" (no loaded span)"</li> }.into_any(),
                 }
             })

@@ -2,6 +2,7 @@
 //! message, as text; clicking one selects it and scrolls the timeline to it.
 
 use super::diagnostics::panel_frame;
+use super::loader::select_span;
 use super::state::AppState;
 use crate::view_state::Panel;
 use leptos::prelude::*;
@@ -24,7 +25,6 @@ pub fn FailuresPanel() -> impl IntoView {
             .take(MAX_SHOWN)
             .map(|f| {
                 let s = f.span;
-                let id = trace.span(s).span_id;
                 let what = match (&f.error_type, f.message.is_empty()) {
                     (Some(t), false) => format!("{t}: {}", f.message),
                     (Some(t), true) => t.clone(),
@@ -35,13 +35,9 @@ pub fn FailuresPanel() -> impl IntoView {
                 let name = if service.is_empty() { trace.name(s).to_string() } else { format!("{} · {service}", trace.name(s)) };
                 let note = if f.has_failed_child { " (a child failed too)" } else { "" };
                 let at = format!("+{}", trace.span(s).start.since(trace.start));
-                let trace2 = trace.clone();
                 view! {
                     <li class="diag error" data-testid="failed-span">
-                        <button class="link" on:click=move |_| {
-                            state.view.update(|v| v.selected = Some(id));
-                            super::loader::reveal(state, &trace2, s);
-                        }>{name}</button>
+                        <button class="link" on:click=move |_| select_span(state, s)>{name}</button>
                         " "
                         <span class="where">{at}</span>
                         " "

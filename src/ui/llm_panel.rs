@@ -2,6 +2,7 @@
 //! tables of text; a trace row selects that trace's root span, a call row its span.
 
 use super::diagnostics::panel_frame;
+use super::loader::select_span;
 use super::state::AppState;
 use crate::analysis::llm::{format_cost, Usage};
 use crate::model::TraceIdx;
@@ -57,15 +58,12 @@ pub fn LlmPanel() -> impl IntoView {
                 let name = root.map_or_else(String::new, |r| trace.name(r).to_string());
                 let hex = id.to_string();
                 let label = format!("{name} · {}", &hex[..hex.len().min(8)]);
-                let trace2 = trace.clone();
                 view! {
                     <tr data-testid="llm-trace-row">
                         <td>
                             <button class="link" title=id.to_string() on:click=move |_| {
                                 if let Some(r) = root {
-                                    let span_id = trace2.span(r).span_id;
-                                    state.view.update(|v| v.selected = Some(span_id));
-                                    super::loader::reveal(state, &trace2, r);
+                                    select_span(state, r);
                                 }
                             }>{label}</button>
                         </td>
@@ -85,17 +83,12 @@ pub fn LlmPanel() -> impl IntoView {
             .take(MAX_CALLS)
             .map(|c| {
                 let s = c.span;
-                let id = trace.span(s).span_id;
                 let u = c.usage;
                 let cost = if u.cost > 0.0 { format_cost(u.cost) } else { String::new() };
-                let trace2 = trace.clone();
                 view! {
                     <tr data-testid="llm-call-row">
                         <td>
-                            <button class="link" on:click=move |_| {
-                                state.view.update(|v| v.selected = Some(id));
-                                super::loader::reveal(state, &trace2, s);
-                            }>{trace.name(s).to_string()}</button>
+                            <button class="link" on:click=move |_| select_span(state, s)>{trace.name(s).to_string()}</button>
                         </td>
                         <td>{c.model.clone().unwrap_or_default()}</td>
                         <td class="num">{u.input}</td>

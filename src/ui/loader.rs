@@ -313,6 +313,14 @@ fn install(state: AppState, trace: Trace, sources: Vec<String>, files: Vec<FileR
     }
 }
 
+/// Selects span `s` of the loaded trace and brings it into view (every list, link and key that
+/// selects a span goes through here).
+pub fn select_span(state: AppState, s: crate::model::SpanIdx) {
+    let Some((_, trace)) = state.trace.get_untracked() else { return };
+    state.view.update(|v| v.selected = Some(trace.span(s).span_id));
+    reveal(state, &trace, s);
+}
+
 /// Expands the ancestors of `s` and scrolls so that its row is in view.
 pub fn reveal(state: AppState, trace: &Trace, s: crate::model::SpanIdx) {
     let hidden: Vec<_> = ancestors(trace, s)
