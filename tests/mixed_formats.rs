@@ -11,6 +11,19 @@ use skein::layout::timeline::{draw_list, DrawCmd, Geometry, TimelineView};
 use skein::view_state::{ColorMode, Expansion, TimeWindow};
 use support::*;
 
+/// A canvas tall enough to show every row.
+fn all_rows(rows: usize, width_px: f64) -> Geometry {
+    Geometry {
+        width_px,
+        height_px: 20.0 * (rows as f64 + 2.0),
+        label_width_px: 300.0,
+        axis_height_px: 30.0,
+        row_height_px: 20.0,
+        scroll_top_px: 0.0,
+        char_width_px: 7.0,
+    }
+}
+
 #[test]
 fn the_same_trace_id_in_two_formats_is_one_trace() {
     let t = ingest_paths(&[shared("generated/otel_sdk/spans.jsonl"), shared("generated/otel_sdk/otlp_trace.json")]);
@@ -36,15 +49,7 @@ fn different_trace_ids_from_different_formats_sit_side_by_side_under_their_heade
     let rows = visible_rows(&t, &Expansion::default());
     let headers = rows.iter().filter(|r| matches!(r.item, RowItem::TraceHeader(_))).count();
     assert_eq!(headers, t.trace_ids.len());
-    let g = Geometry {
-        width_px: 1600.0,
-        height_px: 20.0 * (rows.len() as f64 + 2.0),
-        label_width_px: 300.0,
-        axis_height_px: 30.0,
-        row_height_px: 20.0,
-        scroll_top_px: 0.0,
-        char_width_px: 7.0,
-    };
+    let g = all_rows(rows.len(), 1600.0);
     let view = TimelineView {
         window: TimeWindow { start_ns: 0, end_ns: t.end.since(t.start).0.max(1) },
         selected: None,
@@ -79,15 +84,7 @@ fn traces_far_apart_are_drawn_each_from_its_own_start() {
     let one = ingest_paths(&[shared("generated/otel_sdk/spans.jsonl")]);
     assert!(!aligned(&one, None), "a single trace keeps its clock");
     let rows = visible_rows(&t, &Expansion::default());
-    let g = Geometry {
-        width_px: 1200.0,
-        height_px: 20.0 * (rows.len() as f64 + 2.0),
-        label_width_px: 300.0,
-        axis_height_px: 30.0,
-        row_height_px: 20.0,
-        scroll_top_px: 0.0,
-        char_width_px: 7.0,
-    };
+    let g = all_rows(rows.len(), 1200.0);
     let palette = Palette::new(&t);
     let view = TimelineView {
         window: TimeWindow { start_ns: 0, end_ns: extent_ns(&t, true) },
