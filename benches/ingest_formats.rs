@@ -21,7 +21,13 @@ fn generated(spans: usize) -> PathBuf {
         let status = Command::new("python3")
             .arg(generator)
             .arg(spans.to_string())
-            .args(["--out", dir.to_str().unwrap(), "--otlp", "--jaeger", "--chrome"])
+            .args([
+                "--out",
+                dir.to_str().unwrap(),
+                "--otlp",
+                "--jaeger",
+                "--chrome",
+            ])
             .status()
             .expect("python3");
         assert!(status.success());
@@ -30,13 +36,26 @@ fn generated(spans: usize) -> PathBuf {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-    let sizes = if sizes.is_empty() { vec![100_000] } else { sizes };
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![100_000]
+    } else {
+        sizes
+    };
     // other arguments pick files by name, e.g. `chrome`
-    let only: Vec<String> = std::env::args().skip(1).filter(|a| a.parse::<usize>().is_err() && !a.starts_with('-')).collect();
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a.parse::<usize>().is_err() && !a.starts_with('-'))
+        .collect();
     for n in sizes {
         let dir = generated(n);
-        println!("{n}-span workflow, ingest per format (native, {} KiB chunks):", CHUNK / 1024);
+        println!(
+            "{n}-span workflow, ingest per format (native, {} KiB chunks):",
+            CHUNK / 1024
+        );
         for (file, format) in [
             ("spans.jsonl", "OTel SDK JSONL"),
             ("otlp.jsonl", "OTLP JSON Lines"),

@@ -14,7 +14,10 @@ type Sections = Vec<(u64, i64, i64)>;
 
 /// Expected sections per trace id, with ids normalised the way we read them.
 fn expected(file: &str) -> (String, Vec<(TraceId, Vec<SpanId>, Sections)>) {
-    let v: serde_json::Value = serde_json::from_slice(&read(&shared(&format!("expected/jaeger-critical-path/{file}")))).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&read(&shared(&format!(
+        "expected/jaeger-critical-path/{file}"
+    ))))
+    .unwrap();
     let input = v["input"].as_str().unwrap().to_string();
     let traces = v["traces"]
         .as_array()
@@ -22,15 +25,21 @@ fn expected(file: &str) -> (String, Vec<(TraceId, Vec<SpanId>, Sections)>) {
         .iter()
         .map(|t| {
             let id = TraceId::from_external(t["traceID"].as_str().unwrap()).unwrap();
-            let roots =
-                t["root_span_ids"].as_array().unwrap().iter().map(|r| SpanId::from_external(r.as_str().unwrap()).unwrap()).collect();
+            let roots = t["root_span_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| SpanId::from_external(r.as_str().unwrap()).unwrap())
+                .collect();
             let sections = t["critical_path"]
                 .as_array()
                 .unwrap()
                 .iter()
                 .map(|s| {
                     (
-                        SpanId::from_external(s["spanID"].as_str().unwrap()).unwrap().0,
+                        SpanId::from_external(s["spanID"].as_str().unwrap())
+                            .unwrap()
+                            .0,
                         s["section_start"].as_i64().unwrap(),
                         s["section_end"].as_i64().unwrap(),
                     )
@@ -43,7 +52,12 @@ fn expected(file: &str) -> (String, Vec<(TraceId, Vec<SpanId>, Sections)>) {
 }
 
 fn ours(t: &Trace, trace: TraceId) -> (Vec<SpanId>, Sections) {
-    let roots: Vec<_> = t.roots.iter().copied().filter(|r| t.trace_id(*r) == trace).collect();
+    let roots: Vec<_> = t
+        .roots
+        .iter()
+        .copied()
+        .filter(|r| t.trace_id(*r) == trace)
+        .collect();
     let sections = roots
         .iter()
         .flat_map(|&r| critical_path_of_root(t, r, Rules::jaeger()))
@@ -92,12 +106,26 @@ fn every_other_jaeger_fixture_matches_jaeger_ui() {
 #[test]
 fn duplicate_span_ids_are_kept_once_with_a_diagnostic() {
     for (file, input) in [
-        ("jaeger_uimodel_ui_01.cp.json", "public/jaeger/jaeger_uimodel_ui_01.json"),
-        ("jaeger_query_otlp2jaeger-out.cp.json", "public/jaeger/jaeger_query_otlp2jaeger-out.json"),
+        (
+            "jaeger_uimodel_ui_01.cp.json",
+            "public/jaeger/jaeger_uimodel_ui_01.json",
+        ),
+        (
+            "jaeger_query_otlp2jaeger-out.cp.json",
+            "public/jaeger/jaeger_query_otlp2jaeger-out.json",
+        ),
     ] {
         let t = load(input);
-        assert!(t.diagnostics.iter().any(|d| d.kind == skein::model::DiagnosticKind::DuplicateSpan), "{file}");
-        let v: serde_json::Value = serde_json::from_slice(&read(&shared(&format!("expected/jaeger-critical-path/{file}")))).unwrap();
+        assert!(
+            t.diagnostics
+                .iter()
+                .any(|d| d.kind == skein::model::DiagnosticKind::DuplicateSpan),
+            "{file}"
+        );
+        let v: serde_json::Value = serde_json::from_slice(&read(&shared(&format!(
+            "expected/jaeger-critical-path/{file}"
+        ))))
+        .unwrap();
         let tr = &v["traces"][0];
         let want: Sections = tr["critical_path"]
             .as_array()
@@ -106,7 +134,9 @@ fn duplicate_span_ids_are_kept_once_with_a_diagnostic() {
             .filter(|s| !s["spanID"].as_str().unwrap().ends_with("_1"))
             .map(|s| {
                 (
-                    SpanId::from_external(s["spanID"].as_str().unwrap()).unwrap().0,
+                    SpanId::from_external(s["spanID"].as_str().unwrap())
+                        .unwrap()
+                        .0,
                     s["section_start"].as_i64().unwrap(),
                     s["section_end"].as_i64().unwrap(),
                 )
@@ -125,7 +155,10 @@ fn duplicate_span_ids_are_kept_once_with_a_diagnostic() {
 fn zero_start_times_give_a_path_instead_of_a_stack_overflow() {
     let t = load("public/jaeger/edge-cases/jaeger-ui_zero-start-times.legacy.json");
     assert_eq!(t.spans.len(), 2);
-    assert!(t.diagnostics.iter().any(|d| d.message.contains("startTime")));
+    assert!(t
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("startTime")));
     let root = t.roots[0];
     let got: Vec<(u64, i64, i64)> = critical_path_of_root(&t, root, Rules::fixed())
         .iter()
@@ -142,7 +175,13 @@ fn zero_start_times_give_a_path_instead_of_a_stack_overflow() {
 fn parent_cycle_is_cut_not_dropped() {
     let t = load("public/jaeger/edge-cases/jaeger-ui_parent-cycle.legacy.json");
     assert_eq!(t.spans.len(), 2);
-    assert_eq!(t.diagnostics.iter().filter(|d| d.kind == skein::model::DiagnosticKind::ParentCycle).count(), 1);
+    assert_eq!(
+        t.diagnostics
+            .iter()
+            .filter(|d| d.kind == skein::model::DiagnosticKind::ParentCycle)
+            .count(),
+        1
+    );
     assert_eq!(t.roots.len(), 1);
     assert!(!critical_path_of_root(&t, t.roots[0], Rules::fixed()).is_empty());
 }
@@ -152,10 +191,22 @@ fn parent_cycle_is_cut_not_dropped() {
 #[test]
 fn bare_span_array_is_read() {
     let t = load("public/jaeger/jaeger_anonymizer_trace_success.json");
-    let v: serde_json::Value = serde_json::from_slice(&read(&shared("public/jaeger/jaeger_anonymizer_trace_success.json"))).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&read(&shared(
+        "public/jaeger/jaeger_anonymizer_trace_success.json",
+    )))
+    .unwrap();
     assert_eq!(t.spans.len(), v.as_array().unwrap().len());
     // its root's parent 492770a15935810f is not in the file: reported, shown as a root
-    assert!(t.diagnostics.iter().all(|d| d.kind == skein::model::DiagnosticKind::OrphanSpan), "{:#?}", t.diagnostics);
+    assert!(
+        t.diagnostics
+            .iter()
+            .all(|d| d.kind == skein::model::DiagnosticKind::OrphanSpan),
+        "{:#?}",
+        t.diagnostics
+    );
     assert_eq!(t.diagnostics.len(), 1);
-    assert!(t.resources.iter().any(|r| t.text(r.service_name) == "16af988c443cff37"));
+    assert!(t
+        .resources
+        .iter()
+        .any(|r| t.text(r.service_name) == "16af988c443cff37"));
 }

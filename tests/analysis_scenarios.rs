@@ -18,7 +18,10 @@ fn run(name: &str) -> (skein::model::Trace, FlowMeshAnalysis) {
 }
 
 fn path(a: &FlowMeshAnalysis) -> Vec<&str> {
-    a.critical_path.iter().map(|&i| a.nodes[i].data_id.as_str()).collect()
+    a.critical_path
+        .iter()
+        .map(|&i| a.nodes[i].data_id.as_str())
+        .collect()
 }
 
 fn node<'a>(a: &'a FlowMeshAnalysis, id: &str) -> &'a skein::analysis::flowmesh::DataNode {
@@ -82,7 +85,13 @@ fn failed_task_without_dump() {
 fn merged_batch_counts_the_merge_parent_on_the_path() {
     let (_, a) = run("merged_batch.jsonl");
     assert_eq!(path(&a), ["s", "x"]);
-    let gen = |b: &skein::analysis::flowmesh::Breakdown| b.compute.iter().find(|n| n.name == "generation").unwrap().count;
+    let gen = |b: &skein::analysis::flowmesh::Breakdown| {
+        b.compute
+            .iter()
+            .find(|n| n.name == "generation")
+            .unwrap()
+            .count
+    };
     // s, x on the path, plus m because x's spans name it as batch_id: 3 generation spans
     assert_eq!(gen(&a.critical_breakdown), 3);
     assert_eq!(gen(&a.e2e), 4);
@@ -111,8 +120,22 @@ fn spans_without_a_data_id_take_no_part() {
 #[test]
 fn older_flowmesh_kind_attribute_is_accepted() {
     let (_, a) = run("flowmesh_kind_alias.jsonl");
-    assert_eq!(a.e2e.compute.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), ["generation"]);
-    assert_eq!(a.e2e.network.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), ["dump to storage"]);
+    assert_eq!(
+        a.e2e
+            .compute
+            .iter()
+            .map(|n| n.name.as_str())
+            .collect::<Vec<_>>(),
+        ["generation"]
+    );
+    assert_eq!(
+        a.e2e
+            .network
+            .iter()
+            .map(|n| n.name.as_str())
+            .collect::<Vec<_>>(),
+        ["dump to storage"]
+    );
     assert_eq!(path(&a), ["a", "b"]);
 }
 
@@ -124,9 +147,16 @@ fn links_between_task_spans_give_derived_edges_without_lineage() {
     let a = analyze(&t);
     assert!(!a.edges_from_lineage);
     assert_eq!(a.edges.len(), 6);
-    let with_rows = analyze(&ingest_paths(&[shared("generated/otel_sdk/spans.jsonl"), shared("generated/otel_sdk/lineage.jsonl")]));
+    let with_rows = analyze(&ingest_paths(&[
+        shared("generated/otel_sdk/spans.jsonl"),
+        shared("generated/otel_sdk/lineage.jsonl"),
+    ]));
     let names = |a: &FlowMeshAnalysis| {
-        let mut e: Vec<(String, String)> = a.edges.iter().map(|&(p, c)| (a.nodes[p].data_id.clone(), a.nodes[c].data_id.clone())).collect();
+        let mut e: Vec<(String, String)> = a
+            .edges
+            .iter()
+            .map(|&(p, c)| (a.nodes[p].data_id.clone(), a.nodes[c].data_id.clone()))
+            .collect();
         e.sort();
         e
     };

@@ -12,7 +12,12 @@ fn shape(t: &Trace) -> Vec<(String, Option<String>, String, i64)> {
         .spans
         .iter()
         .map(|s| {
-            (s.span_id.to_string(), s.parent.map(|p| t.span(p).span_id.to_string()), t.text(s.name).to_string(), s.duration().0 / 1000)
+            (
+                s.span_id.to_string(),
+                s.parent.map(|p| t.span(p).span_id.to_string()),
+                t.text(s.name).to_string(),
+                s.duration().0 / 1000,
+            )
         })
         .collect();
     v.sort();
@@ -27,7 +32,11 @@ fn the_same_workflow_in_four_encodings_gives_the_same_spans() {
     assert_eq!(reference.len(), 1000);
     for file in ["otlp.jsonl", "trace.jaeger.json", "trace.chrome.json"] {
         let t = ingest_paths(&[shared(&format!("{dir}/{file}"))]);
-        assert!(t.diagnostics.is_empty(), "{file}: {:#?}", &t.diagnostics[..t.diagnostics.len().min(3)]);
+        assert!(
+            t.diagnostics.is_empty(),
+            "{file}: {:#?}",
+            &t.diagnostics[..t.diagnostics.len().min(3)]
+        );
         let got = shape(&t);
         assert_eq!(got.len(), reference.len(), "{file}");
         for (g, r) in got.iter().zip(&reference) {
@@ -53,12 +62,29 @@ fn every_chrome_fixture_loads_its_slices() {
     for entry in std::fs::read_dir(shared("public/chrome")).unwrap() {
         let file = entry.unwrap().file_name().to_string_lossy().into_owned();
         let t = ingest_paths(&[shared(&format!("public/chrome/{file}"))]);
-        assert!(t.diagnostics.iter().all(|d| d.severity == Severity::Repaired), "{file}: {:#?}", t.diagnostics);
+        assert!(
+            t.diagnostics
+                .iter()
+                .all(|d| d.severity == Severity::Repaired),
+            "{file}: {:#?}",
+            t.diagnostics
+        );
         // every X, B (closed or not) and async begin (b, S) is a slice; instants may add markers
-        let sync = events(&file).iter().filter(|e| matches!(e["ph"].as_str(), Some("X" | "B"))).count();
-        let slices = sync + events(&file).iter().filter(|e| matches!(e["ph"].as_str(), Some("b" | "S"))).count();
+        let sync = events(&file)
+            .iter()
+            .filter(|e| matches!(e["ph"].as_str(), Some("X" | "B")))
+            .count();
+        let slices = sync
+            + events(&file)
+                .iter()
+                .filter(|e| matches!(e["ph"].as_str(), Some("b" | "S")))
+                .count();
         let instant_spans = t.spans.iter().filter(|s| s.is_instant()).count();
-        assert!(t.spans.len() >= sync, "{file}: {} spans < {sync} slices", t.spans.len());
+        assert!(
+            t.spans.len() >= sync,
+            "{file}: {} spans < {sync} slices",
+            t.spans.len()
+        );
         assert!(t.spans.len() - instant_spans <= slices, "{file}");
         if !t.spans.is_empty() {
             assert_eq!(t.sources[0].format, "Chrome trace", "{file}");
@@ -69,11 +95,18 @@ fn every_chrome_fixture_loads_its_slices() {
 #[test]
 fn nesting_comes_from_durations_not_file_order() {
     // pairs of X events with equal ts listed in both orders: the longer one is the parent
-    let t = ingest_paths(&[shared("public/chrome/speedscope_te_x-events-matching-start.json")]);
+    let t = ingest_paths(&[shared(
+        "public/chrome/speedscope_te_x-events-matching-start.json",
+    )]);
     for s in &t.spans {
         if let Some(p) = s.parent {
             let p = t.span(p);
-            assert!(p.start <= s.start && s.end <= p.end, "{} inside {}", t.text(s.name), t.text(p.name));
+            assert!(
+                p.start <= s.start && s.end <= p.end,
+                "{} inside {}",
+                t.text(s.name),
+                t.text(p.name)
+            );
         }
     }
     assert!(t.spans.iter().any(|s| s.parent.is_some()));
@@ -85,9 +118,20 @@ fn unbalanced_and_extra_end_events_are_reported() {
     // E "alpha" closes B "beta" and E "beta" closes B "alpha": both matched by order, both reported
     assert_eq!(t.spans.len(), 2);
     assert_eq!(t.diagnostics.len(), 2, "{:#?}", t.diagnostics);
-    assert!(t.diagnostics.iter().all(|d| d.message.contains("matched by order")));
-    let t = ingest_paths(&[shared("public/chrome/speedscope_te_too-many-end-events.json")]);
-    assert!(t.diagnostics.iter().any(|d| d.message.contains("no open B event")), "{:#?}", t.diagnostics);
+    assert!(t
+        .diagnostics
+        .iter()
+        .all(|d| d.message.contains("matched by order")));
+    let t = ingest_paths(&[shared(
+        "public/chrome/speedscope_te_too-many-end-events.json",
+    )]);
+    assert!(
+        t.diagnostics
+            .iter()
+            .any(|d| d.message.contains("no open B event")),
+        "{:#?}",
+        t.diagnostics
+    );
 }
 
 #[test]
@@ -99,7 +143,14 @@ fn truncated_arrays_are_salvaged() {
     ] {
         let t = ingest_paths(&[shared(&format!("public/chrome/{file}"))]);
         assert_eq!(t.spans.len(), 4, "{file}");
-        assert_eq!(t.diagnostics.iter().filter(|d| d.kind == DiagnosticKind::Truncated).count(), 1, "{file}");
+        assert_eq!(
+            t.diagnostics
+                .iter()
+                .filter(|d| d.kind == DiagnosticKind::Truncated)
+                .count(),
+            1,
+            "{file}"
+        );
     }
 }
 
@@ -113,6 +164,9 @@ fn process_names_become_services() {
         .collect();
     assert!(!names.is_empty());
     for n in names {
-        assert!(t.resources.iter().any(|r| t.text(r.service_name) == n), "{n}");
+        assert!(
+            t.resources.iter().any(|r| t.text(r.service_name) == n),
+            "{n}"
+        );
     }
 }

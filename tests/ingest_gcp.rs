@@ -20,9 +20,15 @@ fn cloud_trace_spans_and_parents_match_the_file() {
         let ours = t.span(t.find_span(id).unwrap());
         assert_eq!(t.text(ours.name), s["name"].as_str().unwrap());
         match s.get("parentSpanId").and_then(|p| p.as_str()) {
-            Some(p) => assert_eq!(ours.parent.map(|x| t.span(x).span_id), Some(SpanId(p.parse().unwrap()))),
+            Some(p) => assert_eq!(
+                ours.parent.map(|x| t.span(x).span_id),
+                Some(SpanId(p.parse().unwrap()))
+            ),
             None => assert!(ours.parent.is_none()),
         }
     }
-    assert_eq!(t.trace_ids[0].to_string(), d["traceId"].as_str().unwrap().to_lowercase());
+    assert_eq!(
+        t.trace_ids[0].to_string(),
+        d["traceId"].as_str().unwrap().to_lowercase()
+    );
 }

@@ -22,8 +22,14 @@ fn expected_from_file(bytes: &[u8]) -> Vec<(String, Option<String>, String)> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let j: serde_json::Value = serde_json::from_str(l).unwrap();
-            let id = j["context"]["span_id"].as_str().unwrap().trim_start_matches("0x").to_string();
-            let parent = j["parent_id"].as_str().map(|p| p.trim_start_matches("0x").to_string());
+            let id = j["context"]["span_id"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("0x")
+                .to_string();
+            let parent = j["parent_id"]
+                .as_str()
+                .map(|p| p.trim_start_matches("0x").to_string());
             (id, parent, j["name"].as_str().unwrap().to_string())
         })
         .collect();
@@ -33,7 +39,11 @@ fn expected_from_file(bytes: &[u8]) -> Vec<(String, Option<String>, String)> {
 
 #[test]
 fn flowmesh_workflow_files_load_completely() {
-    let t = ingest_paths(&[otel("spans.jsonl"), otel("lineage.jsonl"), otel("assets.jsonl")]);
+    let t = ingest_paths(&[
+        otel("spans.jsonl"),
+        otel("lineage.jsonl"),
+        otel("assets.jsonl"),
+    ]);
     assert_eq!(t.spans.len(), 31);
     assert_eq!(t.lineage.len(), 6);
     assert_eq!(t.assets.len(), 5);
@@ -41,35 +51,67 @@ fn flowmesh_workflow_files_load_completely() {
     let mut got: Vec<_> = t
         .spans
         .iter()
-        .map(|s| (s.span_id.to_string(), s.parent.map(|p| t.spans[p.ix()].span_id.to_string()), t.text(s.name).to_string()))
+        .map(|s| {
+            (
+                s.span_id.to_string(),
+                s.parent.map(|p| t.spans[p.ix()].span_id.to_string()),
+                t.text(s.name).to_string(),
+            )
+        })
         .collect();
     got.sort();
     assert_eq!(got, expected_from_file(&read(&otel("spans.jsonl"))));
     assert_eq!(t.trace_ids.len(), 1);
-    assert_eq!(t.trace_ids[0].to_string(), "7c1e5b0f3a2d4e6f8091a2b3c4d5e6f7");
+    assert_eq!(
+        t.trace_ids[0].to_string(),
+        "7c1e5b0f3a2d4e6f8091a2b3c4d5e6f7"
+    );
     // one root `task` span per data id, ordered by start
     let roots: Vec<_> = t.roots.iter().map(|r| t.name(*r)).collect();
     assert_eq!(roots, vec!["task"; 5]);
-    assert!(t.roots.windows(2).all(|w| t.span(w[0]).start <= t.span(w[1]).start));
-    assert_eq!(t.sources.iter().map(|s| s.format.as_str()).collect::<Vec<_>>(), ["OTel SDK spans", "FlowMesh lineage", "FlowMesh assets"]);
+    assert!(t
+        .roots
+        .windows(2)
+        .all(|w| t.span(w[0]).start <= t.span(w[1]).start));
+    assert_eq!(
+        t.sources
+            .iter()
+            .map(|s| s.format.as_str())
+            .collect::<Vec<_>>(),
+        ["OTel SDK spans", "FlowMesh lineage", "FlowMesh assets"]
+    );
 }
 
 #[test]
 fn span_fields_are_read() {
     let t = ingest_paths(&[otel("spans.jsonl")]);
-    let failed = t.spans.iter().position(|s| s.is_error()).map(|i| skein::model::SpanIdx(i as u32)).unwrap();
+    let failed = t
+        .spans
+        .iter()
+        .position(|s| s.is_error())
+        .map(|i| skein::model::SpanIdx(i as u32))
+        .unwrap();
     assert_eq!(t.name(failed), "generation");
-    assert!(t.text(t.span(failed).status_message).starts_with("RuntimeError: CUDA out of memory"));
+    assert!(t
+        .text(t.span(failed).status_message)
+        .starts_with("RuntimeError: CUDA out of memory"));
     assert_eq!(t.text(t.span(failed).span_type), "compute");
     assert_eq!(t.service_name(failed), "flowmesh-worker");
     let ev = t.span_events(failed);
     assert!(ev.iter().any(|e| t.text(e.name) == "exception"));
     assert_eq!(t.attribute_str(failed, "data_id"), Some("tsk-branch-b"));
-    assert_eq!(t.attribute(failed, "gen.max_tokens"), Some(skein::model::AttrValue::Int(256)));
+    assert_eq!(
+        t.attribute(failed, "gen.max_tokens"),
+        Some(skein::model::AttrValue::Int(256))
+    );
     // resources are deduplicated by value
     assert_eq!(t.resources.len(), 2, "the empty resource plus one real one");
     // task spans link to their upstream tasks
-    let linked: usize = t.spans.iter().map(|s| (s.links.end - s.links.start) as usize).sum();
+    let linked: usize = t
+        .spans
+        .iter()
+        .map(|s| (s.links.end - s.links.start) as usize)
+        .sum();
     assert!(linked >= 6);
 }
 
@@ -88,7 +130,13 @@ fn console_exporter_output_equals_jsonl() {
 #[test]
 fn flowmesh_per_task_layout_merges() {
     let mut paths = Vec::new();
-    for task in ["tsk-ingest", "tsk-branch-a", "tsk-branch-b", "tsk-synthesis", "tsk-evaluate"] {
+    for task in [
+        "tsk-ingest",
+        "tsk-branch-a",
+        "tsk-branch-b",
+        "tsk-synthesis",
+        "tsk-evaluate",
+    ] {
         for f in ["spans.jsonl", "lineage.jsonl", "assets.jsonl"] {
             paths.push(otel(&format!("flowmesh_layout/{task}/logs/{f}")));
         }
@@ -96,7 +144,10 @@ fn flowmesh_per_task_layout_merges() {
     let t = ingest_paths(&paths);
     assert_eq!((t.spans.len(), t.lineage.len(), t.assets.len()), (31, 6, 5));
     assert!(t.diagnostics.is_empty(), "{:#?}", t.diagnostics);
-    assert_eq!(span_summary(&t), span_summary(&ingest_paths(&[otel("spans.jsonl")])));
+    assert_eq!(
+        span_summary(&t),
+        span_summary(&ingest_paths(&[otel("spans.jsonl")]))
+    );
 }
 
 #[test]
@@ -104,7 +155,10 @@ fn same_file_twice_keeps_each_span_once() {
     let t = ingest_paths(&[otel("spans.jsonl"), otel("spans.jsonl")]);
     assert_eq!(t.spans.len(), 31);
     assert_eq!(t.diagnostics.len(), 31);
-    assert!(t.diagnostics.iter().all(|d| d.kind == DiagnosticKind::DuplicateSpan));
+    assert!(t
+        .diagnostics
+        .iter()
+        .all(|d| d.kind == DiagnosticKind::DuplicateSpan));
 }
 
 fn gz(bytes: &[u8]) -> Vec<u8> {
@@ -118,7 +172,10 @@ fn gzip_file_is_inflated() {
     let plain = read(&otel("spans.jsonl"));
     let t = ingest_sources([("spans.jsonl.gz", gz(&plain).as_slice())]);
     assert!(t.diagnostics.is_empty(), "{:#?}", t.diagnostics);
-    assert_eq!(span_summary(&t), span_summary(&ingest_sources([("spans.jsonl", plain.as_slice())])));
+    assert_eq!(
+        span_summary(&t),
+        span_summary(&ingest_sources([("spans.jsonl", plain.as_slice())]))
+    );
 }
 
 #[test]
@@ -126,7 +183,13 @@ fn truncated_gzip_keeps_what_was_readable() {
     let plain = read(&otel("spans.jsonl"));
     let z = gz(&plain);
     let t = ingest_sources([("cut.jsonl.gz", &z[..z.len() / 2])]);
-    assert!(t.diagnostics.iter().any(|d| d.kind == DiagnosticKind::BadCompression), "{:#?}", t.diagnostics);
+    assert!(
+        t.diagnostics
+            .iter()
+            .any(|d| d.kind == DiagnosticKind::BadCompression),
+        "{:#?}",
+        t.diagnostics
+    );
     assert!(!t.spans.is_empty() && t.spans.len() < 31);
 }
 
@@ -148,18 +211,29 @@ fn chunk_boundaries_never_change_the_result() {
         ("spans.jsonl", read(&otel("spans.jsonl"))),
         ("console.txt", read(&otel("console_exporter.txt"))),
         ("lineage.jsonl", read(&otel("lineage.jsonl"))),
-        ("bad.jsonl", read(&ours("ingest/bad_json_line_in_middle.jsonl"))),
+        (
+            "bad.jsonl",
+            read(&ours("ingest/bad_json_line_in_middle.jsonl")),
+        ),
         ("cut.jsonl", read(&ours("ingest/truncated_last_line.jsonl"))),
         ("utf8.jsonl", read(&ours("ingest/invalid_utf8.jsonl"))),
     ];
     let z = gz(&sources[0].1);
     sources.push(("spans.jsonl.gz", z));
     let whole = chunked(&sources, usize::MAX);
-    let expect = (span_summary(&whole), whole.diagnostics.clone(), whole.lineage.clone());
+    let expect = (
+        span_summary(&whole),
+        whole.diagnostics.clone(),
+        whole.lineage.clone(),
+    );
     // a deterministic spread of chunk sizes: 1, 2, 3, primes, and sizes around 4 KiB
     for chunk in [1, 2, 3, 7, 13, 64, 997, 4095, 4096, 4097, 65_536] {
         let t = chunked(&sources, chunk);
-        assert_eq!((span_summary(&t), t.diagnostics.clone(), t.lineage.clone()), expect, "chunk size {chunk}");
+        assert_eq!(
+            (span_summary(&t), t.diagnostics.clone(), t.lineage.clone()),
+            expect,
+            "chunk size {chunk}"
+        );
     }
 }
 
@@ -209,7 +283,11 @@ fn invalid_utf8_line() {
     let t = scenario("invalid_utf8.jsonl");
     assert_eq!(t.spans.len(), 2);
     assert_eq!(kinds(&t), vec![DiagnosticKind::InvalidJson]);
-    assert!(t.diagnostics[0].message.contains("UTF-8"), "{}", t.diagnostics[0].message);
+    assert!(
+        t.diagnostics[0].message.contains("UTF-8"),
+        "{}",
+        t.diagnostics[0].message
+    );
     assert_eq!(t.diagnostics[0].line, Some(2));
 }
 
@@ -287,12 +365,19 @@ fn flowmesh_rows_with_a_bad_row() {
     let t = scenario("flowmesh_rows_with_bad_row.jsonl");
     assert_eq!((t.lineage.len(), t.assets.len()), (1, 1));
     assert_eq!(t.diagnostics.len(), 1);
-    assert_eq!((t.diagnostics[0].line, t.diagnostics[0].kind), (Some(2), DiagnosticKind::MissingField));
+    assert_eq!(
+        (t.diagnostics[0].line, t.diagnostics[0].kind),
+        (Some(2), DiagnosticKind::MissingField)
+    );
 }
 
 #[test]
 fn not_a_trace_says_what_was_tried() {
     let t = scenario("not_a_trace.json");
     assert_eq!(kinds(&t), vec![DiagnosticKind::UnknownFormat]);
-    assert!(t.diagnostics[0].message.contains("tried: OTel SDK spans"), "{}", t.diagnostics[0].message);
+    assert!(
+        t.diagnostics[0].message.contains("tried: OTel SDK spans"),
+        "{}",
+        t.diagnostics[0].message
+    );
 }

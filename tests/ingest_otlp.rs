@@ -10,29 +10,45 @@ use support::*;
 /// (span id, parent's span id, name, start µs, end µs), sorted; µs because the SDK's JSON
 /// rounds ns through a float (FORMATS.md §13.3), so the two encodings agree to 1 µs.
 fn summary_us(t: &skein::model::Trace) -> Vec<(String, Option<String>, String, i64, i64)> {
-    let mut v: Vec<_> = span_summary(t).into_iter().map(|(id, _, parent, a, b, name)| (id, parent, name, a / 1000, b / 1000)).collect();
+    let mut v: Vec<_> = span_summary(t)
+        .into_iter()
+        .map(|(id, _, parent, a, b, name)| (id, parent, name, a / 1000, b / 1000))
+        .collect();
     v.sort();
     v
 }
 
-fn close(a: &[(String, Option<String>, String, i64, i64)], b: &[(String, Option<String>, String, i64, i64)]) {
+fn close(
+    a: &[(String, Option<String>, String, i64, i64)],
+    b: &[(String, Option<String>, String, i64, i64)],
+) {
     assert_eq!(a.len(), b.len());
     for (x, y) in a.iter().zip(b) {
         assert_eq!((&x.0, &x.1, &x.2), (&y.0, &y.1, &y.2));
-        assert!((x.3 - y.3).abs() <= 1 && (x.4 - y.4).abs() <= 1, "{x:?} vs {y:?}");
+        assert!(
+            (x.3 - y.3).abs() <= 1 && (x.4 - y.4).abs() <= 1,
+            "{x:?} vs {y:?}"
+        );
     }
 }
 
 #[test]
 fn otel_sdk_workflow_in_every_otlp_flavour_equals_the_jsonl() {
     let reference = summary_us(&ingest_paths(&[shared("generated/otel_sdk/spans.jsonl")]));
-    for file in ["otlp_trace.json", "otlp_traces.jsonl", "otlp_trace.protojson_raw.json"] {
+    for file in [
+        "otlp_trace.json",
+        "otlp_traces.jsonl",
+        "otlp_trace.protojson_raw.json",
+    ] {
         let t = ingest_paths(&[shared(&format!("generated/otel_sdk/{file}"))]);
         assert!(t.diagnostics.is_empty(), "{file}: {:#?}", t.diagnostics);
         assert_eq!(t.sources[0].format, "OTLP/JSON");
         close(&summary_us(&t), &reference);
         assert_eq!(t.service_name(t.roots[0]), "flowmesh-worker", "{file}");
-        assert!(t.spans.iter().any(|s| s.is_error()), "{file}: the failed generation");
+        assert!(
+            t.spans.iter().any(|s| s.is_error()),
+            "{file}: the failed generation"
+        );
     }
 }
 
@@ -59,10 +75,22 @@ fn public_otlp_fixtures_load_with_their_listed_span_counts() {
         ("otlp2parquet_traces.jsonl", 19),
     ] {
         let t = ingest_paths(&[shared(&format!("public/otlp/{file}"))]);
-        let repeats = t.diagnostics.iter().filter(|d| d.kind == DiagnosticKind::DuplicateSpan).count();
-        assert_eq!(t.spans.len() + repeats, listed, "{file}: {:#?}", t.diagnostics);
+        let repeats = t
+            .diagnostics
+            .iter()
+            .filter(|d| d.kind == DiagnosticKind::DuplicateSpan)
+            .count();
+        assert_eq!(
+            t.spans.len() + repeats,
+            listed,
+            "{file}: {:#?}",
+            t.diagnostics
+        );
         assert!(
-            t.diagnostics.iter().all(|d| matches!(d.kind, DiagnosticKind::DuplicateSpan | DiagnosticKind::OrphanSpan)),
+            t.diagnostics.iter().all(|d| matches!(
+                d.kind,
+                DiagnosticKind::DuplicateSpan | DiagnosticKind::OrphanSpan
+            )),
             "{file}: {:#?}",
             t.diagnostics
         );
@@ -73,13 +101,19 @@ fn public_otlp_fixtures_load_with_their_listed_span_counts() {
 #[test]
 fn uppercase_hex_ids_are_normalised() {
     let t = ingest_paths(&[shared("public/otlp/otel-proto_examples_trace.json")]);
-    assert_eq!(t.trace_ids[0].to_string(), "5b8efff798038103d269b633813fc60c");
+    assert_eq!(
+        t.trace_ids[0].to_string(),
+        "5b8efff798038103d269b633813fc60c"
+    );
 }
 
 #[test]
 fn invalid_otlp_files_give_diagnostics_not_panics() {
-    for file in ["otlp2parquet_trace_invalid_base64.json", "otlp2parquet_trace_invalid_kind.json", "otlp2parquet_trace_mixed_encoding.json"]
-    {
+    for file in [
+        "otlp2parquet_trace_invalid_base64.json",
+        "otlp2parquet_trace_invalid_kind.json",
+        "otlp2parquet_trace_mixed_encoding.json",
+    ] {
         let t = ingest_paths(&[shared(&format!("public/otlp/invalid/{file}"))]);
         assert!(!t.diagnostics.is_empty(), "{file} should be reported");
         for d in &t.diagnostics {

@@ -50,12 +50,18 @@ fn cut_files_load_a_prefix_and_say_where_they_were_cut() {
             let t = load(rel, part);
             assert!(t.spans.len() <= whole.spans.len(), "{rel} cut at {cut}");
             // a cut in the middle of a value is always said (a cut between records need not be)
-            let mid_value = !part.ends_with(b"\n") && !part.ends_with(b"}\n") && serde_json::from_slice::<serde_json::Value>(part).is_err();
-            let lines_ok = part
-                .split(|b| *b == b'\n')
-                .all(|l| l.iter().all(u8::is_ascii_whitespace) || serde_json::from_slice::<serde_json::Value>(l).is_ok());
+            let mid_value = !part.ends_with(b"\n")
+                && !part.ends_with(b"}\n")
+                && serde_json::from_slice::<serde_json::Value>(part).is_err();
+            let lines_ok = part.split(|b| *b == b'\n').all(|l| {
+                l.iter().all(u8::is_ascii_whitespace)
+                    || serde_json::from_slice::<serde_json::Value>(l).is_ok()
+            });
             if mid_value && !lines_ok {
-                assert!(!t.diagnostics.is_empty(), "{rel} cut at {cut}: nothing reported");
+                assert!(
+                    !t.diagnostics.is_empty(),
+                    "{rel} cut at {cut}: nothing reported"
+                );
             }
         }
     }
@@ -70,11 +76,15 @@ fn overwritten_bytes_never_panic() {
             let mut b = bytes.clone();
             for _ in 0..1 + rng.next() % 4 {
                 let at = (rng.next() % b.len() as u64) as usize;
-                b[at] = [b'"', b'{', b'}', b'[', b']', b',', b':', b'\\', 0xff, b'0'][(rng.next() % 10) as usize];
+                b[at] = [b'"', b'{', b'}', b'[', b']', b',', b':', b'\\', 0xff, b'0']
+                    [(rng.next() % 10) as usize];
             }
             let t = load(rel, &b);
             // whatever broke is reported or harmless; the rest still loads
-            assert!(t.spans.len() + t.logs.len() + t.diagnostics.len() > 0, "{rel}: silently empty");
+            assert!(
+                t.spans.len() + t.logs.len() + t.diagnostics.len() > 0,
+                "{rel}: silently empty"
+            );
         }
     }
 }

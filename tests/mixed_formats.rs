@@ -26,7 +26,10 @@ fn all_rows(rows: usize, width_px: f64) -> Geometry {
 
 #[test]
 fn the_same_trace_id_in_two_formats_is_one_trace() {
-    let t = ingest_paths(&[shared("generated/otel_sdk/spans.jsonl"), shared("generated/otel_sdk/otlp_trace.json")]);
+    let t = ingest_paths(&[
+        shared("generated/otel_sdk/spans.jsonl"),
+        shared("generated/otel_sdk/otlp_trace.json"),
+    ]);
     let alone = ingest_paths(&[shared("generated/otel_sdk/spans.jsonl")]);
     assert_eq!(t.trace_ids, alone.trace_ids);
     assert_eq!(span_summary(&t), span_summary(&alone));
@@ -34,24 +37,44 @@ fn the_same_trace_id_in_two_formats_is_one_trace() {
 
 #[test]
 fn different_trace_ids_from_different_formats_sit_side_by_side_under_their_headers() {
-    let files =
-        ["generated/mlflow/trace_1_agent_run.json", "public/zipkin/zipkin-lens_yelp.json", "public/chrome/catapult_simple_trace.json"];
+    let files = [
+        "generated/mlflow/trace_1_agent_run.json",
+        "public/zipkin/zipkin-lens_yelp.json",
+        "public/chrome/catapult_simple_trace.json",
+    ];
     let singles: Vec<_> = files.iter().map(|f| ingest_paths(&[shared(f)])).collect();
     let t = ingest_paths(&files.map(shared));
-    assert_eq!(t.trace_ids.len(), singles.iter().map(|s| s.trace_ids.len()).sum::<usize>());
-    assert_eq!(t.spans.len(), singles.iter().map(|s| s.spans.len()).sum::<usize>());
+    assert_eq!(
+        t.trace_ids.len(),
+        singles.iter().map(|s| s.trace_ids.len()).sum::<usize>()
+    );
+    assert_eq!(
+        t.spans.len(),
+        singles.iter().map(|s| s.spans.len()).sum::<usize>()
+    );
     // every trace keeps to the file it came from
     for (i, _) in t.trace_ids.iter().enumerate() {
-        let sources: std::collections::BTreeSet<_> = t.spans.iter().filter(|s| s.trace.ix() == i).map(|s| s.source).collect();
+        let sources: std::collections::BTreeSet<_> = t
+            .spans
+            .iter()
+            .filter(|s| s.trace.ix() == i)
+            .map(|s| s.source)
+            .collect();
         assert_eq!(sources.len(), 1, "trace {i} mixes files");
     }
     // the header rows say which format and file each trace came from
     let rows = visible_rows(&t, &Expansion::default());
-    let headers = rows.iter().filter(|r| matches!(r.item, RowItem::TraceHeader(_))).count();
+    let headers = rows
+        .iter()
+        .filter(|r| matches!(r.item, RowItem::TraceHeader(_)))
+        .count();
     assert_eq!(headers, t.trace_ids.len());
     let g = all_rows(rows.len(), 1600.0);
     let view = TimelineView {
-        window: TimeWindow { start_ns: 0, end_ns: t.end.since(t.start).0.max(1) },
+        window: TimeWindow {
+            start_ns: 0,
+            end_ns: t.end.since(t.start).0.max(1),
+        },
         selected: None,
         search_lower: "",
         color_mode: ColorMode::SpanType,
@@ -62,14 +85,19 @@ fn different_trace_ids_from_different_formats_sit_side_by_side_under_their_heade
     let texts: Vec<String> = draw_list(&t, &rows, &view, &g)
         .into_iter()
         .filter_map(|c| match c {
-            DrawCmd::Text { text, bold: true, .. } => Some(text),
+            DrawCmd::Text {
+                text, bold: true, ..
+            } => Some(text),
             _ => None,
         })
         .collect();
     for (file, single) in files.iter().zip(&singles) {
         let name = file.rsplit('/').next().unwrap();
         let label = format!("{} ({name})", single.sources[0].format);
-        assert!(texts.iter().any(|h| h.contains(&label)), "{label} in {texts:#?}");
+        assert!(
+            texts.iter().any(|h| h.contains(&label)),
+            "{label} in {texts:#?}"
+        );
     }
 }
 
@@ -77,7 +105,10 @@ fn different_trace_ids_from_different_formats_sit_side_by_side_under_their_heade
 fn traces_far_apart_are_drawn_each_from_its_own_start() {
     use skein::layout::timeline::{aligned, extent_ns};
     // recorded years apart: on one clock each would be a sliver
-    let files = ["generated/mlflow/trace_1_agent_run.json", "public/zipkin/zipkin-lens_yelp.json"];
+    let files = [
+        "generated/mlflow/trace_1_agent_run.json",
+        "public/zipkin/zipkin-lens_yelp.json",
+    ];
     let t = ingest_paths(&files.map(shared));
     assert!(aligned(&t, None), "far apart: aligned by default");
     assert!(!aligned(&t, Some(false)), "unless asked not to");
@@ -87,7 +118,10 @@ fn traces_far_apart_are_drawn_each_from_its_own_start() {
     let g = all_rows(rows.len(), 1200.0);
     let palette = Palette::new(&t);
     let view = TimelineView {
-        window: TimeWindow { start_ns: 0, end_ns: extent_ns(&t, true) },
+        window: TimeWindow {
+            start_ns: 0,
+            end_ns: extent_ns(&t, true),
+        },
         selected: None,
         search_lower: "",
         color_mode: ColorMode::SpanType,
@@ -111,7 +145,13 @@ fn traces_far_apart_are_drawn_each_from_its_own_start() {
         }
         let y = g.row_y(i) + 4.0;
         let bar = bars.iter().find(|b| (b.1 - y).abs() < 0.5).unwrap();
-        assert!((bar.0 - g.bars_x0()).abs() < 1.0, "root of trace {:?} starts at {} not {}", t.span(s).trace, bar.0, g.bars_x0());
+        assert!(
+            (bar.0 - g.bars_x0()).abs() < 1.0,
+            "root of trace {:?} starts at {} not {}",
+            t.span(s).trace,
+            bar.0,
+            g.bars_x0()
+        );
         assert!(bar.2 > 10.0, "and is not a sliver: {} px", bar.2);
     }
 }

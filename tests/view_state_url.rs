@@ -13,35 +13,72 @@ fn span_id() -> impl Strategy<Value = SpanId> {
 
 fn view_state() -> impl Strategy<Value = ViewState> {
     (
-        prop::collection::vec(("(http|https)", "[a-z0-9.-]{1,12}", "[ -~ü]{0,20}").prop_map(|(s, h, p)| format!("{s}://{h}/{p}")), 0..3),
         prop::collection::vec(
-            ("[ -~ü.]{1,16}", any::<u64>(), any::<u64>()).prop_map(|(name, bytes, fingerprint)| FileRef { name, bytes, fingerprint }),
+            ("(http|https)", "[a-z0-9.-]{1,12}", "[ -~ü]{0,20}")
+                .prop_map(|(s, h, p)| format!("{s}://{h}/{p}")),
             0..3,
         ),
-        prop::sample::select(vec![ActiveView::Timeline, ActiveView::Dag, ActiveView::Analysis]),
-        prop::option::of((any::<i64>(), 1i64..i64::MAX).prop_map(|(a, len)| TimeWindow { start_ns: a / 2, end_ns: a / 2 + len / 2 + 1 })),
+        prop::collection::vec(
+            ("[ -~ü.]{1,16}", any::<u64>(), any::<u64>()).prop_map(|(name, bytes, fingerprint)| {
+                FileRef {
+                    name,
+                    bytes,
+                    fingerprint,
+                }
+            }),
+            0..3,
+        ),
+        prop::sample::select(vec![
+            ActiveView::Timeline,
+            ActiveView::Dag,
+            ActiveView::Analysis,
+        ]),
+        prop::option::of(
+            (any::<i64>(), 1i64..i64::MAX).prop_map(|(a, len)| TimeWindow {
+                start_ns: a / 2,
+                end_ns: a / 2 + len / 2 + 1,
+            }),
+        ),
         prop::option::of(span_id()),
-        (any::<bool>(), prop::collection::btree_set(span_id(), 0..4))
-            .prop_map(|(all_collapsed, toggled)| Expansion { all_collapsed, toggled }),
+        (any::<bool>(), prop::collection::btree_set(span_id(), 0..4)).prop_map(
+            |(all_collapsed, toggled)| Expansion {
+                all_collapsed,
+                toggled,
+            },
+        ),
         "[ -~ü&=#%+]{0,24}",
         any::<bool>(),
         prop::sample::select(vec![ColorMode::SpanType, ColorMode::Service]),
         prop::option::of(prop::sample::select(Panel::ALL.to_vec())),
         prop::option::of(any::<bool>()),
     )
-        .prop_map(|(sources, files, view, window, selected, expansion, search, critical_path, color, panel, align)| ViewState {
-            sources,
-            files,
-            view,
-            window,
-            selected,
-            expansion,
-            search,
-            critical_path,
-            color,
-            panel,
-            align,
-        })
+        .prop_map(
+            |(
+                sources,
+                files,
+                view,
+                window,
+                selected,
+                expansion,
+                search,
+                critical_path,
+                color,
+                panel,
+                align,
+            )| ViewState {
+                sources,
+                files,
+                view,
+                window,
+                selected,
+                expansion,
+                search,
+                critical_path,
+                color,
+                panel,
+                align,
+            },
+        )
 }
 
 proptest! {

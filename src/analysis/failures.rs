@@ -19,12 +19,16 @@ pub struct Failure {
 }
 
 fn event_attr(trace: &Trace, range: &std::ops::Range<u32>, key: &str) -> Option<String> {
-    trace.attribute_slice(range).iter().find(|a| trace.text(a.key) == key).map(|a| match a.value {
-        AttrValue::Str(t) | AttrValue::Json(t) => trace.text(t).to_string(),
-        AttrValue::Int(i) => i.to_string(),
-        AttrValue::Float(f) => f.to_string(),
-        AttrValue::Bool(b) => b.to_string(),
-    })
+    trace
+        .attribute_slice(range)
+        .iter()
+        .find(|a| trace.text(a.key) == key)
+        .map(|a| match a.value {
+            AttrValue::Str(t) | AttrValue::Json(t) => trace.text(t).to_string(),
+            AttrValue::Int(i) => i.to_string(),
+            AttrValue::Float(f) => f.to_string(),
+            AttrValue::Bool(b) => b.to_string(),
+        })
 }
 
 /// The failed spans of the whole trace.
@@ -33,15 +37,30 @@ pub fn failures(trace: &Trace) -> Vec<Failure> {
         .map(SpanIdx)
         .filter(|&s| trace.span(s).is_error())
         .map(|s| {
-            let exception = trace.span_events(s).iter().find(|e| trace.text(e.name) == "exception");
-            let error_type = exception.and_then(|e| event_attr(trace, &e.attributes, "exception.type"));
+            let exception = trace
+                .span_events(s)
+                .iter()
+                .find(|e| trace.text(e.name) == "exception");
+            let error_type =
+                exception.and_then(|e| event_attr(trace, &e.attributes, "exception.type"));
             let status = trace.span(s).status_message;
             let message = exception
                 .and_then(|e| event_attr(trace, &e.attributes, "exception.message"))
                 .filter(|m| !m.is_empty())
-                .unwrap_or_else(|| if status.0 == 0 { String::new() } else { trace.text(status).to_string() });
+                .unwrap_or_else(|| {
+                    if status.0 == 0 {
+                        String::new()
+                    } else {
+                        trace.text(status).to_string()
+                    }
+                });
             let has_failed_child = trace.children(s).iter().any(|&c| trace.span(c).is_error());
-            Failure { span: s, error_type, message, has_failed_child }
+            Failure {
+                span: s,
+                error_type,
+                message,
+                has_failed_child,
+            }
         })
         .collect();
     out.sort_by_key(|f| {
@@ -67,8 +86,26 @@ mod tests {
         let t = ingest_sources([("t.jsonl", lines.as_bytes())]);
         let f = failures(&t);
         let names: Vec<&str> = f.iter().map(|x| t.name(x.span)).collect();
-        assert_eq!(names, ["run", "call"], "by start, the healthy span left out");
-        assert_eq!((f[0].error_type.as_deref(), f[0].message.as_str(), f[0].has_failed_child), (None, "child failed", true));
-        assert_eq!((f[1].error_type.as_deref(), f[1].message.as_str(), f[1].has_failed_child), (Some("TimeoutError"), "late", false));
+        assert_eq!(
+            names,
+            ["run", "call"],
+            "by start, the healthy span left out"
+        );
+        assert_eq!(
+            (
+                f[0].error_type.as_deref(),
+                f[0].message.as_str(),
+                f[0].has_failed_child
+            ),
+            (None, "child failed", true)
+        );
+        assert_eq!(
+            (
+                f[1].error_type.as_deref(),
+                f[1].message.as_str(),
+                f[1].has_failed_child
+            ),
+            (Some("TimeoutError"), "late", false)
+        );
     }
 }

@@ -14,7 +14,9 @@
 //!   parents: order of their lineage rows).
 
 use super::intervals::union_length;
-use crate::model::{AttrValue, Diagnostic, DiagnosticKind, DurationNs, Severity, SpanIdx, TimestampNs, Trace};
+use crate::model::{
+    AttrValue, Diagnostic, DiagnosticKind, DurationNs, Severity, SpanIdx, TimestampNs, Trace,
+};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Span name whose span is a data id's root.
@@ -127,12 +129,19 @@ pub struct FlowMeshAnalysis {
 impl FlowMeshAnalysis {
     /// Node index of a data id.
     pub fn node(&self, data_id: &str) -> Option<usize> {
-        self.nodes.binary_search_by(|n| n.data_id.as_str().cmp(data_id)).ok()
+        self.nodes
+            .binary_search_by(|n| n.data_id.as_str().cmp(data_id))
+            .ok()
     }
 
     /// Sum of active + wait over the critical path.
     pub fn critical_path_duration(&self) -> DurationNs {
-        DurationNs(self.critical_path.iter().map(|&i| self.nodes[i].duration().0 + self.nodes[i].queuing_delay.0).sum())
+        DurationNs(
+            self.critical_path
+                .iter()
+                .map(|&i| self.nodes[i].duration().0 + self.nodes[i].queuing_delay.0)
+                .sum(),
+        )
     }
 
     /// True when node `i` is on the critical path.
@@ -141,12 +150,20 @@ impl FlowMeshAnalysis {
     }
 }
 
-fn str_attr_idx(trace: &Trace, s: SpanIdx, key: Option<crate::model::StrIdx>) -> Option<crate::model::StrIdx> {
+fn str_attr_idx(
+    trace: &Trace,
+    s: SpanIdx,
+    key: Option<crate::model::StrIdx>,
+) -> Option<crate::model::StrIdx> {
     let key = key?;
-    trace.span_attributes(s).iter().find(|a| a.key == key).and_then(|a| match a.value {
-        AttrValue::Str(v) => Some(v),
-        _ => None,
-    })
+    trace
+        .span_attributes(s)
+        .iter()
+        .find(|a| a.key == key)
+        .and_then(|a| match a.value {
+            AttrValue::Str(v) => Some(v),
+            _ => None,
+        })
 }
 
 fn str_attr(trace: &Trace, s: SpanIdx, key: Option<crate::model::StrIdx>) -> Option<&str> {
@@ -177,30 +194,60 @@ pub fn analyze(trace: &Trace) -> FlowMeshAnalysis {
         }
     }
     let order: Vec<String> = order.iter().map(|d| trace.text(*d).to_string()).collect();
-    let mut spans_of: FxHashMap<String, Vec<SpanIdx>> = spans_of.into_iter().map(|(k, v)| (trace.text(k).to_string(), v)).collect();
-    let mut a = FlowMeshAnalysis { event_count: participating.len(), ..FlowMeshAnalysis::default() };
+    let mut spans_of: FxHashMap<String, Vec<SpanIdx>> = spans_of
+        .into_iter()
+        .map(|(k, v)| (trace.text(k).to_string(), v))
+        .collect();
+    let mut a = FlowMeshAnalysis {
+        event_count: participating.len(),
+        ..FlowMeshAnalysis::default()
+    };
     let mut sorted = order.clone();
     sorted.sort();
     let task_name = trace.strings.find(TASK);
     let dump_name = trace.strings.find(DUMP);
     let is_named = |s: SpanIdx, n: Option<crate::model::StrIdx>| Some(trace.span(s).name) == n;
-    let input_rank: FxHashMap<&str, usize> = order.iter().enumerate().map(|(i, d)| (d.as_str(), i)).collect();
+    let input_rank: FxHashMap<&str, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.as_str(), i))
+        .collect();
     for d in &sorted {
         let spans = spans_of.remove(d).unwrap_or_default();
-        let tasks: Vec<SpanIdx> = spans.iter().copied().filter(|s| is_named(*s, task_name)).collect();
-        let task_span = tasks.iter().copied().find(|s| trace.span(*s).parent_span_id.0 == 0).or_else(|| tasks.first().copied());
+        let tasks: Vec<SpanIdx> = spans
+            .iter()
+            .copied()
+            .filter(|s| is_named(*s, task_name))
+            .collect();
+        let task_span = tasks
+            .iter()
+            .copied()
+            .find(|s| trace.span(*s).parent_span_id.0 == 0)
+            .or_else(|| tasks.first().copied());
         let (start, end) = match task_span {
             Some(t) => (trace.span(t).start, trace.span(t).end),
             None => (
-                spans.iter().map(|s| trace.span(*s).start).min().unwrap_or_default(),
-                spans.iter().map(|s| trace.span(*s).end).max().unwrap_or_default(),
+                spans
+                    .iter()
+                    .map(|s| trace.span(*s).start)
+                    .min()
+                    .unwrap_or_default(),
+                spans
+                    .iter()
+                    .map(|s| trace.span(*s).end)
+                    .max()
+                    .unwrap_or_default(),
             ),
         };
-        let ready = spans.iter().filter(|s| is_named(**s, dump_name)).map(|s| trace.span(*s).end).max();
+        let ready = spans
+            .iter()
+            .filter(|s| is_named(**s, dump_name))
+            .map(|s| trace.span(*s).end)
+            .max();
         // failed: its task span failed, or an error left it without output (a retried
         // attempt that later succeeded does not make the data id failed)
-        let is_error =
-            task_span.is_some_and(|t| trace.span(t).is_error()) || (ready.is_none() && spans.iter().any(|s| trace.span(*s).is_error()));
+        let is_error = task_span.is_some_and(|t| trace.span(t).is_error())
+            || (ready.is_none() && spans.iter().any(|s| trace.span(*s).is_error()));
         a.nodes.push(DataNode {
             data_id: d.clone(),
             task_span,
@@ -216,7 +263,11 @@ pub fn analyze(trace: &Trace) -> FlowMeshAnalysis {
     }
     a.workflow_id = participating
         .iter()
-        .find_map(|s| is_named(*s, task_name).then(|| str_attr(trace, *s, workflow_key)).flatten())
+        .find_map(|s| {
+            is_named(*s, task_name)
+                .then(|| str_attr(trace, *s, workflow_key))
+                .flatten()
+        })
         .map(str::to_string)
         .or_else(|| trace.trace_ids.first().map(|t| format!("wfl-{t}")))
         .unwrap_or_default();
@@ -235,7 +286,11 @@ pub fn analyze(trace: &Trace) -> FlowMeshAnalysis {
             a.nodes[i].queuing_delay = DurationNs(a.nodes[i].start.since(r).0.max(0));
         }
     }
-    let task_spans: Vec<SpanIdx> = participating.iter().copied().filter(|s| is_named(*s, task_name)).collect();
+    let task_spans: Vec<SpanIdx> = participating
+        .iter()
+        .copied()
+        .filter(|s| is_named(*s, task_name))
+        .collect();
     let first = task_spans.iter().map(|s| trace.span(*s).start).min();
     let last = task_spans.iter().map(|s| trace.span(*s).end).max();
     a.workflow_duration = match (first, last) {
@@ -254,7 +309,12 @@ fn link_lineage(trace: &Trace, a: &mut FlowMeshAnalysis) {
     let mut seen: FxHashSet<(usize, usize)> = FxHashSet::default();
     if !trace.lineage.is_empty() {
         a.edges_from_lineage = true;
-        let index: FxHashMap<String, usize> = a.nodes.iter().enumerate().map(|(i, n)| (n.data_id.clone(), i)).collect();
+        let index: FxHashMap<String, usize> = a
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.data_id.clone(), i))
+            .collect();
         for e in &trace.lineage {
             if let (Some(&p), Some(&c)) = (index.get(&e.source_data_id), index.get(&e.data_id)) {
                 if seen.insert((p, c)) {
@@ -265,11 +325,18 @@ fn link_lineage(trace: &Trace, a: &mut FlowMeshAnalysis) {
         }
         return;
     }
-    let task_node: FxHashMap<SpanIdx, usize> = a.nodes.iter().enumerate().filter_map(|(i, n)| n.task_span.map(|t| (t, i))).collect();
+    let task_node: FxHashMap<SpanIdx, usize> = a
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| n.task_span.map(|t| (t, i)))
+        .collect();
     for (c, node) in a.nodes.clone().iter().enumerate() {
         let Some(t) = node.task_span else { continue };
         for l in trace.span_links(t) {
-            let Some(target) = trace.find_span(l.span_id) else { continue };
+            let Some(target) = trace.find_span(l.span_id) else {
+                continue;
+            };
             if let Some(&p) = task_node.get(&target) {
                 if p != c && seen.insert((p, c)) {
                     a.edges.push((p, c));
@@ -281,7 +348,12 @@ fn link_lineage(trace: &Trace, a: &mut FlowMeshAnalysis) {
 }
 
 fn walk_critical_path(a: &mut FlowMeshAnalysis, input_rank: &FxHashMap<&str, usize>) {
-    let rank = |i: usize| input_rank.get(a.nodes[i].data_id.as_str()).copied().unwrap_or(usize::MAX);
+    let rank = |i: usize| {
+        input_rank
+            .get(a.nodes[i].data_id.as_str())
+            .copied()
+            .unwrap_or(usize::MAX)
+    };
     let mut sink: Option<usize> = None;
     for i in 0..a.nodes.len() {
         let better = match sink {
@@ -329,7 +401,11 @@ fn walk_critical_path(a: &mut FlowMeshAnalysis, input_rank: &FxHashMap<&str, usi
 }
 
 /// Spans of the critical path's data ids, plus those of merge parents named by `batch_id`.
-fn critical_spans(trace: &Trace, a: &FlowMeshAnalysis, batch_key: Option<crate::model::StrIdx>) -> Vec<SpanIdx> {
+fn critical_spans(
+    trace: &Trace,
+    a: &FlowMeshAnalysis,
+    batch_key: Option<crate::model::StrIdx>,
+) -> Vec<SpanIdx> {
     let mut ids: FxHashSet<usize> = a.critical_path.iter().copied().collect();
     for &i in &a.critical_path {
         for &s in &a.nodes[i].spans {
@@ -338,13 +414,20 @@ fn critical_spans(trace: &Trace, a: &FlowMeshAnalysis, batch_key: Option<crate::
             }
         }
     }
-    let mut spans: Vec<SpanIdx> = ids.iter().flat_map(|&i| a.nodes[i].spans.iter().copied()).collect();
+    let mut spans: Vec<SpanIdx> = ids
+        .iter()
+        .flat_map(|&i| a.nodes[i].spans.iter().copied())
+        .collect();
     spans.sort_unstable();
     spans
 }
 
 /// Compute/network statistics over `spans` (in input order), skipping markers and `task`.
-pub fn breakdown(trace: &Trace, spans: &[SpanIdx], batch_key: Option<crate::model::StrIdx>) -> Breakdown {
+pub fn breakdown(
+    trace: &Trace,
+    spans: &[SpanIdx],
+    batch_key: Option<crate::model::StrIdx>,
+) -> Breakdown {
     let compute = trace.strings.find("compute");
     let network = trace.strings.find("network");
     let task_name = trace.strings.find(TASK);
@@ -362,7 +445,11 @@ pub fn breakdown(trace: &Trace, spans: &[SpanIdx], batch_key: Option<crate::mode
         if !is_compute && !is_network {
             continue;
         }
-        let list = if is_compute { &mut b.compute } else { &mut b.network };
+        let list = if is_compute {
+            &mut b.compute
+        } else {
+            &mut b.network
+        };
         let name_idx = span.name;
         let name = trace.text(name_idx);
         let pos = match slot_of.get(&(is_compute, name_idx)) {
@@ -391,7 +478,10 @@ pub fn breakdown(trace: &Trace, spans: &[SpanIdx], batch_key: Option<crate::mode
                 st.total.0 += d.0;
             }
         } else {
-            net_intervals.entry(name_idx).or_default().push((span.start.0, span.end.0));
+            net_intervals
+                .entry(name_idx)
+                .or_default()
+                .push((span.start.0, span.end.0));
             all_net.push((span.start.0, span.end.0));
         }
     }

@@ -32,7 +32,10 @@ mod tests {
         //                  [25--30)
         //                  [25--30)   duplicate
         //                        [30-31)  touching
-        assert_eq!(union_length(&mut [(25, 30), (0, 10), (5, 20), (25, 30), (30, 31)]), 26);
+        assert_eq!(
+            union_length(&mut [(25, 30), (0, 10), (5, 20), (25, 30), (30, 31)]),
+            26
+        );
         assert_eq!(union_length(&mut []), 0);
     }
 }

@@ -104,21 +104,46 @@ fn first_int(trace: &Trace, s: SpanIdx, keys: &[&str]) -> Option<i64> {
 
 /// Token counts of a span (without cost), from the first convention it uses.
 fn span_tokens(trace: &Trace, s: SpanIdx) -> Option<Usage> {
-    let mut u = Usage { spans: 1, ..Usage::default() };
+    let mut u = Usage {
+        spans: 1,
+        ..Usage::default()
+    };
     if let Some(v) = json(trace, s, "mlflow.chat.tokenUsage") {
         u.input = number(&v, "input_tokens").unwrap_or(0.0) as i64;
         u.output = number(&v, "output_tokens").unwrap_or(0.0) as i64;
         u.total = number(&v, "total_tokens").map_or(u.input + u.output, |t| t as i64);
-    } else if let Some(v) = first_json(trace, s, &["langfuse.usageDetails", "langfuse.observation.usage_details"]) {
+    } else if let Some(v) = first_json(
+        trace,
+        s,
+        &[
+            "langfuse.usageDetails",
+            "langfuse.observation.usage_details",
+        ],
+    ) {
         u.input = number(&v, "input").unwrap_or(0.0) as i64;
         u.output = number(&v, "output").unwrap_or(0.0) as i64;
         u.total = number(&v, "total").map_or(u.input + u.output, |t| t as i64);
-        u.cached = v
-            .as_object()
-            .map_or(0, |m| m.iter().filter(|(k, _)| k.contains("cache_read")).filter_map(|(_, v)| v.as_f64()).sum::<f64>() as i64);
-    } else if let Some(i) = first_int(trace, s, &["gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"]) {
+        u.cached = v.as_object().map_or(0, |m| {
+            m.iter()
+                .filter(|(k, _)| k.contains("cache_read"))
+                .filter_map(|(_, v)| v.as_f64())
+                .sum::<f64>() as i64
+        });
+    } else if let Some(i) = first_int(
+        trace,
+        s,
+        &["gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"],
+    ) {
         u.input = i;
-        u.output = first_int(trace, s, &["gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens"]).unwrap_or(0);
+        u.output = first_int(
+            trace,
+            s,
+            &[
+                "gen_ai.usage.output_tokens",
+                "gen_ai.usage.completion_tokens",
+            ],
+        )
+        .unwrap_or(0);
         u.total = int_attr(trace, s, "gen_ai.usage.total_tokens").unwrap_or(u.input + u.output);
         u.cached = int_attr(trace, s, "gen_ai.usage.cache_read.input_tokens").unwrap_or(0);
     } else if let Some(i) = int_attr(trace, s, "llm.token_count.prompt") {
@@ -138,8 +163,15 @@ fn span_cost(trace: &Trace, s: SpanIdx) -> Option<f64> {
     if let Some(c) = float_attr(trace, s, "langfuse.totalCost") {
         return Some(c);
     }
-    if let Some(v) = first_json(trace, s, &["langfuse.costDetails", "langfuse.observation.cost_details"]) {
-        return number(&v, "total").or_else(|| v.as_object().map(|m| m.values().filter_map(Value::as_f64).sum()));
+    if let Some(v) = first_json(
+        trace,
+        s,
+        &["langfuse.costDetails", "langfuse.observation.cost_details"],
+    ) {
+        return number(&v, "total").or_else(|| {
+            v.as_object()
+                .map(|m| m.values().filter_map(Value::as_f64).sum())
+        });
     }
     json(trace, s, "mlflow.llm.cost").and_then(|v| number(&v, "total_cost"))
 }
@@ -149,7 +181,10 @@ pub fn span_usage(trace: &Trace, s: SpanIdx) -> Option<Usage> {
     let cost = span_cost(trace, s);
     let mut u = match span_tokens(trace, s) {
         Some(u) => u,
-        None if cost.is_some() => Usage { spans: 1, ..Usage::default() },
+        None if cost.is_some() => Usage {
+            spans: 1,
+            ..Usage::default()
+        },
         None => return None,
     };
     u.cost = cost.unwrap_or(0.0);
@@ -158,7 +193,12 @@ pub fn span_usage(trace: &Trace, s: SpanIdx) -> Option<Usage> {
 
 /// The model a span used, if it says.
 pub fn span_model(trace: &Trace, s: SpanIdx) -> Option<String> {
-    MODEL_KEYS.iter().find_map(|k| trace.attribute_str(s, k).filter(|m| !m.is_empty()).map(str::to_string))
+    MODEL_KEYS.iter().find_map(|k| {
+        trace
+            .attribute_str(s, k)
+            .filter(|m| !m.is_empty())
+            .map(str::to_string)
+    })
 }
 
 /// Attributes naming the model, in the order they are trusted.
@@ -188,18 +228,40 @@ pub fn format_cost(cost: f64) -> String {
 pub fn llm_summary(trace: &Trace) -> LlmSummary {
     let mut out = LlmSummary::default();
     let mut per_trace: Vec<Usage> = vec![Usage::default(); trace.trace_ids.len()];
-    let mut per_model: std::collections::BTreeMap<String, Usage> = std::collections::BTreeMap::new();
+    let mut per_model: std::collections::BTreeMap<String, Usage> =
+        std::collections::BTreeMap::new();
     for i in 0..trace.spans.len() as u32 {
         let s = SpanIdx(i);
-        let Some(u) = span_usage(trace, s) else { continue };
+        let Some(u) = span_usage(trace, s) else {
+            continue;
+        };
         out.total.add(&u);
         per_trace[trace.span(s).trace.ix()].add(&u);
         let model = span_model(trace, s);
-        per_model.entry(model.clone().unwrap_or_else(|| "(unknown model)".into())).or_default().add(&u);
-        out.calls.push(LlmCall { span: s, usage: u, model });
+        per_model
+            .entry(model.clone().unwrap_or_else(|| "(unknown model)".into()))
+            .or_default()
+            .add(&u);
+        out.calls.push(LlmCall {
+            span: s,
+            usage: u,
+            model,
+        });
     }
-    out.calls.sort_by(|a, b| b.usage.total.cmp(&a.usage.total).then(b.usage.cost.total_cmp(&a.usage.cost)).then(a.span.cmp(&b.span)));
-    out.per_trace = trace.trace_ids.iter().copied().zip(per_trace).filter(|(_, u)| u.spans > 0).collect();
+    out.calls.sort_by(|a, b| {
+        b.usage
+            .total
+            .cmp(&a.usage.total)
+            .then(b.usage.cost.total_cmp(&a.usage.cost))
+            .then(a.span.cmp(&b.span))
+    });
+    out.per_trace = trace
+        .trace_ids
+        .iter()
+        .copied()
+        .zip(per_trace)
+        .filter(|(_, u)| u.spans > 0)
+        .collect();
     out.per_model = per_model.into_iter().collect();
     out
 }
@@ -226,8 +288,25 @@ mod tests {
         let text = [line(1, 10, "a"), line(2, 30, "b"), line(3, 20, "a")].join("\n");
         let t = crate::ingest::ingest_sources([("t.jsonl", text.as_bytes())]);
         let s = llm_summary(&t);
-        let calls: Vec<(&str, i64, Option<&str>)> = s.calls.iter().map(|c| (t.name(c.span), c.usage.total, c.model.as_deref())).collect();
-        assert_eq!(calls, [("call2", 30, Some("b")), ("call3", 20, Some("a")), ("call1", 10, Some("a"))]);
-        assert_eq!(s.per_model.iter().map(|(m, u)| (m.as_str(), u.total)).collect::<Vec<_>>(), [("a", 30), ("b", 30)]);
+        let calls: Vec<(&str, i64, Option<&str>)> = s
+            .calls
+            .iter()
+            .map(|c| (t.name(c.span), c.usage.total, c.model.as_deref()))
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                ("call2", 30, Some("b")),
+                ("call3", 20, Some("a")),
+                ("call1", 10, Some("a"))
+            ]
+        );
+        assert_eq!(
+            s.per_model
+                .iter()
+                .map(|(m, u)| (m.as_str(), u.total))
+                .collect::<Vec<_>>(),
+            [("a", 30), ("b", 30)]
+        );
     }
 }

@@ -4,14 +4,22 @@ use super::flowmesh::FlowMeshAnalysis;
 use std::fmt::Write;
 
 fn label(text: &str) -> String {
-    text.replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;")
+    text.replace('"', "#quot;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
 }
 
 /// `flowchart LR` text: one node per data id (id, duration, wait), one arrow per edge.
 pub fn mermaid(a: &FlowMeshAnalysis) -> String {
     let mut out = String::from("flowchart LR\n");
     for (i, n) in a.nodes.iter().enumerate() {
-        let _ = writeln!(out, "  n{i}[\"{}<br/>{} · wait {}\"]", label(&n.data_id), n.duration(), n.queuing_delay);
+        let _ = writeln!(
+            out,
+            "  n{i}[\"{}<br/>{} · wait {}\"]",
+            label(&n.data_id),
+            n.duration(),
+            n.queuing_delay
+        );
     }
     let mut critical_links = Vec::new();
     for (k, &(p, c)) in a.edges.iter().enumerate() {
@@ -27,12 +35,22 @@ pub fn mermaid(a: &FlowMeshAnalysis) -> String {
         let ids: Vec<String> = a.critical_path.iter().map(|i| format!("n{i}")).collect();
         let _ = writeln!(out, "  class {} critical", ids.join(","));
     }
-    let failed: Vec<String> = a.nodes.iter().enumerate().filter(|(_, n)| n.is_error).map(|(i, _)| format!("n{i}")).collect();
+    let failed: Vec<String> = a
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.is_error)
+        .map(|(i, _)| format!("n{i}"))
+        .collect();
     if !failed.is_empty() {
         let _ = writeln!(out, "  class {} failed", failed.join(","));
     }
     if !critical_links.is_empty() {
-        let _ = writeln!(out, "  linkStyle {} stroke:#d62728,stroke-width:3px", critical_links.join(","));
+        let _ = writeln!(
+            out,
+            "  linkStyle {} stroke:#d62728,stroke-width:3px",
+            critical_links.join(",")
+        );
     }
     out
 }
@@ -68,7 +86,10 @@ mod tests {
         };
         let m = mermaid(&a);
         assert!(m.starts_with("flowchart LR\n"));
-        assert!(m.contains("n0[\"a#quot;#lt;b#gt;<br/>1.00ms · wait 0ns\"]"), "{m}");
+        assert!(
+            m.contains("n0[\"a#quot;#lt;b#gt;<br/>1.00ms · wait 0ns\"]"),
+            "{m}"
+        );
         assert!(m.contains("class n0,n2 critical"));
         assert!(m.contains("linkStyle 1 stroke"));
         assert!(!m.contains("linkStyle 0"));

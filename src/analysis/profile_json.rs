@@ -93,7 +93,11 @@ fn summary(list: &[super::flowmesh::NameStats]) -> Summary {
 }
 
 fn split(b: &Breakdown) -> (Summary, Summary, f64) {
-    (summary(&b.compute), summary(&b.network), b.total_network.as_secs_f64())
+    (
+        summary(&b.compute),
+        summary(&b.network),
+        b.total_network.as_secs_f64(),
+    )
 }
 
 /// Assets grouped by `asset_guid` (first-occurrence order); the latest is the highest version,
@@ -137,7 +141,11 @@ pub fn profile_value(trace: &Trace, a: &FlowMeshAnalysis) -> serde_json::Value {
         lineage: trace
             .lineage
             .iter()
-            .map(|e| Lineage { data_id: e.data_id.clone(), source_data_id: e.source_data_id.clone(), created_at: e.created_at.clone() })
+            .map(|e| Lineage {
+                data_id: e.data_id.clone(),
+                source_data_id: e.source_data_id.clone(),
+                created_at: e.created_at.clone(),
+            })
             .collect(),
         e2e_breakdown: E2e {
             hardware_summary: hw,
@@ -163,8 +171,16 @@ pub fn profile_value(trace: &Trace, a: &FlowMeshAnalysis) -> serde_json::Value {
             critical_path_seconds: a.critical_path_duration().as_secs_f64(),
             active_wait_breakdown: ActiveWait {
                 data_id: a.critical_path.iter().map(|&i| name(i)).collect(),
-                active_seconds: a.critical_path.iter().map(|&i| a.nodes[i].duration().as_secs_f64()).collect(),
-                wait_seconds: a.critical_path.iter().map(|&i| a.nodes[i].queuing_delay.as_secs_f64()).collect(),
+                active_seconds: a
+                    .critical_path
+                    .iter()
+                    .map(|&i| a.nodes[i].duration().as_secs_f64())
+                    .collect(),
+                wait_seconds: a
+                    .critical_path
+                    .iter()
+                    .map(|&i| a.nodes[i].queuing_delay.as_secs_f64())
+                    .collect(),
             },
             hardware_summary: cp_hw,
             network_summary: cp_net,

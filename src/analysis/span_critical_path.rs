@@ -50,12 +50,20 @@ pub struct Rules {
 impl Rules {
     /// Our rules: back-to-back siblings keep their time, 0 is a time like any other.
     pub fn fixed() -> Rules {
-        Rules { strict_sibling_end: false, zero_bound_is_none: false, skip_orphan_roots: false }
+        Rules {
+            strict_sibling_end: false,
+            zero_bound_is_none: false,
+            skip_orphan_roots: false,
+        }
     }
 
     /// Jaeger UI v2.20's behaviour, edge cases included.
     pub fn jaeger() -> Rules {
-        Rules { strict_sibling_end: true, zero_bound_is_none: true, skip_orphan_roots: true }
+        Rules {
+            strict_sibling_end: true,
+            zero_bound_is_none: true,
+            skip_orphan_roots: true,
+        }
     }
 }
 
@@ -78,7 +86,12 @@ const NO_PARENT: u32 = u32::MAX;
 
 impl Prepared {
     fn build(&mut self, trace: &Trace, root: SpanIdx) {
-        for v in [&mut self.parent, &mut self.kid_from, &mut self.kid_to, &mut self.kids] {
+        for v in [
+            &mut self.parent,
+            &mut self.kid_from,
+            &mut self.kid_to,
+            &mut self.kids,
+        ] {
             v.clear();
         }
         self.span.clear();
@@ -94,7 +107,9 @@ impl Prepared {
             let from = self.kids.len() as u32;
             for &c in trace.children(s) {
                 let child = trace.span(c);
-                if (is_producer && child.kind == SpanKind::Consumer) || child.flags.has(crate::model::SpanFlags::FOLLOWS_FROM) {
+                if (is_producer && child.kind == SpanKind::Consumer)
+                    || child.flags.has(crate::model::SpanFlags::FOLLOWS_FROM)
+                {
                     continue;
                 }
                 // outside the parent: dropped with its subtree; otherwise clipped to it
@@ -107,8 +122,13 @@ impl Prepared {
             let to = self.kids.len() as u32;
             // latest clipped end first; ties keep start order (children come sorted by start)
             let (end, span) = (&self.end, &self.span);
-            self.kids[from as usize..to as usize]
-                .sort_by_key(|&k| (std::cmp::Reverse(end[k as usize]), trace.span(span[k as usize]).start, span[k as usize]));
+            self.kids[from as usize..to as usize].sort_by_key(|&k| {
+                (
+                    std::cmp::Reverse(end[k as usize]),
+                    trace.span(span[k as usize]).start,
+                    span[k as usize],
+                )
+            });
             self.kid_from[li] = from;
             self.kid_to[li] = to;
             li += 1;
@@ -153,7 +173,11 @@ fn walk_root(trace: &Trace, root: SpanIdx, rules: Rules, p: &mut Prepared, out: 
         if guard > 4 * p.span.len() + 8 {
             break; // cannot happen: each step moves strictly backwards in time or down the tree
         }
-        let effective = if rules.zero_bound_is_none { bound.filter(|b| *b != 0) } else { bound };
+        let effective = if rules.zero_bound_is_none {
+            bound.filter(|b| *b != 0)
+        } else {
+            bound
+        };
         let kids = p.kids_of(cur);
         let pick = match effective {
             None => kids.first().copied(),
@@ -161,7 +185,9 @@ fn walk_root(trace: &Trace, root: SpanIdx, rules: Rules, p: &mut Prepared, out: 
                 let from = if rules.strict_sibling_end {
                     0
                 } else {
-                    came_from.and_then(|c| kids.iter().position(|k| *k == c)).map_or(0, |i| i + 1)
+                    came_from
+                        .and_then(|c| kids.iter().position(|k| *k == c))
+                        .map_or(0, |i| i + 1)
                 };
                 kids[from..].iter().copied().find(|&k| {
                     let e = p.end[k as usize];
@@ -178,7 +204,11 @@ fn walk_root(trace: &Trace, root: SpanIdx, rules: Rules, p: &mut Prepared, out: 
             Some(c) => {
                 let section_start = p.end[c as usize];
                 if section_start != section_end {
-                    out.push(Section { span: p.span[cur], start_ns: section_start, end_ns: section_end });
+                    out.push(Section {
+                        span: p.span[cur],
+                        start_ns: section_start,
+                        end_ns: section_end,
+                    });
                 }
                 cur = c as usize;
                 bound = None;
@@ -186,7 +216,11 @@ fn walk_root(trace: &Trace, root: SpanIdx, rules: Rules, p: &mut Prepared, out: 
             }
             None => {
                 if p.start[cur] != section_end {
-                    out.push(Section { span: p.span[cur], start_ns: p.start[cur], end_ns: section_end });
+                    out.push(Section {
+                        span: p.span[cur],
+                        start_ns: p.start[cur],
+                        end_ns: section_end,
+                    });
                 }
                 match p.parent[cur] {
                     NO_PARENT => break,
@@ -206,7 +240,11 @@ pub fn critical_path(trace: &Trace, rules: Rules) -> Vec<Section> {
     roots_critical_path(trace, trace.roots.iter().copied(), rules)
 }
 
-fn roots_critical_path(trace: &Trace, roots: impl Iterator<Item = SpanIdx>, rules: Rules) -> Vec<Section> {
+fn roots_critical_path(
+    trace: &Trace,
+    roots: impl Iterator<Item = SpanIdx>,
+    rules: Rules,
+) -> Vec<Section> {
     let mut out = Vec::new();
     let mut scratch = Prepared::default();
     for r in roots {
@@ -220,12 +258,24 @@ fn roots_critical_path(trace: &Trace, roots: impl Iterator<Item = SpanIdx>, rule
 
 /// The critical path drawn on a workflow's timeline: for a FlowMesh workflow (each task its own
 /// root) the span-tree path of the tasks on the lineage critical path; otherwise every root's.
-pub fn workflow_critical_path(trace: &Trace, flowmesh: &super::flowmesh::FlowMeshAnalysis, rules: Rules) -> Vec<Section> {
-    let on_path: rustc_hash::FxHashSet<SpanIdx> = flowmesh.critical_path.iter().filter_map(|&i| flowmesh.nodes[i].task_span).collect();
+pub fn workflow_critical_path(
+    trace: &Trace,
+    flowmesh: &super::flowmesh::FlowMeshAnalysis,
+    rules: Rules,
+) -> Vec<Section> {
+    let on_path: rustc_hash::FxHashSet<SpanIdx> = flowmesh
+        .critical_path
+        .iter()
+        .filter_map(|&i| flowmesh.nodes[i].task_span)
+        .collect();
     if on_path.is_empty() {
         return critical_path(trace, rules);
     }
-    roots_critical_path(trace, trace.roots.iter().copied().filter(|r| on_path.contains(r)), rules)
+    roots_critical_path(
+        trace,
+        trace.roots.iter().copied().filter(|r| on_path.contains(r)),
+        rules,
+    )
 }
 
 /// Critical sections by span: `[start_ns, end_ns]` intervals, each list sorted by start.
@@ -261,7 +311,13 @@ mod tests {
         let base = t.start.0;
         critical_path(&t, rules)
             .into_iter()
-            .map(|s| (t.name(s.span).to_string(), (s.start_ns - base) / 1_000_000, (s.end_ns - base) / 1_000_000))
+            .map(|s| {
+                (
+                    t.name(s.span).to_string(),
+                    (s.start_ns - base) / 1_000_000,
+                    (s.end_ns - base) / 1_000_000,
+                )
+            })
             .collect()
     }
 
@@ -273,11 +329,20 @@ mod tests {
     /// ```
     #[test]
     fn back_to_back_siblings_keep_their_time() {
-        let text = line(1, None, 0, 30) + &line(2, Some(1), 0, 10) + &line(3, Some(1), 10, 20) + &line(4, Some(1), 20, 30);
+        let text = line(1, None, 0, 30)
+            + &line(2, Some(1), 0, 10)
+            + &line(3, Some(1), 10, 20)
+            + &line(4, Some(1), 20, 30);
         let s = |n: &str, a, b| (n.to_string(), a, b);
-        assert_eq!(sections(&text, Rules::fixed()), vec![s("s4", 20, 30), s("s3", 10, 20), s("s2", 0, 10)]);
+        assert_eq!(
+            sections(&text, Rules::fixed()),
+            vec![s("s4", 20, 30), s("s3", 10, 20), s("s2", 0, 10)]
+        );
         // Jaeger's strict `<` skips s3 (it ends exactly at s4's start), so the parent gets its time
-        assert_eq!(sections(&text, Rules::jaeger()), vec![s("s4", 20, 30), s("s1", 10, 20), s("s2", 0, 10)]);
+        assert_eq!(
+            sections(&text, Rules::jaeger()),
+            vec![s("s4", 20, 30), s("s1", 10, 20), s("s2", 0, 10)]
+        );
     }
 
     #[test]
@@ -304,6 +369,9 @@ mod tests {
         // s2 overflows the end of s1; s3 lies entirely after it
         let text = line(1, None, 0, 10) + &line(2, Some(1), 5, 15) + &line(3, Some(1), 12, 14);
         let s = |n: &str, a, b| (n.to_string(), a, b);
-        assert_eq!(sections(&text, Rules::fixed()), vec![s("s2", 5, 10), s("s1", 0, 5)]);
+        assert_eq!(
+            sections(&text, Rules::fixed()),
+            vec![s("s2", 5, 10), s("s1", 0, 5)]
+        );
     }
 }

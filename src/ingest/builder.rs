@@ -11,8 +11,9 @@
 //! | child starts before its parent       | keep times, flag STARTS_BEFORE_PARENT             |
 
 use crate::model::{
-    AssetRow, AttrValue, Attribute, Diagnostic, DiagnosticKind, FileIdx, LineageEdge, Resource, ResourceIdx, Severity, Source, Span,
-    SpanEvent, SpanFlags, SpanId, SpanIdx, SpanLink, StrIdx, Strings, TimestampNs, Trace, TraceId, TraceIdx,
+    AssetRow, AttrValue, Attribute, Diagnostic, DiagnosticKind, FileIdx, LineageEdge, Resource,
+    ResourceIdx, Severity, Source, Span, SpanEvent, SpanFlags, SpanId, SpanIdx, SpanLink, StrIdx,
+    Strings, TimestampNs, Trace, TraceId, TraceIdx,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -118,7 +119,12 @@ impl TraceBuilder {
 
     /// Registers a source and returns its index.
     pub fn add_source(&mut self, name: &str) -> FileIdx {
-        self.trace.sources.push(Source { name: name.to_string(), bytes: 0, records: 0, format: String::new() });
+        self.trace.sources.push(Source {
+            name: name.to_string(),
+            bytes: 0,
+            records: 0,
+            format: String::new(),
+        });
         FileIdx(self.trace.sources.len() as u32 - 1)
     }
 
@@ -133,7 +139,14 @@ impl TraceBuilder {
     }
 
     /// Records a problem. Beyond `MAX_DIAGNOSTICS_PER_KIND` of one kind only a count is kept.
-    pub fn diagnose(&mut self, severity: Severity, kind: DiagnosticKind, source: FileIdx, line: Option<u32>, message: String) {
+    pub fn diagnose(
+        &mut self,
+        severity: Severity,
+        kind: DiagnosticKind,
+        source: FileIdx,
+        line: Option<u32>,
+        message: String,
+    ) {
         let name = self.trace.source_name(source).to_string();
         self.diagnose_named(severity, kind, name, line, message);
     }
@@ -141,15 +154,31 @@ impl TraceBuilder {
     /// True when a problem has been recorded for this source.
     pub fn has_problems(&self, source: FileIdx) -> bool {
         let name = self.trace.source_name(source);
-        self.trace.diagnostics.iter().any(|d| d.source == name && d.severity == Severity::Error)
+        self.trace
+            .diagnostics
+            .iter()
+            .any(|d| d.source == name && d.severity == Severity::Error)
     }
 
     /// Records a problem for a source given by name (e.g. a URL that never opened).
-    pub fn diagnose_named(&mut self, severity: Severity, kind: DiagnosticKind, source: String, line: Option<u32>, message: String) {
+    pub fn diagnose_named(
+        &mut self,
+        severity: Severity,
+        kind: DiagnosticKind,
+        source: String,
+        line: Option<u32>,
+        message: String,
+    ) {
         let n = self.diagnostics_per_kind.entry(kind).or_insert(0);
         *n += 1;
         if *n <= MAX_DIAGNOSTICS_PER_KIND {
-            self.trace.diagnostics.push(Diagnostic { severity, kind, source, line, message });
+            self.trace.diagnostics.push(Diagnostic {
+                severity,
+                kind,
+                source,
+                line,
+                message,
+            });
         }
     }
 
@@ -196,7 +225,11 @@ impl TraceBuilder {
     }
 
     /// The resource for this exact resource text, building it with `make` the first time.
-    pub fn resource(&mut self, text: &str, make: impl FnOnce(&mut Self) -> Resource) -> ResourceIdx {
+    pub fn resource(
+        &mut self,
+        text: &str,
+        make: impl FnOnce(&mut Self) -> Resource,
+    ) -> ResourceIdx {
         if let Some(&r) = self.resource_by_text.get(text) {
             return r;
         }
@@ -213,7 +246,13 @@ impl TraceBuilder {
         self.resource(&format!("{scope}\u{0}{name}"), |b| {
             let key = b.intern("service.name");
             let service_name = b.intern(name);
-            Resource { service_name, attributes: vec![Attribute { key, value: AttrValue::Str(service_name) }] }
+            Resource {
+                service_name,
+                attributes: vec![Attribute {
+                    key,
+                    value: AttrValue::Str(service_name),
+                }],
+            }
         })
     }
 
@@ -228,7 +267,9 @@ impl TraceBuilder {
 
     /// True when this (trace id, span id) is already loaded.
     pub fn has_span(&self, trace_id: TraceId, span_id: SpanId) -> bool {
-        self.trace_index.get(&trace_id).is_some_and(|t| self.span_index.contains_key(&(*t, span_id)))
+        self.trace_index
+            .get(&trace_id)
+            .is_some_and(|t| self.span_index.contains_key(&(*t, span_id)))
     }
 
     /// Adds a span. A duplicate is skipped with a diagnostic (and its rows rolled back).
@@ -236,8 +277,15 @@ impl TraceBuilder {
         let trace = self.trace_idx(draft.trace_id);
         if let Some(first) = self.span_index.get(&(trace, draft.span_id)).copied() {
             let first_line = self.trace.spans[first.ix()].line;
-            let first_source = self.trace.source_name(self.trace.spans[first.ix()].source).to_string();
-            self.rollback(draft.attributes.start, draft.events.start, draft.links.start);
+            let first_source = self
+                .trace
+                .source_name(self.trace.spans[first.ix()].source)
+                .to_string();
+            self.rollback(
+                draft.attributes.start,
+                draft.events.start,
+                draft.links.start,
+            );
             self.diagnose(
                 Severity::Repaired,
                 DiagnosticKind::DuplicateSpan,
@@ -258,7 +306,11 @@ impl TraceBuilder {
                 DiagnosticKind::EndBeforeStart,
                 draft.source,
                 Some(draft.line),
-                format!("span {} ends {} before it starts; end set to start", draft.span_id, draft.start.since(end)),
+                format!(
+                    "span {} ends {} before it starts; end set to start",
+                    draft.span_id,
+                    draft.start.since(end)
+                ),
             );
             end = draft.start;
             flags.0 |= SpanFlags::END_REPAIRED;
@@ -267,13 +319,19 @@ impl TraceBuilder {
         let mut span_type = draft.span_type;
         if span_type.0 == 0 {
             if self.type_keys.is_empty() {
-                self.type_keys = crate::model::span_type::TYPE_KEYS.iter().map(|k| self.trace.strings.intern(k)).collect();
+                self.type_keys = crate::model::span_type::TYPE_KEYS
+                    .iter()
+                    .map(|k| self.trace.strings.intern(k))
+                    .collect();
             }
             // one pass over the span's attributes; the most trusted key present wins
-            let attrs = &self.trace.attributes[draft.attributes.start as usize..draft.attributes.end as usize];
+            let attrs = &self.trace.attributes
+                [draft.attributes.start as usize..draft.attributes.end as usize];
             let mut best: Option<(usize, StrIdx)> = None;
             for a in attrs {
-                if let (Some(rank), AttrValue::Str(v)) = (self.type_keys.iter().position(|k| *k == a.key), a.value) {
+                if let (Some(rank), AttrValue::Str(v)) =
+                    (self.type_keys.iter().position(|k| *k == a.key), a.value)
+                {
                     if best.is_none_or(|(r, _)| rank < r) {
                         best = Some((rank, v));
                     }
@@ -308,14 +366,21 @@ impl TraceBuilder {
 
     /// Adds a lineage edge; an exact repeat is skipped with a diagnostic.
     pub fn add_lineage(&mut self, edge: LineageEdge, source: FileIdx, line: u32) {
-        let key = (edge.data_id.clone(), edge.source_data_id.clone(), edge.created_at.clone());
+        let key = (
+            edge.data_id.clone(),
+            edge.source_data_id.clone(),
+            edge.created_at.clone(),
+        );
         if !self.lineage_seen.insert(key) {
             self.diagnose(
                 Severity::Repaired,
                 DiagnosticKind::DuplicateSpan,
                 source,
                 Some(line),
-                format!("lineage edge {} -> {} was already read; kept once", edge.source_data_id, edge.data_id),
+                format!(
+                    "lineage edge {} -> {} was already read; kept once",
+                    edge.source_data_id, edge.data_id
+                ),
             );
             return;
         }
@@ -349,7 +414,10 @@ impl TraceBuilder {
         // each distinct type text is classified once, here, not per span per paint
         for span in &t.spans {
             if span.span_type.0 != 0 && !t.type_kinds.contains_key(&span.span_type) {
-                t.type_kinds.insert(span.span_type, crate::model::SpanType::classify(t.strings.text(span.span_type)));
+                t.type_kinds.insert(
+                    span.span_type,
+                    crate::model::SpanType::classify(t.strings.text(span.span_type)),
+                );
             }
         }
         t.start = t.spans.iter().map(|s| s.start).min().unwrap_or_default();
@@ -361,7 +429,10 @@ impl TraceBuilder {
                     kind: *kind,
                     source: "(all sources)".to_string(),
                     line: None,
-                    message: format!("{} more diagnostics of this kind ({kind:?}) were not listed", n - MAX_DIAGNOSTICS_PER_KIND),
+                    message: format!(
+                        "{} more diagnostics of this kind ({kind:?}) were not listed",
+                        n - MAX_DIAGNOSTICS_PER_KIND
+                    ),
                 });
             }
         }
@@ -380,7 +451,10 @@ impl TraceBuilder {
             let Some(id) = log.span_id else { continue };
             let candidates = by_span.get(&id).map(Vec::as_slice).unwrap_or(&[]);
             let want_trace = log.trace_id.and_then(|t| self.trace_index.get(&t).copied());
-            log.span = candidates.iter().find(|(t, _)| want_trace.is_none_or(|w| w == *t)).map(|(_, i)| *i);
+            log.span = candidates
+                .iter()
+                .find(|(t, _)| want_trace.is_none_or(|w| w == *t))
+                .map(|(_, i)| *i);
         }
         self.trace.logs.sort_by_key(|l| (l.time, l.source, l.line));
         for (k, log) in self.trace.logs.iter().enumerate() {
@@ -399,14 +473,17 @@ impl TraceBuilder {
             match self.span_index.get(&(s.trace, s.parent_span_id)).copied() {
                 Some(p) if p.ix() != i => self.trace.spans[i].parent = Some(p),
                 _ => {
-                    let (source, line, id, parent) = (s.source, s.line, s.span_id, s.parent_span_id);
+                    let (source, line, id, parent) =
+                        (s.source, s.line, s.span_id, s.parent_span_id);
                     self.trace.spans[i].flags.0 |= SpanFlags::ORPHAN;
                     self.diagnose(
                         Severity::Repaired,
                         DiagnosticKind::OrphanSpan,
                         source,
                         Some(line),
-                        format!("span {id}: parent {parent} is not in the loaded data; shown as a root"),
+                        format!(
+                            "span {id}: parent {parent} is not in the loaded data; shown as a root"
+                        ),
                     );
                 }
             }
@@ -436,11 +513,16 @@ impl TraceBuilder {
                     Some(p) if state[p.ix()] == ON_WALK => {
                         let from = walk.iter().position(|&w| w == p.ix()).unwrap_or(0);
                         let spans = &self.trace.spans;
-                        let cut = walk[from..].iter().copied().min_by_key(|&w| (spans[w].start, w)).unwrap_or(cur);
+                        let cut = walk[from..]
+                            .iter()
+                            .copied()
+                            .min_by_key(|&w| (spans[w].start, w))
+                            .unwrap_or(cur);
                         let s = &mut self.trace.spans[cut];
                         s.parent = None;
                         s.flags.0 |= SpanFlags::CYCLE_CUT;
-                        let (source, line, id, parent) = (s.source, s.line, s.span_id, s.parent_span_id);
+                        let (source, line, id, parent) =
+                            (s.source, s.line, s.span_id, s.parent_span_id);
                         self.diagnose(
                             Severity::Repaired,
                             DiagnosticKind::ParentCycle,
@@ -490,11 +572,14 @@ impl TraceBuilder {
 
     fn flag_skew(&mut self) {
         for i in 0..self.trace.spans.len() {
-            let Some(p) = self.trace.spans[i].parent else { continue };
+            let Some(p) = self.trace.spans[i].parent else {
+                continue;
+            };
             let parent_start = self.trace.spans[p.ix()].start;
             let s = &self.trace.spans[i];
             if s.start < parent_start {
-                let (source, line, id, by) = (s.source, s.line, s.span_id, parent_start.since(s.start));
+                let (source, line, id, by) =
+                    (s.source, s.line, s.span_id, parent_start.since(s.start));
                 self.trace.spans[i].flags.0 |= SpanFlags::STARTS_BEFORE_PARENT;
                 self.diagnose(
                     Severity::Repaired,
@@ -517,8 +602,15 @@ impl TraceBuilder {
             let te = &mut trace_end[s.trace.ix()];
             *te = (*te).max(s.end.0);
         }
-        t.trace_bounds = trace_start.iter().zip(&trace_end).map(|(a, b)| (TimestampNs(*a), TimestampNs((*b).max(*a)))).collect();
-        let mut roots: Vec<SpanIdx> = (0..t.spans.len() as u32).map(SpanIdx).filter(|i| t.spans[i.ix()].parent.is_none()).collect();
+        t.trace_bounds = trace_start
+            .iter()
+            .zip(&trace_end)
+            .map(|(a, b)| (TimestampNs(*a), TimestampNs((*b).max(*a))))
+            .collect();
+        let mut roots: Vec<SpanIdx> = (0..t.spans.len() as u32)
+            .map(SpanIdx)
+            .filter(|i| t.spans[i.ix()].parent.is_none())
+            .collect();
         roots.sort_by_key(|r| {
             let s = &t.spans[r.ix()];
             (trace_start[s.trace.ix()], s.trace, s.start, *r)

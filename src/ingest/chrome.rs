@@ -17,7 +17,10 @@
 
 use super::builder::{SpanDraft, TraceBuilder};
 use super::json_value::{push_value_attrs, value_attr};
-use crate::model::{AttrValue, DiagnosticKind, FileIdx, ResourceIdx, Severity, SpanEvent, SpanId, StatusCode, TimestampNs, TraceId};
+use crate::model::{
+    AttrValue, DiagnosticKind, FileIdx, ResourceIdx, Severity, SpanEvent, SpanId, StatusCode,
+    TimestampNs, TraceId,
+};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -44,10 +47,15 @@ fn key_of(v: Option<&Value>) -> String {
 /// Events of a possibly truncated array: every complete element before the cut.
 pub fn salvage_array(bytes: &[u8]) -> Vec<Value> {
     let mut out = Vec::new();
-    let Some(open) = bytes.iter().position(|b| *b == b'[') else { return out };
+    let Some(open) = bytes.iter().position(|b| *b == b'[') else {
+        return out;
+    };
     let mut rest = &bytes[open + 1..];
     loop {
-        let skip = rest.iter().position(|b| !(b.is_ascii_whitespace() || *b == b',')).unwrap_or(rest.len());
+        let skip = rest
+            .iter()
+            .position(|b| !(b.is_ascii_whitespace() || *b == b','))
+            .unwrap_or(rest.len());
         rest = &rest[skip..];
         if rest.is_empty() || rest[0] == b']' {
             return out;
@@ -114,12 +122,23 @@ struct Document<'a> {
 
 /// Typed events of raw event texts; elements that are not event objects are skipped.
 fn typed(raw: &[&RawValue]) -> Vec<Event> {
-    raw.iter().filter_map(|r| serde_json::from_str::<Event>(r.get()).ok()).collect()
+    raw.iter()
+        .filter_map(|r| serde_json::from_str::<Event>(r.get()).ok())
+        .collect()
 }
 
 /// Reads a whole Chrome trace (array or object), already parsed (the salvage path).
-pub fn read_events(b: &mut TraceBuilder, source: FileIdx, line: u32, doc: Value) -> Result<(), serde_json::Error> {
-    let convert = |v: Vec<Value>| v.into_iter().filter_map(|e| serde_json::from_value::<Event>(e).ok()).collect::<Vec<_>>();
+pub fn read_events(
+    b: &mut TraceBuilder,
+    source: FileIdx,
+    line: u32,
+    doc: Value,
+) -> Result<(), serde_json::Error> {
+    let convert = |v: Vec<Value>| {
+        v.into_iter()
+            .filter_map(|e| serde_json::from_value::<Event>(e).ok())
+            .collect::<Vec<_>>()
+    };
     let (events, other) = match doc {
         Value::Array(ev) => (convert(ev), Map::new()),
         Value::Object(mut o) => {
@@ -139,13 +158,21 @@ pub fn read_events(b: &mut TraceBuilder, source: FileIdx, line: u32, doc: Value)
     Ok(())
 }
 
-fn read_typed(b: &mut TraceBuilder, source: FileIdx, line: u32, events: Vec<Event>, other: &Map<String, Value>) {
+fn read_typed(
+    b: &mut TraceBuilder,
+    source: FileIdx,
+    line: u32,
+    events: Vec<Event>,
+    other: &Map<String, Value>,
+) {
     let source_name = b.source_name(source).to_string();
     let trace_id = other
         .get("trace_id")
         .and_then(Value::as_str)
         .and_then(TraceId::from_external)
-        .unwrap_or_else(|| TraceId::from_external(&format!("chrome:{source_name}")).unwrap_or_default());
+        .unwrap_or_else(|| {
+            TraceId::from_external(&format!("chrome:{source_name}")).unwrap_or_default()
+        });
     let mut process_names: HashMap<String, String> = HashMap::new();
     let mut thread_names: HashMap<(String, String), String> = HashMap::new();
     let mut slices: Vec<Slice> = Vec::new();
@@ -164,7 +191,11 @@ fn read_typed(b: &mut TraceBuilder, source: FileIdx, line: u32, events: Vec<Even
             _ => Map::new(),
         };
         if ph == "M" {
-            let label = args.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+            let label = args
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
             match name.as_str() {
                 "process_name" => {
                     process_names.insert(pid, label);
@@ -176,12 +207,20 @@ fn read_typed(b: &mut TraceBuilder, source: FileIdx, line: u32, events: Vec<Even
             }
             continue;
         }
-        let Some(ts) = ns(e.ts.as_ref()) else { continue };
+        let Some(ts) = ns(e.ts.as_ref()) else {
+            continue;
+        };
         let thread = (pid.clone(), tid.clone());
         let lt = last_ts.entry(thread.clone()).or_insert(ts);
         *lt = (*lt).max(ts);
-        let span_id = args.get("span_id").and_then(Value::as_str).and_then(SpanId::from_external);
-        let parent = args.get("parent_id").and_then(Value::as_str).and_then(SpanId::from_external);
+        let span_id = args
+            .get("span_id")
+            .and_then(Value::as_str)
+            .and_then(SpanId::from_external);
+        let parent = args
+            .get("parent_id")
+            .and_then(Value::as_str)
+            .and_then(SpanId::from_external);
         let slice = |start: i64, end: i64, args: Map<String, Value>| Slice {
             name: name.clone(),
             start,
@@ -240,7 +279,11 @@ fn read_typed(b: &mut TraceBuilder, source: FileIdx, line: u32, events: Vec<Even
     }
     for (thread, stack) in open {
         for mut s in stack {
-            s.end = last_ts.get(&thread).copied().unwrap_or(s.start).max(s.start);
+            s.end = last_ts
+                .get(&thread)
+                .copied()
+                .unwrap_or(s.start)
+                .max(s.start);
             problems.push(format!(
                 "B event {:?} on pid {} tid {} never ends; ended at the thread's last timestamp",
                 s.name, thread.0, thread.1
@@ -254,19 +297,32 @@ fn read_typed(b: &mut TraceBuilder, source: FileIdx, line: u32, events: Vec<Even
         }
     }
     for p in problems {
-        b.diagnose(Severity::Repaired, DiagnosticKind::BadValue, source, Some(line), p);
+        b.diagnose(
+            Severity::Repaired,
+            DiagnosticKind::BadValue,
+            source,
+            Some(line),
+            p,
+        );
     }
     // nest by time per thread: longest first among equal starts, then file order
     slices.sort_by(|a, c| {
-        (&a.pid, &a.tid, a.start, std::cmp::Reverse(a.end), a.order).cmp(&(&c.pid, &c.tid, c.start, std::cmp::Reverse(c.end), c.order))
+        (&a.pid, &a.tid, a.start, std::cmp::Reverse(a.end), a.order).cmp(&(
+            &c.pid,
+            &c.tid,
+            c.start,
+            std::cmp::Reverse(c.end),
+            c.order,
+        ))
     });
     let mut ids: Vec<SpanId> = Vec::with_capacity(slices.len());
     let mut parents: Vec<Option<usize>> = vec![None; slices.len()];
     let mut stack: Vec<usize> = Vec::new();
     for i in 0..slices.len() {
-        let id = slices[i]
-            .span_id
-            .unwrap_or_else(|| SpanId::from_external(&format!("chrome:{source_name}:{}", slices[i].order)).unwrap_or(SpanId(1)));
+        let id = slices[i].span_id.unwrap_or_else(|| {
+            SpanId::from_external(&format!("chrome:{source_name}:{}", slices[i].order))
+                .unwrap_or(SpanId(1))
+        });
         ids.push(id);
         while let Some(&top) = stack.last() {
             let (t, s) = (&slices[top], &slices[i]);
@@ -284,19 +340,29 @@ fn read_typed(b: &mut TraceBuilder, source: FileIdx, line: u32, events: Vec<Even
         let host = if inst.span_id.is_some() || inst.tid.is_empty() {
             None
         } else {
-            let lo = slices.partition_point(|s| (&s.pid, &s.tid, s.start) <= (&inst.pid, &inst.tid, inst.start));
+            let lo = slices.partition_point(|s| {
+                (&s.pid, &s.tid, s.start) <= (&inst.pid, &inst.tid, inst.start)
+            });
             // innermost: the last slice starting at or before it that still contains it
-            (0..lo).rev().take_while(|&j| slices[j].pid == inst.pid && slices[j].tid == inst.tid).find(|&j| slices[j].end >= inst.start)
+            (0..lo)
+                .rev()
+                .take_while(|&j| slices[j].pid == inst.pid && slices[j].tid == inst.tid)
+                .find(|&j| slices[j].end >= inst.start)
         };
         match host {
-            Some(j) => slices[j].events.push((inst.start, inst.name.clone(), inst.args.clone())),
+            Some(j) => slices[j]
+                .events
+                .push((inst.start, inst.name.clone(), inst.args.clone())),
             None => markers.push(inst),
         }
     }
     let mut resources: BTreeMap<String, ResourceIdx> = BTreeMap::new();
     let mut emit = |b: &mut TraceBuilder, s: &Slice, id: SpanId, parent: SpanId| {
         let resource = *resources.entry(s.pid.clone()).or_insert_with(|| {
-            let service = process_names.get(&s.pid).cloned().unwrap_or_else(|| format!("pid {}", s.pid));
+            let service = process_names
+                .get(&s.pid)
+                .cloned()
+                .unwrap_or_else(|| format!("pid {}", s.pid));
             b.service_resource(&format!("chrome\u{0}{source_name}\u{0}{}", s.pid), &service)
         });
         let a0 = b.attr_mark();
@@ -323,25 +389,56 @@ fn read_typed(b: &mut TraceBuilder, source: FileIdx, line: u32, events: Vec<Even
         for (t, name, args) in &s.events {
             let name = b.intern(name);
             let attributes = push_value_attrs(b, args);
-            b.push_event(SpanEvent { time: TimestampNs(*t), name, attributes });
+            b.push_event(SpanEvent {
+                time: TimestampNs(*t),
+                name,
+                attributes,
+            });
         }
         let events = e0..b.event_mark();
-        let name = b.intern(if s.name.is_empty() { "(unnamed)" } else { &s.name });
-        let draft = SpanDraft::new(b, (trace_id, id), name, (TimestampNs(s.start), TimestampNs(s.end)), (source, line));
-        b.add_span(SpanDraft { parent_span_id: parent, status, attributes, events, resource, ..draft });
+        let name = b.intern(if s.name.is_empty() {
+            "(unnamed)"
+        } else {
+            &s.name
+        });
+        let draft = SpanDraft::new(
+            b,
+            (trace_id, id),
+            name,
+            (TimestampNs(s.start), TimestampNs(s.end)),
+            (source, line),
+        );
+        b.add_span(SpanDraft {
+            parent_span_id: parent,
+            status,
+            attributes,
+            events,
+            resource,
+            ..draft
+        });
     };
     for (i, s) in slices.iter().enumerate() {
-        let parent = s.parent.or_else(|| parents[i].map(|p| ids[p])).unwrap_or(SpanId(0));
+        let parent = s
+            .parent
+            .or_else(|| parents[i].map(|p| ids[p]))
+            .unwrap_or(SpanId(0));
         emit(b, s, ids[i], parent);
     }
     for m in &markers {
-        let id = m.span_id.unwrap_or_else(|| SpanId::from_external(&format!("chrome:{source_name}:{}", m.order)).unwrap_or(SpanId(1)));
+        let id = m.span_id.unwrap_or_else(|| {
+            SpanId::from_external(&format!("chrome:{source_name}:{}", m.order)).unwrap_or(SpanId(1))
+        });
         emit(b, m, id, m.parent.unwrap_or(SpanId(0)));
     }
 }
 
 /// Reads one Chrome record (array or object).
-pub fn read_record(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]) -> Result<(), serde_json::Error> {
+pub fn read_record(
+    b: &mut TraceBuilder,
+    source: FileIdx,
+    line: u32,
+    bytes: &[u8],
+) -> Result<(), serde_json::Error> {
     if super::detect::is_array(bytes) {
         let raw: Vec<&RawValue> = serde_json::from_slice(bytes)?;
         read_typed(b, source, line, typed(&raw), &Map::new());

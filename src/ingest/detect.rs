@@ -214,7 +214,10 @@ pub fn probe(bytes: &[u8]) -> Result<Probe, serde_json::Error> {
         RecordKind::Mlflow
     } else if has(K_TRACE | K_OBSERVATIONS) {
         RecordKind::LangfuseExport
-    } else if has(K_DATA) || has(K_TRACE_ID_UPPER | K_SPANS) || has(K_TRACE_ID_UPPER | K_SPAN_ID_UPPER) {
+    } else if has(K_DATA)
+        || has(K_TRACE_ID_UPPER | K_SPANS)
+        || has(K_TRACE_ID_UPPER | K_SPAN_ID_UPPER)
+    {
         RecordKind::Jaeger
     } else if has(K_PROJECT_ID | K_TRACE_ID_CAMEL | K_SPANS) {
         RecordKind::GcpTrace
@@ -250,10 +253,22 @@ mod tests {
     #[test]
     fn keys_decide_the_kind() {
         let cases: [(&str, Probe); 7] = [
-            (r#"{"name": "x", "context": {"span_id": "0x1"}, "start_time": "t"}"#, Probe::Kind(RecordKind::OtelSdkSpan)),
-            (r#"{"data_id": "a", "source_data_id": "b", "created_at": "t"}"#, Probe::Kind(RecordKind::FlowMeshLineage)),
-            (r#"{"data_id": "a", "asset_guid": "g", "version": 1}"#, Probe::Kind(RecordKind::FlowMeshAsset)),
-            (r#"{"metadata": {}, "traceEvents": []}"#, Probe::Kind(RecordKind::Chrome)),
+            (
+                r#"{"name": "x", "context": {"span_id": "0x1"}, "start_time": "t"}"#,
+                Probe::Kind(RecordKind::OtelSdkSpan),
+            ),
+            (
+                r#"{"data_id": "a", "source_data_id": "b", "created_at": "t"}"#,
+                Probe::Kind(RecordKind::FlowMeshLineage),
+            ),
+            (
+                r#"{"data_id": "a", "asset_guid": "g", "version": 1}"#,
+                Probe::Kind(RecordKind::FlowMeshAsset),
+            ),
+            (
+                r#"{"metadata": {}, "traceEvents": []}"#,
+                Probe::Kind(RecordKind::Chrome),
+            ),
             (r#"{"resourceSpans": []}"#, Probe::Kind(RecordKind::Otlp)),
             (r#"[1, 2]"#, Probe::Array),
             (r#"{"hello": "world"}"#, Probe::Unknown),

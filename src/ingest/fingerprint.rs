@@ -16,7 +16,10 @@ pub struct Fingerprinter {
 
 impl Default for Fingerprinter {
     fn default() -> Self {
-        Fingerprinter { offset: 0, hash: 0xcbf2_9ce4_8422_2325 }
+        Fingerprinter {
+            offset: 0,
+            hash: 0xcbf2_9ce4_8422_2325,
+        }
     }
 }
 

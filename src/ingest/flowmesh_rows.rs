@@ -31,11 +31,24 @@ fn text_of(v: Option<Value>) -> String {
 }
 
 /// Reads one lineage row. `Err` carries the serde error for shape/syntax classification.
-pub fn read_lineage(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]) -> Result<(), serde_json::Error> {
+pub fn read_lineage(
+    b: &mut TraceBuilder,
+    source: FileIdx,
+    line: u32,
+    bytes: &[u8],
+) -> Result<(), serde_json::Error> {
     let row: LineageRow = serde_json::from_slice(bytes)?;
     match (row.data_id, row.source_data_id) {
         (Value::String(data_id), Value::String(source_data_id)) => {
-            b.add_lineage(LineageEdge { data_id, source_data_id, created_at: text_of(row.created_at) }, source, line);
+            b.add_lineage(
+                LineageEdge {
+                    data_id,
+                    source_data_id,
+                    created_at: text_of(row.created_at),
+                },
+                source,
+                line,
+            );
         }
         _ => b.diagnose(
             Severity::Error,
@@ -49,7 +62,12 @@ pub fn read_lineage(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u
 }
 
 /// Reads one asset row.
-pub fn read_asset(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]) -> Result<(), serde_json::Error> {
+pub fn read_asset(
+    b: &mut TraceBuilder,
+    source: FileIdx,
+    line: u32,
+    bytes: &[u8],
+) -> Result<(), serde_json::Error> {
     let row: AssetRowFile = serde_json::from_slice(bytes)?;
     let version = match &row.version {
         Some(Value::Number(n)) => n.as_i64(),
@@ -69,7 +87,8 @@ pub fn read_asset(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]
             DiagnosticKind::MissingField,
             source,
             Some(line),
-            "asset row needs data_id, asset_guid (strings) and an integer version; row skipped".into(),
+            "asset row needs data_id, asset_guid (strings) and an integer version; row skipped"
+                .into(),
         ),
     }
     Ok(())

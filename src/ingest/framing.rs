@@ -65,8 +65,14 @@ fn is_blank(bytes: &[u8]) -> bool {
 }
 
 fn trim(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
     &bytes[start..end.max(start)]
 }
 
@@ -105,13 +111,19 @@ impl Framer {
                 let carry = std::mem::take(&mut self.carry);
                 let line = strip_cr(&carry);
                 if !is_blank(line) {
-                    sink(Framed::LastLine { line: self.line, bytes: line });
+                    sink(Framed::LastLine {
+                        line: self.line,
+                        bytes: line,
+                    });
                 }
             }
             Mode::Values => {
                 let carry = std::mem::take(&mut self.carry);
                 if self.depth > 0 {
-                    sink(Framed::Truncated { line: self.value_line, bytes: &carry });
+                    sink(Framed::Truncated {
+                        line: self.value_line,
+                        bytes: &carry,
+                    });
                 }
                 self.depth = 0;
             }
@@ -135,8 +147,14 @@ impl Framer {
             };
             if !is_blank(line) {
                 let t = trim(line);
-                let one_line_value = t.len() >= 2 && ((t[0] == b'{' && t[t.len() - 1] == b'}') || (t[0] == b'[' && t[t.len() - 1] == b']'));
-                return Some(if one_line_value { Mode::Lines } else { Mode::Values });
+                let one_line_value = t.len() >= 2
+                    && ((t[0] == b'{' && t[t.len() - 1] == b'}')
+                        || (t[0] == b'[' && t[t.len() - 1] == b']'));
+                return Some(if one_line_value {
+                    Mode::Lines
+                } else {
+                    Mode::Values
+                });
             }
             match line_end {
                 Some(e) => offset += e + 1,
@@ -168,7 +186,10 @@ impl Framer {
                     let carry = std::mem::take(&mut self.carry);
                     let line = strip_cr(&carry);
                     if !is_blank(line) {
-                        sink(Framed::Record { line: self.line, bytes: line });
+                        sink(Framed::Record {
+                            line: self.line,
+                            bytes: line,
+                        });
                     }
                     self.line += 1;
                     rest = &rest[e + 1..];
@@ -179,7 +200,10 @@ impl Framer {
         for e in memchr::memchr_iter(b'\n', rest) {
             let line = strip_cr(&rest[start..e]);
             if !is_blank(line) {
-                sink(Framed::Record { line: self.line, bytes: line });
+                sink(Framed::Record {
+                    line: self.line,
+                    bytes: line,
+                });
             }
             self.line += 1;
             start = e + 1;
@@ -235,11 +259,17 @@ impl Framer {
                     self.depth -= 1;
                     if self.depth == 0 {
                         if self.carry.is_empty() {
-                            sink(Framed::Record { line: self.value_line, bytes: &chunk[seg_start..=i] });
+                            sink(Framed::Record {
+                                line: self.value_line,
+                                bytes: &chunk[seg_start..=i],
+                            });
                         } else {
                             self.carry.extend_from_slice(&chunk[seg_start..=i]);
                             let carry = std::mem::take(&mut self.carry);
-                            sink(Framed::Record { line: self.value_line, bytes: &carry });
+                            sink(Framed::Record {
+                                line: self.value_line,
+                                bytes: &carry,
+                            });
                         }
                     }
                 }
@@ -265,9 +295,15 @@ mod tests {
         let mut f = Framer::default();
         let mut sink = |r: Framed<'_>| {
             out.push(match r {
-                Framed::Record { line, bytes } => format!("R{line}:{}", String::from_utf8_lossy(bytes)),
-                Framed::LastLine { line, bytes } => format!("L{line}:{}", String::from_utf8_lossy(bytes)),
-                Framed::Truncated { line, bytes } => format!("T{line}:{}", String::from_utf8_lossy(bytes)),
+                Framed::Record { line, bytes } => {
+                    format!("R{line}:{}", String::from_utf8_lossy(bytes))
+                }
+                Framed::LastLine { line, bytes } => {
+                    format!("L{line}:{}", String::from_utf8_lossy(bytes))
+                }
+                Framed::Truncated { line, bytes } => {
+                    format!("T{line}:{}", String::from_utf8_lossy(bytes))
+                }
                 Framed::Stray { line } => format!("S{line}"),
             })
         };
@@ -281,24 +317,36 @@ mod tests {
     #[test]
     fn json_lines_with_blank_and_crlf_lines() {
         let input = b"{\"a\":1}\r\n\n{\"b\":2}\n{\"c\":";
-        assert_eq!(frame(input, 1000), vec!["R1:{\"a\":1}", "R3:{\"b\":2}", "L4:{\"c\":"]);
+        assert_eq!(
+            frame(input, 1000),
+            vec!["R1:{\"a\":1}", "R3:{\"b\":2}", "L4:{\"c\":"]
+        );
     }
 
     #[test]
     fn concatenated_pretty_values_keep_start_lines() {
         let input = b"{\n  \"a\": \"}{\"\n}\n{\n  \"b\": [1,\n 2]\n}\n";
-        assert_eq!(frame(input, 1000), vec!["R1:{\n  \"a\": \"}{\"\n}", "R4:{\n  \"b\": [1,\n 2]\n}"]);
+        assert_eq!(
+            frame(input, 1000),
+            vec!["R1:{\n  \"a\": \"}{\"\n}", "R4:{\n  \"b\": [1,\n 2]\n}"]
+        );
     }
 
     #[test]
     fn truncated_value_and_stray_text() {
         let input = b"{\n \"a\": 1\n}\nnot json\n{\n \"b\": \"\\\"";
-        assert_eq!(frame(input, 1000), vec!["R1:{\n \"a\": 1\n}", "S4", "T5:{\n \"b\": \"\\\""]);
+        assert_eq!(
+            frame(input, 1000),
+            vec!["R1:{\n \"a\": 1\n}", "S4", "T5:{\n \"b\": \"\\\""]
+        );
     }
 
     #[test]
     fn bom_is_skipped() {
-        assert_eq!(frame(b"\xEF\xBB\xBF{\"a\":1}\n{\"b\":2}", 2), vec!["R1:{\"a\":1}", "L2:{\"b\":2}"]);
+        assert_eq!(
+            frame(b"\xEF\xBB\xBF{\"a\":1}\n{\"b\":2}", 2),
+            vec!["R1:{\"a\":1}", "L2:{\"b\":2}"]
+        );
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! `RPC_SERVER` kinds and string labels; the service is the project id.
 
 use super::builder::{SpanDraft, TraceBuilder};
-use crate::model::{time::parse_iso8601, AttrValue, DiagnosticKind, FileIdx, Severity, SpanId, SpanKind, TraceId};
+use crate::model::{
+    time::parse_iso8601, AttrValue, DiagnosticKind, FileIdx, Severity, SpanId, SpanKind, TraceId,
+};
 use serde_json::Value;
 
 fn decimal_id(v: Option<&Value>) -> Option<SpanId> {
@@ -16,18 +18,35 @@ fn decimal_id(v: Option<&Value>) -> Option<SpanId> {
 }
 
 /// Reads one Cloud Trace v1 document.
-pub fn read_trace(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]) -> Result<(), serde_json::Error> {
+pub fn read_trace(
+    b: &mut TraceBuilder,
+    source: FileIdx,
+    line: u32,
+    bytes: &[u8],
+) -> Result<(), serde_json::Error> {
     let doc: Value = serde_json::from_slice(bytes)?;
     let trace_id = doc
         .get("traceId")
         .and_then(Value::as_str)
         .and_then(TraceId::from_external)
         .ok_or_else(|| serde::de::Error::custom("Cloud Trace document without traceId"))?;
-    let project = doc.get("projectId").and_then(Value::as_str).unwrap_or("cloud trace").to_string();
+    let project = doc
+        .get("projectId")
+        .and_then(Value::as_str)
+        .unwrap_or("cloud trace")
+        .to_string();
     let resource = b.service_resource("gcp", &project);
-    for s in doc.get("spans").and_then(Value::as_array).into_iter().flatten() {
+    for s in doc
+        .get("spans")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let id = decimal_id(s.get("spanId"));
-        let start = s.get("startTime").and_then(Value::as_str).and_then(parse_iso8601);
+        let start = s
+            .get("startTime")
+            .and_then(Value::as_str)
+            .and_then(parse_iso8601);
         let (Some(span_id), Some(start)) = (id, start) else {
             b.diagnose(
                 Severity::Error,
@@ -38,7 +57,11 @@ pub fn read_trace(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]
             );
             continue;
         };
-        let end = s.get("endTime").and_then(Value::as_str).and_then(parse_iso8601).unwrap_or(start);
+        let end = s
+            .get("endTime")
+            .and_then(Value::as_str)
+            .and_then(parse_iso8601)
+            .unwrap_or(start);
         let parent = decimal_id(s.get("parentSpanId")).unwrap_or(SpanId(0));
         let kind = match s.get("kind").and_then(Value::as_str) {
             Some("RPC_CLIENT") => SpanKind::Client,
@@ -50,13 +73,23 @@ pub fn read_trace(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]
         if let Some(Value::Object(labels)) = s.get("labels") {
             for (k, v) in labels {
                 let key = b.intern(k);
-                let value = b.intern(v.as_str().map_or_else(|| v.to_string(), str::to_string).as_str());
+                let value = b.intern(
+                    v.as_str()
+                        .map_or_else(|| v.to_string(), str::to_string)
+                        .as_str(),
+                );
                 b.push_attr(key, AttrValue::Str(value));
             }
         }
         let attributes = a0..b.attr_mark();
         let draft = SpanDraft::new(b, (trace_id, span_id), name, (start, end), (source, line));
-        b.add_span(SpanDraft { parent_span_id: parent, kind, attributes, resource, ..draft });
+        b.add_span(SpanDraft {
+            parent_span_id: parent,
+            kind,
+            attributes,
+            resource,
+            ..draft
+        });
     }
     Ok(())
 }

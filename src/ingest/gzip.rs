@@ -11,7 +11,9 @@ pub struct Gunzip {
 
 impl Default for Gunzip {
     fn default() -> Self {
-        Gunzip { decoder: MultiGzDecoder::new(Vec::new()) }
+        Gunzip {
+            decoder: MultiGzDecoder::new(Vec::new()),
+        }
     }
 }
 

@@ -7,7 +7,10 @@
 
 use super::builder::TraceBuilder;
 use super::json_value::value_attr;
-use crate::model::{time::parse_iso8601, DiagnosticKind, FileIdx, LogEntry, Severity, SpanId, StrIdx, TimestampNs, TraceId};
+use crate::model::{
+    time::parse_iso8601, DiagnosticKind, FileIdx, LogEntry, Severity, SpanId, StrIdx, TimestampNs,
+    TraceId,
+};
 use serde_json::{Map, Value};
 
 const MESSAGE: [&str; 3] = ["event", "msg", "message"];
@@ -35,15 +38,23 @@ fn epoch(n: &serde_json::Number) -> Option<TimestampNs> {
         _ => (1e9, f),
     };
     let whole = a.trunc();
-    Some(TimestampNs((whole as i64).checked_mul(scale as i64)? + ((a - whole) * scale).round() as i64))
+    Some(TimestampNs(
+        (whole as i64).checked_mul(scale as i64)? + ((a - whole) * scale).round() as i64,
+    ))
 }
 
 fn first<'a>(o: &'a Map<String, Value>, keys: &[&str]) -> Option<(&'a str, &'a Value)> {
-    keys.iter().find_map(|k| o.get_key_value(*k).map(|(k, v)| (k.as_str(), v)))
+    keys.iter()
+        .find_map(|k| o.get_key_value(*k).map(|(k, v)| (k.as_str(), v)))
 }
 
 /// Reads one log line.
-pub fn read_line(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]) -> Result<(), serde_json::Error> {
+pub fn read_line(
+    b: &mut TraceBuilder,
+    source: FileIdx,
+    line: u32,
+    bytes: &[u8],
+) -> Result<(), serde_json::Error> {
     let Value::Object(o) = serde_json::from_slice::<Value>(bytes)? else {
         return Err(serde::de::Error::custom("a log line is a JSON object"));
     };
@@ -62,13 +73,23 @@ pub fn read_line(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8])
         );
         return Ok(());
     };
-    let text = |keys: &[&str]| first(&o, keys).and_then(|(_, v)| v.as_str()).map(str::to_string);
+    let text = |keys: &[&str]| {
+        first(&o, keys)
+            .and_then(|(_, v)| v.as_str())
+            .map(str::to_string)
+    };
     let message = b.intern(&text(&MESSAGE).unwrap_or_default());
     let level = text(&["level", "severity", "levelname"]).map_or(StrIdx(0), |l| b.intern(&l));
     let trace_id = text(&TRACE).and_then(|t| TraceId::parse_hex(&t));
     let span_id = text(&SPAN).and_then(|s| SpanId::parse_hex(&s));
-    let skip: Vec<&str> =
-        MESSAGE.iter().chain(&TIME).chain(&TRACE).chain(&SPAN).chain(&["level", "severity", "levelname"]).copied().collect();
+    let skip: Vec<&str> = MESSAGE
+        .iter()
+        .chain(&TIME)
+        .chain(&TRACE)
+        .chain(&SPAN)
+        .chain(&["level", "severity", "levelname"])
+        .copied()
+        .collect();
     let a0 = b.attr_mark();
     for (k, v) in &o {
         if skip.contains(&k.as_str()) {
@@ -80,6 +101,16 @@ pub fn read_line(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8])
         }
     }
     let attributes = a0..b.attr_mark();
-    b.add_log(LogEntry { time, level, message, trace_id, span_id, span: None, attributes, source, line });
+    b.add_log(LogEntry {
+        time,
+        level,
+        message,
+        trace_id,
+        span_id,
+        span: None,
+        attributes,
+        source,
+        line,
+    });
     Ok(())
 }

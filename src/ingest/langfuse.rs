@@ -9,7 +9,9 @@
 
 use super::builder::{SpanDraft, TraceBuilder};
 use super::json_value::value_attr;
-use crate::model::{time::parse_iso8601, DiagnosticKind, FileIdx, Severity, SpanId, StatusCode, StrIdx, TraceId};
+use crate::model::{
+    time::parse_iso8601, DiagnosticKind, FileIdx, Severity, SpanId, StatusCode, StrIdx, TraceId,
+};
 use serde_json::Value;
 
 /// Observation fields kept as attributes, in this order.
@@ -39,7 +41,12 @@ const TRACE_FIELDS: [(&str, &str); 5] = [
 ];
 
 /// Reads one Langfuse export document.
-pub fn read_export(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]) -> Result<(), serde_json::Error> {
+pub fn read_export(
+    b: &mut TraceBuilder,
+    source: FileIdx,
+    line: u32,
+    bytes: &[u8],
+) -> Result<(), serde_json::Error> {
     let doc: Value = serde_json::from_slice(bytes)?;
     let trace = doc.get("trace").cloned().unwrap_or(Value::Null);
     let observations = doc
@@ -47,13 +54,30 @@ pub fn read_export(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8
         .and_then(Value::as_array)
         .cloned()
         .ok_or_else(|| serde::de::Error::custom("Langfuse export without observations"))?;
-    let trace_name = trace.get("name").and_then(Value::as_str).unwrap_or("langfuse trace").to_string();
+    let trace_name = trace
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("langfuse trace")
+        .to_string();
     let resource = b.service_resource("langfuse", &trace_name);
-    let trace_hint = trace.get("id").and_then(Value::as_str).and_then(TraceId::from_external);
+    let trace_hint = trace
+        .get("id")
+        .and_then(Value::as_str)
+        .and_then(TraceId::from_external);
     for o in &observations {
-        let trace_id = o.get("traceId").and_then(Value::as_str).and_then(TraceId::from_external).or(trace_hint);
-        let span_id = o.get("id").and_then(Value::as_str).and_then(SpanId::from_external);
-        let start = o.get("startTime").and_then(Value::as_str).and_then(parse_iso8601);
+        let trace_id = o
+            .get("traceId")
+            .and_then(Value::as_str)
+            .and_then(TraceId::from_external)
+            .or(trace_hint);
+        let span_id = o
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(SpanId::from_external);
+        let start = o
+            .get("startTime")
+            .and_then(Value::as_str)
+            .and_then(parse_iso8601);
         let (Some(trace_id), Some(span_id), Some(start)) = (trace_id, span_id, start) else {
             b.diagnose(
                 Severity::Error,
@@ -64,16 +88,29 @@ pub fn read_export(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8
             );
             continue;
         };
-        let end = o.get("endTime").and_then(Value::as_str).and_then(parse_iso8601).unwrap_or(start);
-        let parent = o.get("parentObservationId").and_then(Value::as_str).and_then(SpanId::from_external).unwrap_or(SpanId(0));
+        let end = o
+            .get("endTime")
+            .and_then(Value::as_str)
+            .and_then(parse_iso8601)
+            .unwrap_or(start);
+        let parent = o
+            .get("parentObservationId")
+            .and_then(Value::as_str)
+            .and_then(SpanId::from_external)
+            .unwrap_or(SpanId(0));
         let name = b.intern(o.get("name").and_then(Value::as_str).unwrap_or("(unnamed)"));
-        let span_type = o.get("type").and_then(Value::as_str).map_or(StrIdx(0), |t| b.intern(t));
+        let span_type = o
+            .get("type")
+            .and_then(Value::as_str)
+            .map_or(StrIdx(0), |t| b.intern(t));
         let a0 = b.attr_mark();
         for key in KEPT {
             let Some(v) = o.get(key) else { continue };
             // strings holding JSON are decoded once; empty objects and zero costs say nothing
             let v = match v {
-                Value::String(s) if s.starts_with('{') || s.starts_with('[') || s.starts_with('"') => {
+                Value::String(s)
+                    if s.starts_with('{') || s.starts_with('[') || s.starts_with('"') =>
+                {
                     serde_json::from_str(s).unwrap_or_else(|_| v.clone())
                 }
                 _ => v.clone(),
@@ -90,8 +127,13 @@ pub fn read_export(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8
             // who and where the trace ran for, on its root observations
             for (field, key) in TRACE_FIELDS {
                 let value = match trace.get(field) {
-                    Some(Value::String(t)) if !matches!(t.as_str(), "" | "None" | "null" | "[]") => {
-                        serde_json::from_str::<Value>(t).ok().filter(Value::is_array).unwrap_or_else(|| Value::String(t.clone()))
+                    Some(Value::String(t))
+                        if !matches!(t.as_str(), "" | "None" | "null" | "[]") =>
+                    {
+                        serde_json::from_str::<Value>(t)
+                            .ok()
+                            .filter(Value::is_array)
+                            .unwrap_or_else(|| Value::String(t.clone()))
                     }
                     Some(v @ Value::Array(a)) if !a.is_empty() => v.clone(),
                     _ => continue,
@@ -108,9 +150,21 @@ pub fn read_export(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8
             Some(m) if !m.is_empty() => b.intern(m),
             _ => StrIdx(0),
         };
-        let status = if is_error { StatusCode::Error } else { StatusCode::Unset };
+        let status = if is_error {
+            StatusCode::Error
+        } else {
+            StatusCode::Unset
+        };
         let draft = SpanDraft::new(b, (trace_id, span_id), name, (start, end), (source, line));
-        b.add_span(SpanDraft { parent_span_id: parent, span_type, status, status_message, attributes, resource, ..draft });
+        b.add_span(SpanDraft {
+            parent_span_id: parent,
+            span_type,
+            status,
+            status_message,
+            attributes,
+            resource,
+            ..draft
+        });
     }
     Ok(())
 }

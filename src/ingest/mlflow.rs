@@ -7,13 +7,18 @@
 use super::builder::{SpanDraft, TraceBuilder};
 use super::json_value::{push_value_attrs, value_attr};
 use super::otlp::id_bits;
-use crate::model::{AttrValue, DiagnosticKind, FileIdx, Severity, SpanEvent, SpanId, StatusCode, StrIdx, TimestampNs, TraceId};
+use crate::model::{
+    AttrValue, DiagnosticKind, FileIdx, Severity, SpanEvent, SpanId, StatusCode, StrIdx,
+    TimestampNs, TraceId,
+};
 use serde_json::Value;
 
 fn decoded(b: &mut TraceBuilder, v: &Value) -> Option<AttrValue> {
     // attribute values are JSON text inside a JSON string: decode that text once
     let inner = match v {
-        Value::String(s) => serde_json::from_str::<Value>(s).unwrap_or_else(|_| Value::String(s.clone())),
+        Value::String(s) => {
+            serde_json::from_str::<Value>(s).unwrap_or_else(|_| Value::String(s.clone()))
+        }
         other => other.clone(),
     };
     value_attr(b, &inner)
@@ -21,11 +26,17 @@ fn decoded(b: &mut TraceBuilder, v: &Value) -> Option<AttrValue> {
 
 fn ns(v: Option<&Value>) -> Option<i64> {
     let n = v?.as_number()?;
-    n.as_i64().or_else(|| n.as_u64().and_then(|u| i64::try_from(u).ok()))
+    n.as_i64()
+        .or_else(|| n.as_u64().and_then(|u| i64::try_from(u).ok()))
 }
 
 /// Reads one MLflow trace document.
-pub fn read_trace(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]) -> Result<(), serde_json::Error> {
+pub fn read_trace(
+    b: &mut TraceBuilder,
+    source: FileIdx,
+    line: u32,
+    bytes: &[u8],
+) -> Result<(), serde_json::Error> {
     let doc: Value = serde_json::from_slice(bytes)?;
     let info = doc.get("info").cloned().unwrap_or(Value::Null);
     let spans = doc
@@ -33,12 +44,29 @@ pub fn read_trace(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]
         .and_then(Value::as_array)
         .cloned()
         .ok_or_else(|| serde::de::Error::custom("MLflow trace without data.spans"))?;
-    let trace_name = info.pointer("/tags/mlflow.traceName").and_then(Value::as_str).unwrap_or("mlflow trace").to_string();
+    let trace_name = info
+        .pointer("/tags/mlflow.traceName")
+        .and_then(Value::as_str)
+        .unwrap_or("mlflow trace")
+        .to_string();
     let resource = b.service_resource("mlflow", &trace_name);
-    let info_trace = info.get("trace_id").and_then(Value::as_str).and_then(|t| TraceId::parse_hex(t.trim_start_matches("tr-")));
+    let info_trace = info
+        .get("trace_id")
+        .and_then(Value::as_str)
+        .and_then(|t| TraceId::parse_hex(t.trim_start_matches("tr-")));
     for s in &spans {
-        let trace_id = s.get("trace_id").and_then(Value::as_str).and_then(|t| id_bits(t, 16)).map(TraceId).or(info_trace);
-        let span_id = s.get("span_id").and_then(Value::as_str).and_then(|t| id_bits(t, 8)).map(|v| SpanId(v as u64)).filter(|s| s.0 != 0);
+        let trace_id = s
+            .get("trace_id")
+            .and_then(Value::as_str)
+            .and_then(|t| id_bits(t, 16))
+            .map(TraceId)
+            .or(info_trace);
+        let span_id = s
+            .get("span_id")
+            .and_then(Value::as_str)
+            .and_then(|t| id_bits(t, 8))
+            .map(|v| SpanId(v as u64))
+            .filter(|s| s.0 != 0);
         let (Some(trace_id), Some(span_id)) = (trace_id, span_id) else {
             b.diagnose(
                 Severity::Error,
@@ -49,9 +77,10 @@ pub fn read_trace(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]
             );
             continue;
         };
-        let (Some(start), Some(end)) =
-            (ns(s.get("start_time_unix_nano")), ns(s.get("end_time_unix_nano")).or(ns(s.get("start_time_unix_nano"))))
-        else {
+        let (Some(start), Some(end)) = (
+            ns(s.get("start_time_unix_nano")),
+            ns(s.get("end_time_unix_nano")).or(ns(s.get("start_time_unix_nano"))),
+        ) else {
             b.diagnose(
                 Severity::Error,
                 DiagnosticKind::MissingField,
@@ -61,7 +90,11 @@ pub fn read_trace(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]
             );
             continue;
         };
-        let parent = s.get("parent_span_id").and_then(Value::as_str).and_then(|t| id_bits(t, 8)).map_or(SpanId(0), |v| SpanId(v as u64));
+        let parent = s
+            .get("parent_span_id")
+            .and_then(Value::as_str)
+            .and_then(|t| id_bits(t, 8))
+            .map_or(SpanId(0), |v| SpanId(v as u64));
         let name = b.intern(s.get("name").and_then(Value::as_str).unwrap_or("(unnamed)"));
         let a0 = b.attr_mark();
         let mut span_type = StrIdx(0);
@@ -82,7 +115,10 @@ pub fn read_trace(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]
                 ("mlflow.trace.state", "/state"),
                 ("mlflow.trace.request_preview", "/request_preview"),
                 ("mlflow.trace.response_preview", "/response_preview"),
-                ("mlflow.trace.tokenUsage", "/trace_metadata/mlflow.trace.tokenUsage"),
+                (
+                    "mlflow.trace.tokenUsage",
+                    "/trace_metadata/mlflow.trace.tokenUsage",
+                ),
                 ("mlflow.trace.cost", "/trace_metadata/mlflow.trace.cost"),
             ] {
                 if let Some(v) = info.pointer(ptr) {
@@ -95,14 +131,36 @@ pub fn read_trace(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]
         }
         let attributes = a0..b.attr_mark();
         let e0 = b.event_mark();
-        for e in s.get("events").and_then(Value::as_array).into_iter().flatten() {
+        for e in s
+            .get("events")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let time = TimestampNs(ns(e.get("time_unix_nano")).unwrap_or(start));
-            let name = b.intern(e.get("name").and_then(Value::as_str).unwrap_or("(unnamed event)"));
-            let attributes = push_value_attrs(b, e.get("attributes").and_then(Value::as_object).into_iter().flatten());
-            b.push_event(SpanEvent { time, name, attributes });
+            let name = b.intern(
+                e.get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("(unnamed event)"),
+            );
+            let attributes = push_value_attrs(
+                b,
+                e.get("attributes")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten(),
+            );
+            b.push_event(SpanEvent {
+                time,
+                name,
+                attributes,
+            });
         }
         let events = e0..b.event_mark();
-        let code = s.pointer("/status/code").and_then(Value::as_str).unwrap_or("");
+        let code = s
+            .pointer("/status/code")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         let status = if code.ends_with("ERROR") {
             StatusCode::Error
         } else if code.ends_with("OK") {
@@ -110,10 +168,29 @@ pub fn read_trace(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]
         } else {
             StatusCode::Unset
         };
-        let message = s.pointer("/status/message").and_then(Value::as_str).filter(|m| !m.is_empty()).map(|m| m.to_string());
+        let message = s
+            .pointer("/status/message")
+            .and_then(Value::as_str)
+            .filter(|m| !m.is_empty())
+            .map(|m| m.to_string());
         let status_message = message.map_or(StrIdx(0), |m| b.intern(&m));
-        let draft = SpanDraft::new(b, (trace_id, span_id), name, (TimestampNs(start), TimestampNs(end)), (source, line));
-        b.add_span(SpanDraft { parent_span_id: parent, span_type, status, status_message, attributes, events, resource, ..draft });
+        let draft = SpanDraft::new(
+            b,
+            (trace_id, span_id),
+            name,
+            (TimestampNs(start), TimestampNs(end)),
+            (source, line),
+        );
+        b.add_span(SpanDraft {
+            parent_span_id: parent,
+            span_type,
+            status,
+            status_message,
+            attributes,
+            events,
+            resource,
+            ..draft
+        });
     }
     Ok(())
 }

@@ -54,7 +54,10 @@ impl Default for Session {
     fn default() -> Self {
         let mut builder = TraceBuilder::default();
         otel_sdk::ensure_empty_resource(&mut builder);
-        Session { builder, sources: Vec::new() }
+        Session {
+            builder,
+            sources: Vec::new(),
+        }
     }
 }
 
@@ -67,7 +70,10 @@ impl Session {
     /// Starts a source (a file name or URL, shown in diagnostics).
     pub fn begin_source(&mut self, name: &str) -> FileIdx {
         let f = self.builder.add_source(name);
-        self.sources.push(SourceState { open: true, ..SourceState::default() });
+        self.sources.push(SourceState {
+            open: true,
+            ..SourceState::default()
+        });
         f
     }
 
@@ -122,8 +128,22 @@ impl Session {
     fn frame(&mut self, f: FileIdx, bytes: &[u8]) {
         let Session { builder, sources } = self;
         let state = &mut sources[f.ix()];
-        let SourceState { framer, sticky, kinds, unknown, unknown_count, .. } = state;
-        let mut ctx = RecordContext { builder, f, sticky, kinds, unknown, unknown_count };
+        let SourceState {
+            framer,
+            sticky,
+            kinds,
+            unknown,
+            unknown_count,
+            ..
+        } = state;
+        let mut ctx = RecordContext {
+            builder,
+            f,
+            sticky,
+            kinds,
+            unknown,
+            unknown_count,
+        };
         framer.feed(bytes, &mut |item| ctx.handle(item));
     }
 
@@ -145,7 +165,9 @@ impl Session {
                         DiagnosticKind::BadCompression,
                         f,
                         None,
-                        format!("gzip stream is truncated or corrupt ({e}); kept what was readable"),
+                        format!(
+                            "gzip stream is truncated or corrupt ({e}); kept what was readable"
+                        ),
                     );
                 }
             }
@@ -153,8 +175,22 @@ impl Session {
         {
             let Session { builder, sources } = self;
             let state = &mut sources[f.ix()];
-            let SourceState { framer, sticky, kinds, unknown, unknown_count, .. } = state;
-            let mut ctx = RecordContext { builder, f, sticky, kinds, unknown, unknown_count };
+            let SourceState {
+                framer,
+                sticky,
+                kinds,
+                unknown,
+                unknown_count,
+                ..
+            } = state;
+            let mut ctx = RecordContext {
+                builder,
+                f,
+                sticky,
+                kinds,
+                unknown,
+                unknown_count,
+            };
             framer.finish(&mut |item| ctx.handle(item));
         }
         let state = &mut self.sources[f.ix()];
@@ -162,14 +198,23 @@ impl Session {
         let recognised: u32 = state.kinds.values().sum();
         let pending = std::mem::take(&mut state.unknown);
         let unknown_count = state.unknown_count;
-        let mut labels: Vec<(RecordKind, u32)> = state.kinds.iter().map(|(k, n)| (*k, *n)).collect();
+        let mut labels: Vec<(RecordKind, u32)> =
+            state.kinds.iter().map(|(k, n)| (*k, *n)).collect();
         labels.sort_by_key(|(k, n)| (std::cmp::Reverse(*n), k.label()));
-        let format = labels.iter().map(|(k, _)| k.label()).collect::<Vec<_>>().join(" + ");
+        let format = labels
+            .iter()
+            .map(|(k, _)| k.label())
+            .collect::<Vec<_>>()
+            .join(" + ");
         let src = self.builder.source_mut(f);
         src.records = recognised;
         src.format = format;
         if recognised == 0 && unknown_count > 0 {
-            let tried = SUPPORTED.iter().map(|k| k.label()).collect::<Vec<_>>().join(", ");
+            let tried = SUPPORTED
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(", ");
             let first = pending.first().map(|(_, m)| m.clone()).unwrap_or_default();
             self.builder.diagnose(
                 Severity::Error,
@@ -180,7 +225,11 @@ impl Session {
             );
         } else if recognised == 0 && unknown_count == 0 && self.builder.has_problems(f) {
             // nothing parsed as JSON at all (plain text, a binary file): say what it is not
-            let tried = SUPPORTED.iter().map(|k| k.label()).collect::<Vec<_>>().join(", ");
+            let tried = SUPPORTED
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(", ");
             self.builder.diagnose(
                 Severity::Error,
                 DiagnosticKind::UnknownFormat,
@@ -190,14 +239,21 @@ impl Session {
             );
         } else {
             for (line, message) in pending {
-                self.builder.diagnose(Severity::Error, DiagnosticKind::UnknownRecord, f, Some(line), message);
+                self.builder.diagnose(
+                    Severity::Error,
+                    DiagnosticKind::UnknownRecord,
+                    f,
+                    Some(line),
+                    message,
+                );
             }
         }
     }
 
     /// Records a problem with a source that could not be read at all (e.g. a failed fetch).
     pub fn source_failed(&mut self, name: &str, kind: DiagnosticKind, message: String) {
-        self.builder.diagnose_named(Severity::Error, kind, name.to_string(), None, message);
+        self.builder
+            .diagnose_named(Severity::Error, kind, name.to_string(), None, message);
     }
 
     /// Links, repairs and returns the trace.
@@ -256,8 +312,16 @@ impl RecordContext<'_> {
             if is_chrome {
                 let n = events.len();
                 let message = format!("the event array is cut off (allowed by the Trace Event Format); read the {n} complete events");
-                self.builder.diagnose(Severity::Repaired, DiagnosticKind::Truncated, self.f, Some(line), message);
-                if chrome::read_events(self.builder, self.f, line, serde_json::Value::Array(events)).is_ok() {
+                self.builder.diagnose(
+                    Severity::Repaired,
+                    DiagnosticKind::Truncated,
+                    self.f,
+                    Some(line),
+                    message,
+                );
+                if chrome::read_events(self.builder, self.f, line, serde_json::Value::Array(events))
+                    .is_ok()
+                {
                     *self.kinds.entry(RecordKind::Chrome).or_insert(0) += 1;
                 }
                 return;
@@ -266,21 +330,43 @@ impl RecordContext<'_> {
         if let (Some((kind, e)), Ok(Probe::Unknown | Probe::Array)) = (&sticky_error, &probed) {
             // a row of this file's kind that lacks a distinguishing field
             let message = format!("{} row: {}; row skipped", kind.label(), strip_position(e));
-            return self.builder.diagnose(Severity::Error, DiagnosticKind::MissingField, self.f, Some(line), message);
+            return self.builder.diagnose(
+                Severity::Error,
+                DiagnosticKind::MissingField,
+                self.f,
+                Some(line),
+                message,
+            );
         }
         let kind = match probed {
             Err(e) => return self.invalid(line, bytes, &e, truncated),
             Ok(Probe::Kind(k)) if SUPPORTED.contains(&k) => k,
-            Ok(Probe::Kind(k)) => return self.unknown(line, format!("line {line} looks like {} (not supported yet)", k.label())),
+            Ok(Probe::Kind(k)) => {
+                return self.unknown(
+                    line,
+                    format!("line {line} looks like {} (not supported yet)", k.label()),
+                )
+            }
             Ok(Probe::Array) => match detect::probe_array(bytes) {
                 Some(k) if SUPPORTED.contains(&k) => k,
-                _ => return self.unknown(line, format!("line {line} is a JSON array of no supported format")),
+                _ => {
+                    return self.unknown(
+                        line,
+                        format!("line {line} is a JSON array of no supported format"),
+                    )
+                }
             },
-            Ok(Probe::Unknown) => return self.unknown(line, format!("line {line} is JSON of no known trace shape")),
+            Ok(Probe::Unknown) => {
+                return self.unknown(line, format!("line {line} is JSON of no known trace shape"))
+            }
         };
         *self.sticky = Some(kind);
         if let Err(e) = self.read(kind, line, bytes) {
-            let what = if is_syntax(&e) { DiagnosticKind::InvalidJson } else { DiagnosticKind::MissingField };
+            let what = if is_syntax(&e) {
+                DiagnosticKind::InvalidJson
+            } else {
+                DiagnosticKind::MissingField
+            };
             self.builder.diagnose(
                 Severity::Error,
                 what,
@@ -294,12 +380,17 @@ impl RecordContext<'_> {
     /// Reads a record as `kind`; `Ok` also when the reader diagnosed and skipped it.
     fn read(&mut self, kind: RecordKind, line: u32, bytes: &[u8]) -> Result<(), serde_json::Error> {
         let r = match kind {
-            RecordKind::OtelSdkSpan => match otel_sdk::read_span(self.builder, self.f, line, bytes) {
+            RecordKind::OtelSdkSpan => match otel_sdk::read_span(self.builder, self.f, line, bytes)
+            {
                 Ok(()) | Err(otel_sdk::RowError::Rejected) => Ok(()),
                 Err(otel_sdk::RowError::Serde(e)) => Err(e),
             },
-            RecordKind::FlowMeshLineage => flowmesh_rows::read_lineage(self.builder, self.f, line, bytes),
-            RecordKind::FlowMeshAsset => flowmesh_rows::read_asset(self.builder, self.f, line, bytes),
+            RecordKind::FlowMeshLineage => {
+                flowmesh_rows::read_lineage(self.builder, self.f, line, bytes)
+            }
+            RecordKind::FlowMeshAsset => {
+                flowmesh_rows::read_asset(self.builder, self.f, line, bytes)
+            }
             RecordKind::Jaeger => jaeger::read_record(self.builder, self.f, line, bytes),
             RecordKind::Otlp => otlp::read_request(self.builder, self.f, line, bytes),
             RecordKind::Zipkin => zipkin::read_record(self.builder, self.f, line, bytes),
@@ -317,15 +408,31 @@ impl RecordContext<'_> {
 
     fn invalid(&mut self, line: u32, bytes: &[u8], e: &serde_json::Error, truncated: bool) {
         let (kind, reason) = if truncated && e.classify() == serde_json::error::Category::Eof {
-            (DiagnosticKind::Truncated, format!("the source ends inside this record ({}); skipped", strip_position(e)))
+            (
+                DiagnosticKind::Truncated,
+                format!(
+                    "the source ends inside this record ({}); skipped",
+                    strip_position(e)
+                ),
+            )
         } else if e.classify() == serde_json::error::Category::Eof {
-            (DiagnosticKind::InvalidJson, format!("record is cut off ({}); skipped", strip_position(e)))
+            (
+                DiagnosticKind::InvalidJson,
+                format!("record is cut off ({}); skipped", strip_position(e)),
+            )
         } else if std::str::from_utf8(bytes).is_err() {
-            (DiagnosticKind::InvalidJson, "not valid UTF-8; line skipped".to_string())
+            (
+                DiagnosticKind::InvalidJson,
+                "not valid UTF-8; line skipped".to_string(),
+            )
         } else {
-            (DiagnosticKind::InvalidJson, format!("invalid JSON: {}; line skipped", e))
+            (
+                DiagnosticKind::InvalidJson,
+                format!("invalid JSON: {}; line skipped", e),
+            )
         };
-        self.builder.diagnose(Severity::Error, kind, self.f, Some(line), reason);
+        self.builder
+            .diagnose(Severity::Error, kind, self.f, Some(line), reason);
     }
 
     fn unknown(&mut self, line: u32, message: String) {

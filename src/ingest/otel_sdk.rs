@@ -6,8 +6,8 @@
 use super::builder::{SpanDraft, TraceBuilder};
 use super::json_value::{attr_value, Entries};
 use crate::model::{
-    time::parse_iso8601, AttrValue, DiagnosticKind, FileIdx, Resource, ResourceIdx, Severity, SpanEvent, SpanId, SpanKind, SpanLink,
-    StatusCode, StrIdx, TraceId,
+    time::parse_iso8601, AttrValue, DiagnosticKind, FileIdx, Resource, ResourceIdx, Severity,
+    SpanEvent, SpanId, SpanKind, SpanLink, StatusCode, StrIdx, TraceId,
 };
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -88,37 +88,89 @@ pub enum RowError {
 }
 
 /// Reads one `to_json()` record and adds it to the builder.
-pub fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]) -> Result<(), RowError> {
+pub fn read_span(
+    b: &mut TraceBuilder,
+    source: FileIdx,
+    line: u32,
+    bytes: &[u8],
+) -> Result<(), RowError> {
     let row: SpanRow = serde_json::from_slice(bytes).map_err(RowError::Serde)?;
     let reject = |b: &mut TraceBuilder, kind: DiagnosticKind, message: String| {
-        b.diagnose(Severity::Error, kind, source, Some(line), format!("{message}; span skipped"));
+        b.diagnose(
+            Severity::Error,
+            kind,
+            source,
+            Some(line),
+            format!("{message}; span skipped"),
+        );
         Err(RowError::Rejected)
     };
     let trace_id = match row.context.trace_id.as_deref() {
-        None => return reject(b, DiagnosticKind::MissingField, "missing context.trace_id".into()),
+        None => {
+            return reject(
+                b,
+                DiagnosticKind::MissingField,
+                "missing context.trace_id".into(),
+            )
+        }
         Some(t) => match TraceId::parse_hex(t) {
             Some(id) => id,
-            None => return reject(b, DiagnosticKind::BadValue, format!("context.trace_id {t:?} is not a hex id")),
+            None => {
+                return reject(
+                    b,
+                    DiagnosticKind::BadValue,
+                    format!("context.trace_id {t:?} is not a hex id"),
+                )
+            }
         },
     };
     let span_id = match row.context.span_id.as_deref() {
-        None => return reject(b, DiagnosticKind::MissingField, "missing context.span_id".into()),
+        None => {
+            return reject(
+                b,
+                DiagnosticKind::MissingField,
+                "missing context.span_id".into(),
+            )
+        }
         Some(t) => match SpanId::parse_hex(t) {
             Some(id) => id,
-            None => return reject(b, DiagnosticKind::BadValue, format!("context.span_id {t:?} is not a hex id")),
+            None => {
+                return reject(
+                    b,
+                    DiagnosticKind::BadValue,
+                    format!("context.span_id {t:?} is not a hex id"),
+                )
+            }
         },
     };
     let mut times = [None, None];
-    for (slot, (field, value)) in times.iter_mut().zip([("start_time", &row.start_time), ("end_time", &row.end_time)]) {
+    for (slot, (field, value)) in times
+        .iter_mut()
+        .zip([("start_time", &row.start_time), ("end_time", &row.end_time)])
+    {
         match value.as_deref() {
-            None => return reject(b, DiagnosticKind::MissingField, format!("span {span_id}: missing {field}")),
+            None => {
+                return reject(
+                    b,
+                    DiagnosticKind::MissingField,
+                    format!("span {span_id}: missing {field}"),
+                )
+            }
             Some(text) => match parse_iso8601(text) {
                 Some(t) => *slot = Some(t),
-                None => return reject(b, DiagnosticKind::BadValue, format!("span {span_id}: {field} {text:?} is not an ISO-8601 time")),
+                None => {
+                    return reject(
+                        b,
+                        DiagnosticKind::BadValue,
+                        format!("span {span_id}: {field} {text:?} is not an ISO-8601 time"),
+                    )
+                }
             },
         }
     }
-    let (Some(start), Some(end)) = (times[0], times[1]) else { return Err(RowError::Rejected) };
+    let (Some(start), Some(end)) = (times[0], times[1]) else {
+        return Err(RowError::Rejected);
+    };
     let parent_span_id = match row.parent_id.as_deref() {
         None | Some("") => SpanId(0),
         Some(p) => SpanId::parse_hex(p).unwrap_or_else(|| {
@@ -135,7 +187,13 @@ pub fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8])
     if b.has_span(trace_id, span_id) {
         // let the builder report it, without reading the rest of the row
         let name = b.intern("");
-        b.add_span(SpanDraft::new(b, (trace_id, span_id), name, (start, end), (source, line)));
+        b.add_span(SpanDraft::new(
+            b,
+            (trace_id, span_id),
+            name,
+            (start, end),
+            (source, line),
+        ));
         return Ok(());
     }
     let name = match row.name.as_deref() {
@@ -152,7 +210,10 @@ pub fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8])
         }
     };
     let marks = (b.attr_mark(), b.event_mark(), b.link_mark());
-    let mut d = SpanDraft { parent_span_id, ..SpanDraft::new(b, (trace_id, span_id), name, (start, end), (source, line)) };
+    let mut d = SpanDraft {
+        parent_span_id,
+        ..SpanDraft::new(b, (trace_id, span_id), name, (start, end), (source, line))
+    };
     let type_key = b.intern("flowmesh.type");
     let kind_key = b.intern("flowmesh.kind");
     let mut kind_alias = StrIdx(0);
@@ -174,27 +235,45 @@ pub fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8])
     }
     d.attributes = marks.0..b.attr_mark();
     for e in row.events.iter().flatten() {
-        let time = e.timestamp.as_deref().and_then(parse_iso8601).unwrap_or(start);
+        let time = e
+            .timestamp
+            .as_deref()
+            .and_then(parse_iso8601)
+            .unwrap_or(start);
         let name = b.intern(e.name.as_deref().unwrap_or("(unnamed event)"));
         let a0 = b.attr_mark();
         push_entries(b, &e.attributes);
         let attributes = a0..b.attr_mark();
-        b.push_event(SpanEvent { time, name, attributes });
+        b.push_event(SpanEvent {
+            time,
+            name,
+            attributes,
+        });
     }
     d.events = marks.1..b.event_mark();
     for l in row.links.iter().flatten() {
         let Some(ctx) = &l.context else { continue };
-        let (Some(t), Some(s)) = (ctx.trace_id.as_deref().and_then(TraceId::parse_hex), ctx.span_id.as_deref().and_then(SpanId::parse_hex))
-        else {
+        let (Some(t), Some(s)) = (
+            ctx.trace_id.as_deref().and_then(TraceId::parse_hex),
+            ctx.span_id.as_deref().and_then(SpanId::parse_hex),
+        ) else {
             continue;
         };
         let a0 = b.attr_mark();
         push_entries(b, &l.attributes);
         let attributes = a0..b.attr_mark();
-        b.push_link(SpanLink { trace_id: t, span_id: s, attributes });
+        b.push_link(SpanLink {
+            trace_id: t,
+            span_id: s,
+            attributes,
+        });
     }
     d.links = marks.2..b.link_mark();
-    d.kind = row.kind.as_deref().and_then(SpanKind::parse_name).unwrap_or_default();
+    d.kind = row
+        .kind
+        .as_deref()
+        .and_then(SpanKind::parse_name)
+        .unwrap_or_default();
     if let Some(st) = &row.status {
         d.status = match st.status_code.as_deref() {
             Some("ERROR") | Some("STATUS_CODE_ERROR") => StatusCode::Error,
@@ -224,7 +303,9 @@ fn push_entries(b: &mut TraceBuilder, entries: &Entries<'_>) {
 /// The resource for this exact text; parsed once per distinct resource.
 fn read_resource(b: &mut TraceBuilder, raw: &RawValue) -> ResourceIdx {
     b.resource(raw.get(), |b| {
-        let row: ResourceRow = serde_json::from_str(raw.get()).unwrap_or(ResourceRow { attributes: Entries::default() });
+        let row: ResourceRow = serde_json::from_str(raw.get()).unwrap_or(ResourceRow {
+            attributes: Entries::default(),
+        });
         let mut attributes = Vec::new();
         let mut service_name = StrIdx(0);
         let service_key = b.intern("service.name");
@@ -237,11 +318,17 @@ fn read_resource(b: &mut TraceBuilder, raw: &RawValue) -> ResourceIdx {
                 attributes.push(crate::model::Attribute { key, value });
             }
         }
-        Resource { service_name, attributes }
+        Resource {
+            service_name,
+            attributes,
+        }
     })
 }
 
 /// Ensures resource 0 exists (the "no resource" entry) so every span's resource index is valid.
 pub fn ensure_empty_resource(b: &mut TraceBuilder) {
-    b.resource("", |_| Resource { service_name: StrIdx(0), attributes: Vec::new() });
+    b.resource("", |_| Resource {
+        service_name: StrIdx(0),
+        attributes: Vec::new(),
+    });
 }

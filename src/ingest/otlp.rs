@@ -6,8 +6,8 @@
 
 use super::builder::{SpanDraft, TraceBuilder};
 use crate::model::{
-    AttrValue, Attribute, DiagnosticKind, FileIdx, Resource, ResourceIdx, Severity, SpanEvent, SpanId, SpanKind, SpanLink, StatusCode,
-    StrIdx, TimestampNs, TraceId,
+    AttrValue, Attribute, DiagnosticKind, FileIdx, Resource, ResourceIdx, Severity, SpanEvent,
+    SpanId, SpanKind, SpanLink, StatusCode, StrIdx, TimestampNs, TraceId,
 };
 use base64::Engine;
 use serde::Deserialize;
@@ -132,14 +132,18 @@ pub(crate) fn id_bits(text: &str, bytes: usize) -> Option<u128> {
 fn nanos(v: &Value) -> Option<i64> {
     match v {
         Value::String(s) => s.trim().parse::<i64>().ok(),
-        Value::Number(n) => n.as_i64().or_else(|| n.as_u64().and_then(|u| i64::try_from(u).ok())),
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_u64().and_then(|u| i64::try_from(u).ok())),
         _ => None,
     }
 }
 
 /// `AnyValue` -> plain JSON (for nested arrays and kvlists).
 fn plain(v: &Value) -> Value {
-    let Some(o) = v.as_object() else { return v.clone() };
+    let Some(o) = v.as_object() else {
+        return v.clone();
+    };
     if let Some(s) = o.get("stringValue") {
         return s.clone();
     }
@@ -156,13 +160,26 @@ fn plain(v: &Value) -> Value {
         return b.clone();
     }
     if let Some(a) = o.get("arrayValue") {
-        return Value::Array(a.get("values").and_then(Value::as_array).map(|vs| vs.iter().map(plain).collect()).unwrap_or_default());
+        return Value::Array(
+            a.get("values")
+                .and_then(Value::as_array)
+                .map(|vs| vs.iter().map(plain).collect())
+                .unwrap_or_default(),
+        );
     }
     if let Some(k) = o.get("kvlistValue") {
         let mut m = serde_json::Map::new();
-        for kv in k.get("values").and_then(Value::as_array).into_iter().flatten() {
+        for kv in k
+            .get("values")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(key) = kv.get("key").and_then(Value::as_str) {
-                m.insert(key.to_string(), kv.get("value").map(plain).unwrap_or(Value::Null));
+                m.insert(
+                    key.to_string(),
+                    kv.get("value").map(plain).unwrap_or(Value::Null),
+                );
             }
         }
         return Value::Object(m);
@@ -211,7 +228,11 @@ fn resource(b: &mut TraceBuilder, r: Option<&Value>) -> ResourceIdx {
     let Some(r) = r else { return ResourceIdx(0) };
     let text = format!("otlp\u{0}{r}");
     b.resource(&text, |b| {
-        let kvs: Vec<KeyValue> = r.get("attributes").cloned().and_then(|a| serde_json::from_value(a).ok()).unwrap_or_default();
+        let kvs: Vec<KeyValue> = r
+            .get("attributes")
+            .cloned()
+            .and_then(|a| serde_json::from_value(a).ok())
+            .unwrap_or_default();
         let service_key = b.intern("service.name");
         let mut service_name = StrIdx(0);
         let mut attributes = Vec::new();
@@ -224,7 +245,10 @@ fn resource(b: &mut TraceBuilder, r: Option<&Value>) -> ResourceIdx {
                 attributes.push(Attribute { key, value });
             }
         }
-        Resource { service_name, attributes }
+        Resource {
+            service_name,
+            attributes,
+        }
     })
 }
 
@@ -245,7 +269,12 @@ fn kind_of(v: &Value) -> Option<SpanKind> {
 }
 
 /// Reads one `ExportTraceServiceRequest`; the serde error is returned for classification.
-pub fn read_request(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]) -> Result<(), serde_json::Error> {
+pub fn read_request(
+    b: &mut TraceBuilder,
+    source: FileIdx,
+    line: u32,
+    bytes: &[u8],
+) -> Result<(), serde_json::Error> {
     let req: Request = serde_json::from_slice(bytes)?;
     for rs in &req.resource_spans {
         let res = resource(b, rs.resource.as_ref());
@@ -260,28 +289,64 @@ pub fn read_request(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u
 
 fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, raw: &RawValue, res: ResourceIdx) {
     let reject = |b: &mut TraceBuilder, kind: DiagnosticKind, what: String| {
-        b.diagnose(Severity::Error, kind, source, Some(line), format!("OTLP span {what}; span skipped"));
+        b.diagnose(
+            Severity::Error,
+            kind,
+            source,
+            Some(line),
+            format!("OTLP span {what}; span skipped"),
+        );
     };
     let s: OSpan = match serde_json::from_str(raw.get()) {
         Ok(s) => s,
-        Err(e) => return reject(b, DiagnosticKind::MissingField, format!("has a field of the wrong type ({e})")),
+        Err(e) => {
+            return reject(
+                b,
+                DiagnosticKind::MissingField,
+                format!("has a field of the wrong type ({e})"),
+            )
+        }
     };
-    let Some(trace_id) = s.trace_id.as_deref().and_then(|t| id_bits(t, 16)).map(TraceId) else {
+    let Some(trace_id) = s
+        .trace_id
+        .as_deref()
+        .and_then(|t| id_bits(t, 16))
+        .map(TraceId)
+    else {
         return reject(
             b,
             DiagnosticKind::BadValue,
-            format!("traceId {:?} is neither 32 hex digits nor base64 of 16 bytes", s.trace_id.as_deref().unwrap_or("(missing)")),
+            format!(
+                "traceId {:?} is neither 32 hex digits nor base64 of 16 bytes",
+                s.trace_id.as_deref().unwrap_or("(missing)")
+            ),
         );
     };
-    let Some(span_id) = s.span_id.as_deref().and_then(|t| id_bits(t, 8)).map(|v| SpanId(v as u64)).filter(|s| s.0 != 0) else {
+    let Some(span_id) = s
+        .span_id
+        .as_deref()
+        .and_then(|t| id_bits(t, 8))
+        .map(|v| SpanId(v as u64))
+        .filter(|s| s.0 != 0)
+    else {
         return reject(
             b,
             DiagnosticKind::BadValue,
-            format!("spanId {:?} is neither 16 hex digits nor base64 of 8 bytes", s.span_id.as_deref().unwrap_or("(missing)")),
+            format!(
+                "spanId {:?} is neither 16 hex digits nor base64 of 8 bytes",
+                s.span_id.as_deref().unwrap_or("(missing)")
+            ),
         );
     };
-    let (Some(start), Some(end)) = (s.start.as_ref().and_then(nanos), s.end.as_ref().and_then(nanos)) else {
-        return reject(b, DiagnosticKind::MissingField, format!("{span_id}: needs startTimeUnixNano and endTimeUnixNano"));
+    let (Some(start), Some(end)) = (
+        s.start.as_ref().and_then(nanos),
+        s.end.as_ref().and_then(nanos),
+    ) else {
+        return reject(
+            b,
+            DiagnosticKind::MissingField,
+            format!("{span_id}: needs startTimeUnixNano and endTimeUnixNano"),
+        );
     };
     let parent = match s.parent_span_id.as_deref().map(str::trim) {
         None | Some("") => SpanId(0),
@@ -313,20 +378,37 @@ fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, raw: &RawValue, r
     let (m_event, m_link) = (b.event_mark(), b.link_mark());
     let attributes = push_kvs(b, &s.attributes);
     let type_keys = [b.intern("flowmesh.type"), b.intern("flowmesh.kind")];
-    let span_type = type_keys.iter().find_map(|k| b_attr(b, &attributes, *k)).unwrap_or(StrIdx(0));
+    let span_type = type_keys
+        .iter()
+        .find_map(|k| b_attr(b, &attributes, *k))
+        .unwrap_or(StrIdx(0));
     for e in &s.events {
-        let time = e.time.as_ref().and_then(nanos).map_or(TimestampNs(start), TimestampNs);
+        let time = e
+            .time
+            .as_ref()
+            .and_then(nanos)
+            .map_or(TimestampNs(start), TimestampNs);
         let name = b.intern(e.name.as_deref().unwrap_or("(unnamed event)"));
         let attributes = push_kvs(b, &e.attributes);
-        b.push_event(SpanEvent { time, name, attributes });
+        b.push_event(SpanEvent {
+            time,
+            name,
+            attributes,
+        });
     }
     for l in &s.links {
-        let (Some(t), Some(sp)) = (l.trace_id.as_deref().and_then(|t| id_bits(t, 16)), l.span_id.as_deref().and_then(|t| id_bits(t, 8)))
-        else {
+        let (Some(t), Some(sp)) = (
+            l.trace_id.as_deref().and_then(|t| id_bits(t, 16)),
+            l.span_id.as_deref().and_then(|t| id_bits(t, 8)),
+        ) else {
             continue;
         };
         let attributes = push_kvs(b, &l.attributes);
-        b.push_link(SpanLink { trace_id: TraceId(t), span_id: SpanId(sp as u64), attributes });
+        b.push_link(SpanLink {
+            trace_id: TraceId(t),
+            span_id: SpanId(sp as u64),
+            attributes,
+        });
     }
     let (mut status, mut status_message) = (StatusCode::Unset, StrIdx(0));
     if let Some(st) = &s.status {
@@ -341,7 +423,13 @@ fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, raw: &RawValue, r
             status_message = b.intern(m);
         }
     }
-    let draft = SpanDraft::new(b, (trace_id, span_id), name, (TimestampNs(start), TimestampNs(end)), (source, line));
+    let draft = SpanDraft::new(
+        b,
+        (trace_id, span_id),
+        name,
+        (TimestampNs(start), TimestampNs(end)),
+        (source, line),
+    );
     b.add_span(SpanDraft {
         parent_span_id: parent,
         span_type,
@@ -358,8 +446,11 @@ fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, raw: &RawValue, r
 
 /// The string value of attribute `key` among the attributes in `range`.
 fn b_attr(b: &TraceBuilder, range: &std::ops::Range<u32>, key: StrIdx) -> Option<StrIdx> {
-    b.attributes_in(range).iter().find(|a| a.key == key).and_then(|a| match a.value {
-        AttrValue::Str(s) => Some(s),
-        _ => None,
-    })
+    b.attributes_in(range)
+        .iter()
+        .find(|a| a.key == key)
+        .and_then(|a| match a.value {
+            AttrValue::Str(s) => Some(s),
+            _ => None,
+        })
 }

@@ -7,8 +7,8 @@
 
 use super::builder::{SpanDraft, TraceBuilder};
 use crate::model::{
-    AttrValue, DiagnosticKind, DurationNs, FileIdx, ResourceIdx, Severity, SpanEvent, SpanId, SpanKind, StatusCode, StrIdx, TimestampNs,
-    TraceId,
+    AttrValue, DiagnosticKind, DurationNs, FileIdx, ResourceIdx, Severity, SpanEvent, SpanId,
+    SpanKind, StatusCode, StrIdx, TimestampNs, TraceId,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -52,15 +52,27 @@ struct ZSpan {
 }
 
 /// Reads one record: a span object or an array of them.
-pub fn read_record(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8]) -> Result<(), serde_json::Error> {
+pub fn read_record(
+    b: &mut TraceBuilder,
+    source: FileIdx,
+    line: u32,
+    bytes: &[u8],
+) -> Result<(), serde_json::Error> {
     let v: serde_json::Value = serde_json::from_slice(bytes)?;
     let items = match v {
         serde_json::Value::Array(items) => items,
         other => vec![other],
     };
-    let spans: Vec<ZSpan> = items.into_iter().map(serde_json::from_value).collect::<Result<_, _>>()?;
+    let spans: Vec<ZSpan> = items
+        .into_iter()
+        .map(serde_json::from_value)
+        .collect::<Result<_, _>>()?;
     // ids that have a non-shared (client) half in this record
-    let clients: std::collections::HashSet<String> = spans.iter().filter(|s| s.shared != Some(true)).filter_map(|s| s.id.clone()).collect();
+    let clients: std::collections::HashSet<String> = spans
+        .iter()
+        .filter(|s| s.shared != Some(true))
+        .filter_map(|s| s.id.clone())
+        .collect();
     for s in spans {
         let has_client = s.id.as_ref().is_some_and(|id| clients.contains(id));
         read_span(b, source, line, s, has_client);
@@ -69,13 +81,21 @@ pub fn read_record(b: &mut TraceBuilder, source: FileIdx, line: u32, bytes: &[u8
 }
 
 fn service(b: &mut TraceBuilder, name: Option<&str>) -> ResourceIdx {
-    let Some(name) = name else { return ResourceIdx(0) };
+    let Some(name) = name else {
+        return ResourceIdx(0);
+    };
     b.service_resource("zipkin", name)
 }
 
 fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, s: ZSpan, has_client: bool) {
     let reject = |b: &mut TraceBuilder, kind: DiagnosticKind, what: String| {
-        b.diagnose(Severity::Error, kind, source, Some(line), format!("Zipkin span {what}; span skipped"));
+        b.diagnose(
+            Severity::Error,
+            kind,
+            source,
+            Some(line),
+            format!("Zipkin span {what}; span skipped"),
+        );
     };
     let Some(trace_id) = s.trace_id.as_deref().and_then(TraceId::from_external) else {
         return reject(b, DiagnosticKind::MissingField, "without traceId".into());
@@ -83,15 +103,28 @@ fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, s: ZSpan, has_cli
     let Some(mut span_id) = s.id.as_deref().and_then(SpanId::from_external) else {
         return reject(b, DiagnosticKind::MissingField, "without id".into());
     };
-    let mut parent = s.parent_id.as_deref().and_then(SpanId::from_external).unwrap_or(SpanId(0));
+    let mut parent = s
+        .parent_id
+        .as_deref()
+        .and_then(SpanId::from_external)
+        .unwrap_or(SpanId(0));
     if s.shared == Some(true) && has_client {
         // the server half of an RPC that reuses the client's id: nest it under the client
         parent = span_id;
         span_id = SpanId::from_external(&format!("{span_id}:shared")).unwrap_or(span_id);
     }
-    let start_us = match s.timestamp.or_else(|| s.annotations.iter().filter_map(|a| a.timestamp).min()) {
+    let start_us = match s
+        .timestamp
+        .or_else(|| s.annotations.iter().filter_map(|a| a.timestamp).min())
+    {
         Some(t) => t,
-        None => return reject(b, DiagnosticKind::MissingField, format!("{span_id}: no timestamp and no annotations")),
+        None => {
+            return reject(
+                b,
+                DiagnosticKind::MissingField,
+                format!("{span_id}: no timestamp and no annotations"),
+            )
+        }
     };
     let start = TimestampNs(start_us.saturating_mul(1000));
     let end = match s.duration {
@@ -107,7 +140,12 @@ fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, s: ZSpan, has_cli
             start
         }
     };
-    let name = b.intern(s.name.as_deref().filter(|n| !n.is_empty()).unwrap_or("(unnamed)"));
+    let name = b.intern(
+        s.name
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .unwrap_or("(unnamed)"),
+    );
     let (a0, e0) = (b.attr_mark(), b.event_mark());
     let mut status = StatusCode::Unset;
     let mut status_message = StrIdx(0);
@@ -128,12 +166,22 @@ fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, s: ZSpan, has_cli
     }
     let attributes = a0..b.attr_mark();
     for a in &s.annotations {
-        let time = a.timestamp.map_or(start, |t| TimestampNs(t.saturating_mul(1000)));
+        let time = a
+            .timestamp
+            .map_or(start, |t| TimestampNs(t.saturating_mul(1000)));
         let name = b.intern(a.value.as_deref().unwrap_or("annotation"));
         let m = b.attr_mark();
-        b.push_event(SpanEvent { time, name, attributes: m..m });
+        b.push_event(SpanEvent {
+            time,
+            name,
+            attributes: m..m,
+        });
     }
-    let kind = s.kind.as_deref().and_then(SpanKind::parse_name).unwrap_or(SpanKind::Unspecified);
+    let kind = s
+        .kind
+        .as_deref()
+        .and_then(SpanKind::parse_name)
+        .unwrap_or(SpanKind::Unspecified);
     let resource = service(b, s.local.as_ref().and_then(|l| l.service_name.as_deref()));
     let draft = SpanDraft::new(b, (trace_id, span_id), name, (start, end), (source, line));
     b.add_span(SpanDraft {

@@ -47,7 +47,11 @@ fn text_of(v: &Value) -> String {
                     .or_else(|| p.get("content"))
                     .and_then(Value::as_str)
                     .map(str::to_string)
-                    .or_else(|| p.get("response").or_else(|| p.get("result")).map(|r| args_text(Some(r))))
+                    .or_else(|| {
+                        p.get("response")
+                            .or_else(|| p.get("result"))
+                            .map(|r| args_text(Some(r)))
+                    })
                     .or_else(|| p.as_str().map(str::to_string))
             })
             .collect::<Vec<_>>()
@@ -72,10 +76,18 @@ fn part_tool_calls(parts: Option<&Value>) -> Vec<(String, String)> {
         .and_then(Value::as_array)
         .map(|ps| {
             ps.iter()
-                .filter(|p| matches!(p.get("type").and_then(Value::as_str), Some("tool_call" | "tool_use")))
+                .filter(|p| {
+                    matches!(
+                        p.get("type").and_then(Value::as_str),
+                        Some("tool_call" | "tool_use")
+                    )
+                })
                 .map(|p| {
                     (
-                        p.get("name").and_then(Value::as_str).unwrap_or("tool").to_string(),
+                        p.get("name")
+                            .and_then(Value::as_str)
+                            .unwrap_or("tool")
+                            .to_string(),
                         args_text(p.get("arguments").or_else(|| p.get("input"))),
                     )
                 })
@@ -87,7 +99,11 @@ fn part_tool_calls(parts: Option<&Value>) -> Vec<(String, String)> {
 /// Tool calls listed beside a message: OpenAI `tool_calls` (`{function: {name, arguments}}`),
 /// LangChain `tool_calls` (`{name, args}`) and `additional_kwargs.tool_calls`.
 fn listed_tool_calls(item: &Value) -> Vec<(String, String)> {
-    let lists = [item.get("tool_calls"), item.get("additional_kwargs").and_then(|k| k.get("tool_calls"))];
+    let lists = [
+        item.get("tool_calls"),
+        item.get("additional_kwargs")
+            .and_then(|k| k.get("tool_calls")),
+    ];
     lists
         .into_iter()
         .flatten()
@@ -95,7 +111,13 @@ fn listed_tool_calls(item: &Value) -> Vec<(String, String)> {
         .flatten()
         .map(|c| {
             let f = c.get("function").unwrap_or(c);
-            (f.get("name").and_then(Value::as_str).unwrap_or("tool").to_string(), args_text(f.get("arguments").or_else(|| f.get("args"))))
+            (
+                f.get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("tool")
+                    .to_string(),
+                args_text(f.get("arguments").or_else(|| f.get("args"))),
+            )
         })
         .collect()
 }
@@ -120,17 +142,31 @@ fn collect(v: &Value, out: &mut Vec<ChatMessage>, depth: usize) {
                             tool_calls.push(call);
                         }
                     }
-                    let content = item.get("content").or_else(|| item.get("parts")).unwrap_or(&Value::Null);
-                    out.push(ChatMessage { role: role.to_string(), content: text_of(content), tool_calls });
+                    let content = item
+                        .get("content")
+                        .or_else(|| item.get("parts"))
+                        .unwrap_or(&Value::Null);
+                    out.push(ChatMessage {
+                        role: role.to_string(),
+                        content: text_of(content),
+                        tool_calls,
+                    });
                 } else if let Some(name) = item.get("toolName").and_then(Value::as_str) {
                     // Vercel AI SDK tool calls: {toolCallId, toolName, input}
                     out.push(ChatMessage {
                         role: "assistant".into(),
                         content: String::new(),
-                        tool_calls: vec![(name.to_string(), args_text(item.get("input").or_else(|| item.get("args"))))],
+                        tool_calls: vec![(
+                            name.to_string(),
+                            args_text(item.get("input").or_else(|| item.get("args"))),
+                        )],
                     });
                 } else if kind == "function_call" {
-                    let name = item.get("name").and_then(Value::as_str).unwrap_or("tool").to_string();
+                    let name = item
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("tool")
+                        .to_string();
                     out.push(ChatMessage {
                         role: "assistant".into(),
                         content: String::new(),
@@ -152,13 +188,20 @@ fn collect(v: &Value, out: &mut Vec<ChatMessage>, depth: usize) {
             }
             if let (0, Some(Value::String(prompt))) = (depth, o.get("prompt")) {
                 // a bare prompt (Vercel AI SDK `{prompt}`, completion APIs) is the user's turn
-                out.push(ChatMessage { role: "user".into(), content: prompt.clone(), tool_calls: Vec::new() });
+                out.push(ChatMessage {
+                    role: "user".into(),
+                    content: prompt.clone(),
+                    tool_calls: Vec::new(),
+                });
             }
             if let Some(m) = o.get("messages") {
                 collect(m, out, depth + 1);
             }
             if let Some(Value::Array(choices)) = o.get("choices") {
-                let msgs: Vec<Value> = choices.iter().filter_map(|c| c.get("message").cloned()).collect();
+                let msgs: Vec<Value> = choices
+                    .iter()
+                    .filter_map(|c| c.get("message").cloned())
+                    .collect();
                 collect(&Value::Array(msgs), out, depth + 1);
             }
             if let Some(output @ Value::Array(_)) = o.get("output") {
@@ -173,8 +216,13 @@ fn collect(v: &Value, out: &mut Vec<ChatMessage>, depth: usize) {
 pub fn conversation(trace: &Trace, s: SpanIdx) -> Vec<ChatMessage> {
     let mut out = Vec::new();
     if let Some(text) = trace.attribute_text(s, SYSTEM_INSTRUCTIONS) {
-        let content = serde_json::from_str::<Value>(text).map_or_else(|_| text.to_string(), |v| text_of(&v));
-        out.push(ChatMessage { role: "system".into(), content, tool_calls: Vec::new() });
+        let content =
+            serde_json::from_str::<Value>(text).map_or_else(|_| text.to_string(), |v| text_of(&v));
+        out.push(ChatMessage {
+            role: "system".into(),
+            content,
+            tool_calls: Vec::new(),
+        });
     }
     if let Some(name) = trace.attribute_str(s, "gen_ai.tool.name") {
         // an OpenTelemetry GenAI tool execution: the call and its result
@@ -186,11 +234,18 @@ pub fn conversation(trace: &Trace, s: SpanIdx) -> Vec<ChatMessage> {
             });
         }
         if let Some(result) = trace.attribute_text(s, "gen_ai.tool.call.result") {
-            out.push(ChatMessage { role: "tool".into(), content: result.to_string(), tool_calls: Vec::new() });
+            out.push(ChatMessage {
+                role: "tool".into(),
+                content: result.to_string(),
+                tool_calls: Vec::new(),
+            });
         }
     }
     for key in SOURCES {
-        if let Some(value) = trace.attribute_text(s, key).and_then(|t| serde_json::from_str::<Value>(t).ok()) {
+        if let Some(value) = trace
+            .attribute_text(s, key)
+            .and_then(|t| serde_json::from_str::<Value>(t).ok())
+        {
             collect(&value, &mut out, 0);
         }
     }
@@ -210,12 +265,21 @@ mod tests {
         )
         .unwrap();
         collect(&v, &mut out, 0);
-        let v: Value = serde_json::from_str(r#"{"choices": [{"message": {"role": "assistant", "content": "done"}}]}"#).unwrap();
+        let v: Value = serde_json::from_str(
+            r#"{"choices": [{"message": {"role": "assistant", "content": "done"}}]}"#,
+        )
+        .unwrap();
         collect(&v, &mut out, 0);
         assert_eq!(out.len(), 4);
         assert_eq!(out[1].content, "hi <b>");
-        assert_eq!(out[2].tool_calls, vec![("f".to_string(), "{\"x\":1}".to_string())]);
-        assert_eq!((out[3].role.as_str(), out[3].content.as_str()), ("assistant", "done"));
+        assert_eq!(
+            out[2].tool_calls,
+            vec![("f".to_string(), "{\"x\":1}".to_string())]
+        );
+        assert_eq!(
+            (out[3].role.as_str(), out[3].content.as_str()),
+            ("assistant", "done")
+        );
         // OpenTelemetry GenAI parts, and a lone message object
         let v: Value = serde_json::from_str(
             r#"[{"role": "assistant", "parts": [{"type": "text", "content": "checking"}, {"type": "tool_call", "id": "c1", "name": "lookup", "arguments": {"q": 1}}]},
@@ -224,9 +288,19 @@ mod tests {
         .unwrap();
         collect(&v, &mut out, 0);
         assert_eq!(out[4].content, "checking");
-        assert_eq!(out[4].tool_calls, vec![("lookup".to_string(), r#"{"q":1}"#.to_string())]);
-        assert_eq!((out[5].role.as_str(), out[5].content.as_str()), ("tool", r#"{"rows":2}"#));
-        collect(&serde_json::json!({"role": "assistant", "content": "alone"}), &mut out, 0);
+        assert_eq!(
+            out[4].tool_calls,
+            vec![("lookup".to_string(), r#"{"q":1}"#.to_string())]
+        );
+        assert_eq!(
+            (out[5].role.as_str(), out[5].content.as_str()),
+            ("tool", r#"{"rows":2}"#)
+        );
+        collect(
+            &serde_json::json!({"role": "assistant", "content": "alone"}),
+            &mut out,
+            0,
+        );
         assert_eq!(out[6].content, "alone");
         // Anthropic tool_use parts, LangChain additional_kwargs, Vercel prompt and tool calls
         out.clear();
@@ -241,7 +315,11 @@ mod tests {
             0,
         );
         collect(&serde_json::json!({"prompt": "weather?"}), &mut out, 0);
-        collect(&serde_json::json!([{"toolCallId": "c", "toolName": "getWeather", "input": "{\"l\":1}"}]), &mut out, 0);
+        collect(
+            &serde_json::json!([{"toolCallId": "c", "toolName": "getWeather", "input": "{\"l\":1}"}]),
+            &mut out,
+            0,
+        );
         let calls: Vec<&(String, String)> = out.iter().flat_map(|m| &m.tool_calls).collect();
         assert_eq!(
             calls,
@@ -251,6 +329,8 @@ mod tests {
                 &("getWeather".into(), r#"{"l":1}"#.into())
             ]
         );
-        assert!(out.iter().any(|m| m.role == "user" && m.content == "weather?"));
+        assert!(out
+            .iter()
+            .any(|m| m.role == "user" && m.content == "weather?"));
     }
 }

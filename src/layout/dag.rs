@@ -110,7 +110,11 @@ pub fn layout(n: usize, edges: &[(usize, usize)]) -> DagLayout {
         if a == b || a >= n || b >= n {
             continue;
         }
-        let (a, b) = if reversed.contains(&k) { (b, a) } else { (a, b) };
+        let (a, b) = if reversed.contains(&k) {
+            (b, a)
+        } else {
+            (a, b)
+        };
         acyclic.add_edge(aids[a], aids[b], k);
     }
     let order = toposort(&acyclic, None).unwrap_or_else(|_| aids.clone());
@@ -170,20 +174,40 @@ pub fn layout(n: usize, edges: &[(usize, usize)]) -> DagLayout {
         }
     };
     set_pos(&layers, &mut pos);
-    let edges_between: Vec<Vec<(usize, usize)>> =
-        (0..layers_n.saturating_sub(1)).map(|l| vedges.iter().copied().filter(|&(a, _)| vlayer[a] == l).collect()).collect();
-    let total_crossings = |pos: &[usize]| edges_between.iter().map(|e| crossings_between(e, pos)).sum::<usize>();
+    let edges_between: Vec<Vec<(usize, usize)>> = (0..layers_n.saturating_sub(1))
+        .map(|l| {
+            vedges
+                .iter()
+                .copied()
+                .filter(|&(a, _)| vlayer[a] == l)
+                .collect()
+        })
+        .collect();
+    let total_crossings = |pos: &[usize]| {
+        edges_between
+            .iter()
+            .map(|e| crossings_between(e, pos))
+            .sum::<usize>()
+    };
     let mut best = (total_crossings(&pos), layers.clone());
     for sweep in 0..SWEEPS {
         let forward = sweep % 2 == 0;
-        let range: Vec<usize> = if forward { (1..layers_n).collect() } else { (0..layers_n.saturating_sub(1)).rev().collect() };
+        let range: Vec<usize> = if forward {
+            (1..layers_n).collect()
+        } else {
+            (0..layers_n.saturating_sub(1)).rev().collect()
+        };
         for l in range {
             let neighbours = if forward { &up } else { &down };
             let mut keyed: Vec<(f64, usize, usize)> = layers[l]
                 .iter()
                 .map(|&v| {
                     let ns = &neighbours[v];
-                    let bary = if ns.is_empty() { pos[v] as f64 } else { ns.iter().map(|&u| pos[u] as f64).sum::<f64>() / ns.len() as f64 };
+                    let bary = if ns.is_empty() {
+                        pos[v] as f64
+                    } else {
+                        ns.iter().map(|&u| pos[u] as f64).sum::<f64>() / ns.len() as f64
+                    };
                     (bary, pos[v], v)
                 })
                 .collect();
@@ -206,10 +230,20 @@ pub fn layout(n: usize, edges: &[(usize, usize)]) -> DagLayout {
     for (l, members) in layers.iter().enumerate() {
         let top = (height - members.len() as f64 * (NODE_H + ROW_GAP)) / 2.0;
         for (i, &v) in members.iter().enumerate() {
-            xy[v] = (l as f64 * (NODE_W + LAYER_GAP), top + i as f64 * (NODE_H + ROW_GAP));
+            xy[v] = (
+                l as f64 * (NODE_W + LAYER_GAP),
+                top + i as f64 * (NODE_H + ROW_GAP),
+            );
         }
     }
-    let nodes = (0..n).map(|v| NodeBox { node: v, layer: vlayer[v], x: xy[v].0, y: xy[v].1 }).collect();
+    let nodes = (0..n)
+        .map(|v| NodeBox {
+            node: v,
+            layer: vlayer[v],
+            x: xy[v].0,
+            y: xy[v].1,
+        })
+        .collect();
     let edge_paths = edges
         .iter()
         .zip(&chains)

@@ -89,7 +89,14 @@ pub fn fold_preview(text: &str) -> Option<String> {
 fn field(key: &str, value: String) -> Field {
     let is_block = value.contains('\n');
     let preview = fold_preview(&value);
-    Field { key: key.to_string(), value, is_block, target: None, tree: None, preview }
+    Field {
+        key: key.to_string(),
+        value,
+        is_block,
+        target: None,
+        tree: None,
+        preview,
+    }
 }
 
 /// The JSON object or array an attribute holds (also inside a string), when it is big enough
@@ -104,7 +111,11 @@ fn json_of(trace: &Trace, v: AttrValue) -> Option<serde_json::Value> {
         return None;
     }
     match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(j @ (serde_json::Value::Array(_) | serde_json::Value::Object(_))) if j.to_string().len() > 60 => Some(j),
+        Ok(j @ (serde_json::Value::Array(_) | serde_json::Value::Object(_)))
+            if j.to_string().len() > 60 =>
+        {
+            Some(j)
+        }
         _ => None,
     }
 }
@@ -166,7 +177,10 @@ fn fields(trace: &Trace, attrs: &[Attribute]) -> Vec<Field> {
 /// Builds the details of span `s`.
 pub fn span_details(trace: &Trace, s: SpanIdx) -> SpanDetails {
     let span = trace.span(s);
-    let mut overview = vec![field("trace id", trace.trace_id(s).to_string()), field("span id", span.span_id.to_string())];
+    let mut overview = vec![
+        field("trace id", trace.trace_id(s).to_string()),
+        field("span id", span.span_id.to_string()),
+    ];
     if span.parent_span_id.0 != 0 {
         let mut f = field("parent id", span.parent_span_id.to_string());
         f.target = span.parent;
@@ -182,18 +196,37 @@ pub fn span_details(trace: &Trace, s: SpanIdx) -> SpanDetails {
         overview.push(field(
             "type",
             match trace.span_type(s) {
-                Some(t) if !t.label().eq_ignore_ascii_case(text) => format!("{text} ({})", t.label()),
+                Some(t) if !t.label().eq_ignore_ascii_case(text) => {
+                    format!("{text} ({})", t.label())
+                }
                 _ => text.to_string(),
             },
         ));
     }
-    overview.push(field("start", format!("+{} ({})", span.start.since(trace.start), format_iso8601(span.start))));
-    overview.push(field("end", format!("+{} ({})", span.end.since(trace.start), format_iso8601(span.end))));
+    overview.push(field(
+        "start",
+        format!(
+            "+{} ({})",
+            span.start.since(trace.start),
+            format_iso8601(span.start)
+        ),
+    ));
+    overview.push(field(
+        "end",
+        format!(
+            "+{} ({})",
+            span.end.since(trace.start),
+            format_iso8601(span.end)
+        ),
+    ));
     overview.push(field("duration", span.duration().to_string()));
     overview.push(field("self time", trace.self_time(s).to_string()));
     overview.push(field("status", span.status.label().to_string()));
     if span.status_message.0 != 0 {
-        overview.push(field("status description", trace.text(span.status_message).to_string()));
+        overview.push(field(
+            "status description",
+            trace.text(span.status_message).to_string(),
+        ));
     }
     if let Some(model) = span_model(trace, s) {
         overview.push(field("model", model));
@@ -211,8 +244,14 @@ pub fn span_details(trace: &Trace, s: SpanIdx) -> SpanDetails {
     let notes: Vec<&str> = [
         (SpanFlags::ORPHAN, "parent not loaded: shown as a root"),
         (SpanFlags::CYCLE_CUT, "parent link cut (cycle)"),
-        (SpanFlags::STARTS_BEFORE_PARENT, "starts before its parent (clock skew?)"),
-        (SpanFlags::END_REPAIRED, "ended before it started: end set to start"),
+        (
+            SpanFlags::STARTS_BEFORE_PARENT,
+            "starts before its parent (clock skew?)",
+        ),
+        (
+            SpanFlags::END_REPAIRED,
+            "ended before it started: end set to start",
+        ),
     ]
     .into_iter()
     .filter(|(bit, _)| span.flags.has(*bit))
@@ -221,7 +260,10 @@ pub fn span_details(trace: &Trace, s: SpanIdx) -> SpanDetails {
     if !notes.is_empty() {
         overview.push(field("repairs", notes.join("; ")));
     }
-    overview.push(field("source", format!("{}:{}", trace.source_name(span.source), span.line)));
+    overview.push(field(
+        "source",
+        format!("{}:{}", trace.source_name(span.source), span.line),
+    ));
     let events = trace
         .span_events(s)
         .iter()
@@ -240,15 +282,25 @@ pub fn span_details(trace: &Trace, s: SpanIdx) -> SpanDetails {
                 };
                 fs.sort_by_key(|f| rank(&f.key));
             }
-            EventDetails { offset: format!("+{}", e.time.since(span.start)), name, is_exception, fields: fs }
+            EventDetails {
+                offset: format!("+{}", e.time.since(span.start)),
+                name,
+                is_exception,
+                fields: fs,
+            }
         })
         .collect();
     let links = trace
         .span_links(s)
         .iter()
         .map(|l| {
-            let target = trace.find_span(l.span_id).filter(|t| trace.trace_id(*t) == l.trace_id);
-            let mut f = field(&format!("span {}", l.span_id), format!("trace {}", l.trace_id));
+            let target = trace
+                .find_span(l.span_id)
+                .filter(|t| trace.trace_id(*t) == l.trace_id);
+            let mut f = field(
+                &format!("span {}", l.span_id),
+                format!("trace {}", l.trace_id),
+            );
             if target.is_none() {
                 f.value.push_str(" (not loaded)");
             }
@@ -291,15 +343,32 @@ mod tests {
         let d = span_details(&t, SpanIdx(0));
         assert!(d.is_error);
         let payload = d.attributes.iter().find(|f| f.key == "payload").unwrap();
-        assert!(payload.is_block && payload.value.contains("\"a\": [\n"), "{}", payload.value);
-        assert_eq!(d.attributes.iter().find(|f| f.key == "ids").unwrap().value, r#"["x","y"]"#);
-        assert_eq!(d.attributes.iter().find(|f| f.key == "html").unwrap().value, "<img src=x onerror=alert(1)>");
+        assert!(
+            payload.is_block && payload.value.contains("\"a\": [\n"),
+            "{}",
+            payload.value
+        );
+        assert_eq!(
+            d.attributes.iter().find(|f| f.key == "ids").unwrap().value,
+            r#"["x","y"]"#
+        );
+        assert_eq!(
+            d.attributes.iter().find(|f| f.key == "html").unwrap().value,
+            "<img src=x onerror=alert(1)>"
+        );
         assert!(payload.tree.is_none(), "small JSON stays text");
         let e = &d.events[0];
         assert!(e.is_exception);
         assert_eq!(e.offset, "+500ms");
         let keys: Vec<&str> = e.fields.iter().map(|f| f.key.as_str()).collect();
-        assert_eq!(keys, ["exception.type", "exception.message", "exception.stacktrace"]);
+        assert_eq!(
+            keys,
+            [
+                "exception.type",
+                "exception.message",
+                "exception.stacktrace"
+            ]
+        );
         assert!(e.fields[2].is_block);
     }
 
@@ -314,7 +383,9 @@ mod tests {
         let t = ingest_sources([("t.jsonl", line.as_bytes())]);
         let d = span_details(&t, SpanIdx(0));
         let get = |k: &str| d.attributes.iter().find(|f| f.key == k).unwrap();
-        let Some(JsonNode::Branch { summary, .. }) = &get("input").tree else { panic!("a tree") };
+        let Some(JsonNode::Branch { summary, .. }) = &get("input").tree else {
+            panic!("a tree")
+        };
         assert_eq!(summary, "{1 key}");
         let log = get("log");
         assert!(log.tree.is_none());

@@ -47,13 +47,37 @@ fn node(key: Option<String>, v: &Value, depth: usize, budget: &mut usize) -> Jso
     *budget = budget.saturating_sub(1);
     let members: Vec<(String, &Value)> = match v {
         Value::Object(o) => o.iter().map(|(k, v)| (k.clone(), v)).collect(),
-        Value::Array(a) => a.iter().enumerate().map(|(i, v)| (format!("[{i}]"), v)).collect(),
-        Value::String(s) => return JsonNode::Leaf { key, text: s.clone(), is_string: true },
-        other => return JsonNode::Leaf { key, text: other.to_string(), is_string: false },
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("[{i}]"), v))
+            .collect(),
+        Value::String(s) => {
+            return JsonNode::Leaf {
+                key,
+                text: s.clone(),
+                is_string: true,
+            }
+        }
+        other => {
+            return JsonNode::Leaf {
+                key,
+                text: other.to_string(),
+                is_string: false,
+            }
+        }
     };
     let summary = match v {
-        Value::Object(_) => format!("{{{} key{}}}", members.len(), if members.len() == 1 { "" } else { "s" }),
-        _ => format!("[{} item{}]", members.len(), if members.len() == 1 { "" } else { "s" }),
+        Value::Object(_) => format!(
+            "{{{} key{}}}",
+            members.len(),
+            if members.len() == 1 { "" } else { "s" }
+        ),
+        _ => format!(
+            "[{} item{}]",
+            members.len(),
+            if members.len() == 1 { "" } else { "s" }
+        ),
     };
     let mut children = Vec::new();
     for (k, child) in members.iter().take(MAX_CHILDREN) {
@@ -64,9 +88,18 @@ fn node(key: Option<String>, v: &Value, depth: usize, budget: &mut usize) -> Jso
     }
     if children.len() < members.len() {
         let rest = members.len() - children.len();
-        children.push(JsonNode::Leaf { key: None, text: format!("… {rest} more not shown"), is_string: false });
+        children.push(JsonNode::Leaf {
+            key: None,
+            text: format!("… {rest} more not shown"),
+            is_string: false,
+        });
     }
-    JsonNode::Branch { key, summary, open: depth < OPEN_DEPTH, children }
+    JsonNode::Branch {
+        key,
+        summary,
+        open: depth < OPEN_DEPTH,
+        children,
+    }
 }
 
 #[cfg(test)]
@@ -75,32 +108,90 @@ mod tests {
 
     #[test]
     fn branches_summarise_and_leaves_keep_text() {
-        let v: Value = serde_json::from_str(r#"{"messages": [{"role": "user", "content": "<b>hi</b>"}], "n": 3, "ok": null}"#).unwrap();
-        let JsonNode::Branch { summary, open, children, .. } = json_tree(&v) else { panic!("a branch") };
+        let v: Value = serde_json::from_str(
+            r#"{"messages": [{"role": "user", "content": "<b>hi</b>"}], "n": 3, "ok": null}"#,
+        )
+        .unwrap();
+        let JsonNode::Branch {
+            summary,
+            open,
+            children,
+            ..
+        } = json_tree(&v)
+        else {
+            panic!("a branch")
+        };
         assert_eq!((summary.as_str(), open), ("{3 keys}", true));
-        let JsonNode::Branch { key, summary, children: items, .. } = &children[0] else { panic!("messages is a branch") };
-        assert_eq!((key.as_deref(), summary.as_str()), (Some("messages"), "[1 item]"));
-        let JsonNode::Branch { open, children: fields, .. } = &items[0] else { panic!("a message is a branch") };
+        let JsonNode::Branch {
+            key,
+            summary,
+            children: items,
+            ..
+        } = &children[0]
+        else {
+            panic!("messages is a branch")
+        };
+        assert_eq!(
+            (key.as_deref(), summary.as_str()),
+            (Some("messages"), "[1 item]")
+        );
+        let JsonNode::Branch {
+            open,
+            children: fields,
+            ..
+        } = &items[0]
+        else {
+            panic!("a message is a branch")
+        };
         assert!(!open, "depth 2 starts closed");
-        assert_eq!(fields[1], JsonNode::Leaf { key: Some("content".into()), text: "<b>hi</b>".into(), is_string: true });
-        assert_eq!(children[2], JsonNode::Leaf { key: Some("ok".into()), text: "null".into(), is_string: false });
+        assert_eq!(
+            fields[1],
+            JsonNode::Leaf {
+                key: Some("content".into()),
+                text: "<b>hi</b>".into(),
+                is_string: true
+            }
+        );
+        assert_eq!(
+            children[2],
+            JsonNode::Leaf {
+                key: Some("ok".into()),
+                text: "null".into(),
+                is_string: false
+            }
+        );
     }
 
     #[test]
     fn huge_values_are_cut_with_a_note() {
         let v = Value::Array((0..5_000).map(Value::from).collect());
-        let JsonNode::Branch { children, summary, .. } = json_tree(&v) else { panic!("a branch") };
+        let JsonNode::Branch {
+            children, summary, ..
+        } = json_tree(&v)
+        else {
+            panic!("a branch")
+        };
         assert_eq!(summary, "[5000 items]");
         assert_eq!(children.len(), MAX_CHILDREN + 1);
-        assert!(matches!(&children[MAX_CHILDREN], JsonNode::Leaf { text, .. } if text == "… 4800 more not shown"));
+        assert!(
+            matches!(&children[MAX_CHILDREN], JsonNode::Leaf { text, .. } if text == "… 4800 more not shown")
+        );
         // many nested branches stop at the node budget
-        let wide = Value::Array((0..100).map(|_| Value::Array((0..100).map(Value::from).collect())).collect());
+        let wide = Value::Array(
+            (0..100)
+                .map(|_| Value::Array((0..100).map(Value::from).collect()))
+                .collect(),
+        );
         fn count(n: &JsonNode) -> usize {
             match n {
                 JsonNode::Leaf { .. } => 1,
                 JsonNode::Branch { children, .. } => 1 + children.iter().map(count).sum::<usize>(),
             }
         }
-        assert!(count(&json_tree(&wide)) <= MAX_NODES + 2 * 100, "{}", count(&json_tree(&wide)));
+        assert!(
+            count(&json_tree(&wide)) <= MAX_NODES + 2 * 100,
+            "{}",
+            count(&json_tree(&wide))
+        );
     }
 }

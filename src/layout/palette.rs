@@ -75,7 +75,9 @@ pub use crate::view_state::ColorMode;
 
 fn hash(text: &str) -> u32 {
     // FNV-1a: stable across runs and platforms
-    text.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+    text.bytes().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 /// Fixed colour of each known span type, so LLM calls, tools and retrievers never share one.
@@ -156,10 +158,19 @@ impl Palette {
         for (i, t) in unknown.into_iter().enumerate() {
             types.insert(t, PALETTE[i % PALETTE.len()]);
         }
-        let mut names: Vec<StrIdx> = trace.resources.iter().map(|r| r.service_name).filter(|n| !trace.text(*n).is_empty()).collect();
+        let mut names: Vec<StrIdx> = trace
+            .resources
+            .iter()
+            .map(|r| r.service_name)
+            .filter(|n| !trace.text(*n).is_empty())
+            .collect();
         names.sort_by_key(|n| trace.text(*n));
         names.dedup();
-        let services = names.into_iter().enumerate().map(|(i, n)| (n, PALETTE[i % PALETTE.len()])).collect();
+        let services = names
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| (n, PALETTE[i % PALETTE.len()]))
+            .collect();
         Palette { types, services }
     }
 
@@ -171,8 +182,14 @@ impl Palette {
                 return *c;
             }
         }
-        let service = trace.resources.get(span.resource.ix()).map(|r| r.service_name);
-        service.and_then(|n| self.services.get(&n)).copied().unwrap_or_else(|| category_color(category(trace, s, mode)))
+        let service = trace
+            .resources
+            .get(span.resource.ix())
+            .map(|r| r.service_name);
+        service
+            .and_then(|n| self.services.get(&n))
+            .copied()
+            .unwrap_or_else(|| category_color(category(trace, s, mode)))
     }
 
     /// The legend: each category in use with its colour, sorted by name (at most 24).
@@ -180,9 +197,13 @@ impl Palette {
         let mut keys: std::collections::BTreeMap<&str, Rgb> = std::collections::BTreeMap::new();
         for i in 0..trace.spans.len() as u32 {
             let s = SpanIdx(i);
-            keys.entry(category(trace, s, mode)).or_insert_with(|| self.span_color(trace, s, mode));
+            keys.entry(category(trace, s, mode))
+                .or_insert_with(|| self.span_color(trace, s, mode));
         }
-        keys.into_iter().take(24).map(|(k, c)| (k.to_string(), c)).collect()
+        keys.into_iter()
+            .take(24)
+            .map(|(k, c)| (k.to_string(), c))
+            .collect()
     }
 }
 
@@ -208,7 +229,10 @@ mod tests {
         let colours: std::collections::BTreeSet<u32> = legend.iter().map(|(_, c)| c.0).collect();
         assert_eq!(colours.len(), 18, "no two of 18 services share a colour");
         assert_eq!(legend[0], ("svc-00".to_string(), PALETTE[0]));
-        assert!(legend.iter().all(|(_, c)| *c != ERROR), "red is kept for errors");
+        assert!(
+            legend.iter().all(|(_, c)| *c != ERROR),
+            "red is kept for errors"
+        );
         assert_eq!(Palette::new(&t), p, "the same data gives the same colours");
     }
 
@@ -219,12 +243,29 @@ mod tests {
                 r#"{{"name": "s", "context": {{"trace_id": "0x01", "span_id": "0x{id:02x}"}}, "start_time": "2026-01-01T00:00:00Z", "end_time": "2026-01-01T00:00:01Z", "attributes": {{"langfuse.observation.type": "{ty}"}}}}"#
             )
         };
-        let text = [line(1, "generation"), line(2, "GENERATION"), line(3, "tool"), line(4, "custom-step")].join("\n");
+        let text = [
+            line(1, "generation"),
+            line(2, "GENERATION"),
+            line(3, "tool"),
+            line(4, "custom-step"),
+        ]
+        .join("\n");
         let t = ingest_sources([("t.jsonl", text.as_bytes())]);
         let p = Palette::new(&t);
         let c = |i: u32| p.span_color(&t, SpanIdx(i), ColorMode::SpanType);
-        assert_eq!((c(0), c(1), c(2)), (type_color(SpanType::Llm), type_color(SpanType::Llm), type_color(SpanType::Tool)));
-        let legend: Vec<String> = p.legend(&t, ColorMode::SpanType).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(
+            (c(0), c(1), c(2)),
+            (
+                type_color(SpanType::Llm),
+                type_color(SpanType::Llm),
+                type_color(SpanType::Tool)
+            )
+        );
+        let legend: Vec<String> = p
+            .legend(&t, ColorMode::SpanType)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
         assert_eq!(legend, ["LLM", "custom-step", "tool"]);
     }
 }

@@ -29,14 +29,23 @@ pub struct Row {
 
 /// Flattens the trace into rows.
 pub fn visible_rows(trace: &Trace, expansion: &Expansion) -> Vec<Row> {
-    let mut rows = Vec::with_capacity(if expansion.all_collapsed { trace.roots.len() * 2 } else { trace.spans.len() + 8 });
+    let mut rows = Vec::with_capacity(if expansion.all_collapsed {
+        trace.roots.len() * 2
+    } else {
+        trace.spans.len() + 8
+    });
     let with_headers = trace.trace_count() > 1;
     let mut last_trace: Option<TraceIdx> = None;
     let mut stack: Vec<SpanIdx> = Vec::new();
     for &root in &trace.roots {
         let t = trace.span(root).trace;
         if with_headers && last_trace != Some(t) {
-            rows.push(Row { item: RowItem::TraceHeader(t), depth: 0, has_children: true, is_expanded: true });
+            rows.push(Row {
+                item: RowItem::TraceHeader(t),
+                depth: 0,
+                has_children: true,
+                is_expanded: true,
+            });
         }
         last_trace = Some(t);
         stack.push(root);

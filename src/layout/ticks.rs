@@ -110,7 +110,11 @@ pub fn ticks(scale: &TimeScale, min_spacing_px: f64) -> Vec<Tick> {
     let mut t = first;
     while t <= scale.window.end_ns && out.len() < 1000 {
         if t >= scale.window.start_ns {
-            out.push(Tick { offset_ns: t, x_px: scale.px_from_offset(t), label: format_offset(t, step) });
+            out.push(Tick {
+                offset_ns: t,
+                x_px: scale.px_from_offset(t),
+                label: format_offset(t, step),
+            });
         }
         t = match t.checked_add(step) {
             Some(n) => n,
@@ -161,7 +165,15 @@ mod tests {
 
     #[test]
     fn ticks_cover_the_window_at_the_spacing() {
-        let s = TimeScale { origin: TimestampNs(0), window: TimeWindow { start_ns: 0, end_ns: 1_000_000 }, x0_px: 0.0, width_px: 1000.0 };
+        let s = TimeScale {
+            origin: TimestampNs(0),
+            window: TimeWindow {
+                start_ns: 0,
+                end_ns: 1_000_000,
+            },
+            x0_px: 0.0,
+            width_px: 1000.0,
+        };
         let t = ticks(&s, 80.0);
         assert_eq!(t.first().unwrap().label, "0");
         assert!(t.windows(2).all(|w| w[1].x_px - w[0].x_px >= 80.0));

@@ -26,7 +26,9 @@ impl TimeScale {
 
     /// x (px) of an absolute timestamp.
     pub fn px_from_time(&self, t: TimestampNs) -> f64 {
-        let rel = t.0.saturating_sub(self.origin.0).saturating_sub(self.window.start_ns);
+        let rel =
+            t.0.saturating_sub(self.origin.0)
+                .saturating_sub(self.window.start_ns);
         self.x0_px + rel as f64 * self.px_per_ns()
     }
 
@@ -58,7 +60,15 @@ mod tests {
     #[test]
     fn round_trip_keeps_nanoseconds_at_epoch_scale() {
         let origin = TimestampNs(1_795_314_401_377_266_186);
-        let s = TimeScale { origin, window: TimeWindow { start_ns: 1_000, end_ns: 2_000 }, x0_px: 100.0, width_px: 1000.0 };
+        let s = TimeScale {
+            origin,
+            window: TimeWindow {
+                start_ns: 1_000,
+                end_ns: 2_000,
+            },
+            x0_px: 100.0,
+            width_px: 1000.0,
+        };
         assert_eq!(s.px_from_time(TimestampNs(origin.0 + 1_500)), 600.0);
         assert_eq!(s.time_from_px(600.0), TimestampNs(origin.0 + 1_500));
         assert_eq!(s.offset_from_px(100.0), 1_000);

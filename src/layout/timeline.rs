@@ -52,7 +52,12 @@ impl Geometry {
 
     /// The time scale for a window.
     pub fn scale(&self, trace: &Trace, window: TimeWindow) -> TimeScale {
-        TimeScale { origin: trace.start, window, x0_px: self.bars_x0(), width_px: self.bars_width() }
+        TimeScale {
+            origin: trace.start,
+            window,
+            x0_px: self.bars_x0(),
+            width_px: self.bars_width(),
+        }
     }
 
     /// Range of row indices at least partly visible.
@@ -69,7 +74,9 @@ impl Geometry {
 
     /// Largest useful scroll offset for `row_count` rows.
     pub fn max_scroll_px(&self, row_count: usize) -> f64 {
-        (row_count as f64 * self.row_height_px - (self.height_px - self.axis_height_px) + self.row_height_px).max(0.0)
+        (row_count as f64 * self.row_height_px - (self.height_px - self.axis_height_px)
+            + self.row_height_px)
+            .max(0.0)
     }
 
     /// x of the expand/collapse toggle of a row at `depth`.
@@ -91,17 +98,48 @@ pub enum Align {
 #[derive(Debug, Clone, PartialEq)]
 pub enum DrawCmd {
     /// A filled rectangle.
-    Rect { x: f64, y: f64, w: f64, h: f64, fill: Rgb },
+    Rect {
+        x: f64,
+        y: f64,
+        w: f64,
+        h: f64,
+        fill: Rgb,
+    },
     /// A rectangle outline (1 px).
-    Outline { x: f64, y: f64, w: f64, h: f64, stroke: Rgb },
+    Outline {
+        x: f64,
+        y: f64,
+        w: f64,
+        h: f64,
+        stroke: Rgb,
+    },
     /// A line.
-    Line { x1: f64, y1: f64, x2: f64, y2: f64, stroke: Rgb },
+    Line {
+        x1: f64,
+        y1: f64,
+        x2: f64,
+        y2: f64,
+        stroke: Rgb,
+    },
     /// A diamond (zero-duration span, marker).
     Diamond { x: f64, y: f64, r: f64, fill: Rgb },
     /// A span-type icon (`layout::icons`) centred at (x, y), `size` px square.
-    Icon { x: f64, y: f64, size: f64, icon: SpanType, stroke: Rgb },
+    Icon {
+        x: f64,
+        y: f64,
+        size: f64,
+        icon: SpanType,
+        stroke: Rgb,
+    },
     /// Text; `y` is the vertical middle.
-    Text { x: f64, y: f64, text: String, fill: Rgb, align: Align, bold: bool },
+    Text {
+        x: f64,
+        y: f64,
+        text: String,
+        fill: Rgb,
+        align: Align,
+        bold: bool,
+    },
 }
 
 /// What the timeline needs from the view beyond geometry.
@@ -157,7 +195,12 @@ fn fit_text(text: &str, width_px: f64, char_px: f64) -> Option<String> {
     if n <= max {
         Some(text.to_string())
     } else if max >= 4 {
-        Some(text.chars().take(max - 1).chain(std::iter::once('…')).collect())
+        Some(
+            text.chars()
+                .take(max - 1)
+                .chain(std::iter::once('…'))
+                .collect(),
+        )
     } else {
         None
     }
@@ -180,7 +223,8 @@ fn flag_note(flags: SpanFlags) -> &'static str {
 /// True when the span's name or service contains the (lowercased) search text.
 pub fn matches_search(trace: &Trace, s: SpanIdx, search_lower: &str) -> bool {
     !search_lower.is_empty()
-        && (trace.name(s).to_lowercase().contains(search_lower) || trace.service_name(s).to_lowercase().contains(search_lower))
+        && (trace.name(s).to_lowercase().contains(search_lower)
+            || trace.service_name(s).to_lowercase().contains(search_lower))
 }
 
 /// All spans matching the search, in row order of a fully expanded tree (by index here).
@@ -195,7 +239,11 @@ pub fn search_matches(trace: &Trace, search: &str) -> Vec<SpanIdx> {
     let mut hit = |i: crate::model::StrIdx| {
         let v = &mut verdict[i.ix()];
         if *v == 0 {
-            *v = if trace.text(i).to_lowercase().contains(&needle) { 2 } else { 1 };
+            *v = if trace.text(i).to_lowercase().contains(&needle) {
+                2
+            } else {
+                1
+            };
         }
         *v == 2
     };
@@ -203,19 +251,34 @@ pub fn search_matches(trace: &Trace, search: &str) -> Vec<SpanIdx> {
         .map(SpanIdx)
         .filter(|&s| {
             let span = trace.span(s);
-            hit(span.name) || trace.resources.get(span.resource.ix()).is_some_and(|r| hit(r.service_name))
+            hit(span.name)
+                || trace
+                    .resources
+                    .get(span.resource.ix())
+                    .is_some_and(|r| hit(r.service_name))
         })
         .collect()
 }
 
 /// Builds the base layer of the waterfall.
-pub fn draw_list(trace: &Trace, rows: &[Row], view: &TimelineView<'_>, g: &Geometry) -> Vec<DrawCmd> {
+pub fn draw_list(
+    trace: &Trace,
+    rows: &[Row],
+    view: &TimelineView<'_>,
+    g: &Geometry,
+) -> Vec<DrawCmd> {
     let mut out = Vec::with_capacity(256);
     let scale = g.scale(trace, view.window);
     let x_end = g.bars_x0() + g.bars_width();
     let tick_list = ticks(&scale, 90.0);
     for t in &tick_list {
-        out.push(DrawCmd::Line { x1: t.x_px, y1: g.axis_height_px, x2: t.x_px, y2: g.height_px, stroke: palette::GRID });
+        out.push(DrawCmd::Line {
+            x1: t.x_px,
+            y1: g.axis_height_px,
+            x2: t.x_px,
+            y2: g.height_px,
+            stroke: palette::GRID,
+        });
     }
     let range = g.visible_row_range(rows.len());
     for i in range {
@@ -227,39 +290,99 @@ pub fn draw_list(trace: &Trace, rows: &[Row], view: &TimelineView<'_>, g: &Geome
             RowItem::Span(s) => {
                 let span = trace.span(s);
                 if view.selected == Some(s) {
-                    out.push(DrawCmd::Rect { x: 0.0, y, w: g.width_px, h: g.row_height_px, fill: palette::SELECTED_ROW });
+                    out.push(DrawCmd::Rect {
+                        x: 0.0,
+                        y,
+                        w: g.width_px,
+                        h: g.row_height_px,
+                        fill: palette::SELECTED_ROW,
+                    });
                 } else if matches_search(trace, s, view.search_lower) {
-                    out.push(DrawCmd::Rect { x: 0.0, y, w: g.width_px, h: g.row_height_px, fill: palette::MATCH_ROW });
+                    out.push(DrawCmd::Rect {
+                        x: 0.0,
+                        y,
+                        w: g.width_px,
+                        h: g.row_height_px,
+                        fill: palette::MATCH_ROW,
+                    });
                 }
                 // label column
                 let tx = g.toggle_x(row.depth);
                 if row.has_children {
                     let glyph = if row.is_expanded { "▾" } else { "▸" };
-                    out.push(DrawCmd::Text { x: tx, y: mid, text: glyph.into(), fill: palette::TEXT_DIM, align: Align::Left, bold: false });
+                    out.push(DrawCmd::Text {
+                        x: tx,
+                        y: mid,
+                        text: glyph.into(),
+                        fill: palette::TEXT_DIM,
+                        align: Align::Left,
+                        bold: false,
+                    });
                 }
                 let mut name_x = tx + 14.0;
                 if let Some(kind) = trace.span_type(s) {
-                    out.push(DrawCmd::Icon { x: name_x + 6.0, y: mid, size: 12.0, icon: kind, stroke: palette::type_color(kind) });
+                    out.push(DrawCmd::Icon {
+                        x: name_x + 6.0,
+                        y: mid,
+                        size: 12.0,
+                        icon: kind,
+                        stroke: palette::type_color(kind),
+                    });
                     name_x += 16.0;
                 }
                 // a FlowMesh task root says which data id it produced
-                let data_id = if row.depth == 0 || span.parent.is_none() { trace.attribute_str(s, "data_id") } else { None };
+                let data_id = if row.depth == 0 || span.parent.is_none() {
+                    trace.attribute_str(s, "data_id")
+                } else {
+                    None
+                };
                 let label = match data_id {
                     Some(d) => format!("{} · {d}{}", trace.name(s), flag_note(span.flags)),
                     None => format!("{}{}", trace.name(s), flag_note(span.flags)),
                 };
-                if let Some(text) = fit_text(&label, g.label_width_px - name_x - 4.0, g.char_width_px) {
-                    let fill = if span.is_error() { palette::ERROR } else { palette::TEXT };
-                    out.push(DrawCmd::Text { x: name_x, y: mid, text, fill, align: Align::Left, bold: false });
+                if let Some(text) =
+                    fit_text(&label, g.label_width_px - name_x - 4.0, g.char_width_px)
+                {
+                    let fill = if span.is_error() {
+                        palette::ERROR
+                    } else {
+                        palette::TEXT
+                    };
+                    out.push(DrawCmd::Text {
+                        x: name_x,
+                        y: mid,
+                        text,
+                        fill,
+                        align: Align::Left,
+                        bold: false,
+                    });
                 }
                 draw_bar(&mut out, trace, s, &scale, view, g, y, x_end);
             }
         }
     }
     // label column separator and axis on top of the rows
-    out.push(DrawCmd::Line { x1: g.label_width_px, y1: 0.0, x2: g.label_width_px, y2: g.height_px, stroke: palette::GRID });
-    out.push(DrawCmd::Rect { x: 0.0, y: 0.0, w: g.width_px, h: g.axis_height_px, fill: palette::AXIS_BG });
-    out.push(DrawCmd::Line { x1: 0.0, y1: g.axis_height_px, x2: g.width_px, y2: g.axis_height_px, stroke: palette::GRID });
+    out.push(DrawCmd::Line {
+        x1: g.label_width_px,
+        y1: 0.0,
+        x2: g.label_width_px,
+        y2: g.height_px,
+        stroke: palette::GRID,
+    });
+    out.push(DrawCmd::Rect {
+        x: 0.0,
+        y: 0.0,
+        w: g.width_px,
+        h: g.axis_height_px,
+        fill: palette::AXIS_BG,
+    });
+    out.push(DrawCmd::Line {
+        x1: 0.0,
+        y1: g.axis_height_px,
+        x2: g.width_px,
+        y2: g.axis_height_px,
+        stroke: palette::GRID,
+    });
     out.push(DrawCmd::Text {
         x: 8.0,
         y: g.axis_height_px / 2.0,
@@ -269,7 +392,13 @@ pub fn draw_list(trace: &Trace, rows: &[Row], view: &TimelineView<'_>, g: &Geome
         bold: false,
     });
     for t in &tick_list {
-        out.push(DrawCmd::Line { x1: t.x_px, y1: g.axis_height_px - 6.0, x2: t.x_px, y2: g.axis_height_px, stroke: palette::TEXT_DIM });
+        out.push(DrawCmd::Line {
+            x1: t.x_px,
+            y1: g.axis_height_px - 6.0,
+            x2: t.x_px,
+            y2: g.axis_height_px,
+            stroke: palette::TEXT_DIM,
+        });
         if t.x_px + 2.0 < x_end {
             out.push(DrawCmd::Text {
                 x: t.x_px + 3.0,
@@ -285,7 +414,13 @@ pub fn draw_list(trace: &Trace, rows: &[Row], view: &TimelineView<'_>, g: &Geome
 }
 
 fn draw_header(out: &mut Vec<DrawCmd>, trace: &Trace, t: TraceIdx, y: f64, g: &Geometry) {
-    out.push(DrawCmd::Rect { x: 0.0, y, w: g.width_px, h: g.row_height_px, fill: palette::AXIS_BG });
+    out.push(DrawCmd::Rect {
+        x: 0.0,
+        y,
+        w: g.width_px,
+        h: g.row_height_px,
+        fill: palette::AXIS_BG,
+    });
     // which trace, what it is, and where it came from: traces from different files and formats
     // sit one under the other, each under its own header
     let mut text = format!("trace {}", trace.trace_ids[t.ix()]);
@@ -297,7 +432,14 @@ fn draw_header(out: &mut Vec<DrawCmd>, trace: &Trace, t: TraceIdx, y: f64, g: &G
         }
     }
     if let Some(text) = fit_text(&text, g.width_px - 16.0, g.char_width_px) {
-        out.push(DrawCmd::Text { x: 8.0, y: y + g.row_height_px / 2.0, text, fill: palette::TEXT, align: Align::Left, bold: true });
+        out.push(DrawCmd::Text {
+            x: 8.0,
+            y: y + g.row_height_px / 2.0,
+            text,
+            fill: palette::TEXT,
+            align: Align::Left,
+            bold: true,
+        });
     }
 }
 
@@ -315,14 +457,19 @@ fn draw_bar(
     let span = trace.span(s);
     let x0 = g.bars_x0();
     let shift = shift_ns(trace, s, view.aligned);
-    let px = |t: crate::model::TimestampNs| scale.px_from_time(crate::model::TimestampNs(t.0 - shift));
+    let px =
+        |t: crate::model::TimestampNs| scale.px_from_time(crate::model::TimestampNs(t.0 - shift));
     let a = px(span.start);
     let b = px(span.end);
     let mid = y + g.row_height_px / 2.0;
     if b < x0 - 6.0 || a > x_end + 6.0 {
         return; // outside the window
     }
-    let base = if span.is_error() { palette::ERROR } else { view.palette.span_color(trace, s, view.color_mode) };
+    let base = if span.is_error() {
+        palette::ERROR
+    } else {
+        view.palette.span_color(trace, s, view.color_mode)
+    };
     let sections = view.critical.and_then(|c| c.get(&s));
     // off the critical path spans fade, but failures always stand out
     let fill = match (view.critical, sections) {
@@ -330,27 +477,59 @@ fn draw_bar(
         _ => base,
     };
     if span.is_instant() {
-        out.push(DrawCmd::Diamond { x: a, y: mid, r: 5.0, fill });
+        out.push(DrawCmd::Diamond {
+            x: a,
+            y: mid,
+            r: 5.0,
+            fill,
+        });
     } else {
         let left = a.max(x0 - 2.0);
         let right = b.min(x_end + 2.0);
         let w = (right - left).max(1.0);
         let bar_h = g.row_height_px - 8.0;
-        out.push(DrawCmd::Rect { x: left, y: y + 4.0, w, h: bar_h, fill });
+        out.push(DrawCmd::Rect {
+            x: left,
+            y: y + 4.0,
+            w,
+            h: bar_h,
+            fill,
+        });
         if span.is_error() || view.selected == Some(s) {
-            out.push(DrawCmd::Outline { x: left, y: y + 4.0, w, h: bar_h, stroke: palette::TEXT });
+            out.push(DrawCmd::Outline {
+                x: left,
+                y: y + 4.0,
+                w,
+                h: bar_h,
+                stroke: palette::TEXT,
+            });
         }
         for &(a_ns, b_ns) in sections.into_iter().flatten() {
-            let (sa, sb) = (px(crate::model::TimestampNs(a_ns)).max(left), px(crate::model::TimestampNs(b_ns)).min(left + w));
+            let (sa, sb) = (
+                px(crate::model::TimestampNs(a_ns)).max(left),
+                px(crate::model::TimestampNs(b_ns)).min(left + w),
+            );
             if sb > sa - 1.0 {
-                out.push(DrawCmd::Rect { x: sa, y: y + g.row_height_px - 6.0, w: (sb - sa).max(1.0), h: 3.0, fill: palette::CRITICAL });
+                out.push(DrawCmd::Rect {
+                    x: sa,
+                    y: y + g.row_height_px - 6.0,
+                    w: (sb - sa).max(1.0),
+                    h: 3.0,
+                    fill: palette::CRITICAL,
+                });
             }
         }
         if w > 6.0 && !trace.logs.is_empty() {
             for l in trace.span_logs(s) {
                 let lx = px(l.time);
                 if lx >= left && lx <= left + w {
-                    out.push(DrawCmd::Rect { x: lx - 1.0, y: y + g.row_height_px - 7.0, w: 3.0, h: 4.0, fill: palette::LOG });
+                    out.push(DrawCmd::Rect {
+                        x: lx - 1.0,
+                        y: y + g.row_height_px - 7.0,
+                        w: 3.0,
+                        h: 4.0,
+                        fill: palette::LOG,
+                    });
                 }
             }
         }
@@ -358,8 +537,18 @@ fn draw_bar(
             for e in trace.span_events(s) {
                 let ex = px(e.time);
                 if ex >= left && ex <= left + w {
-                    let stroke = if trace.text(e.name) == "exception" { Rgb(0x5a0000) } else { palette::TEXT };
-                    out.push(DrawCmd::Line { x1: ex, y1: y + 3.0, x2: ex, y2: y + g.row_height_px - 3.0, stroke });
+                    let stroke = if trace.text(e.name) == "exception" {
+                        Rgb(0x5a0000)
+                    } else {
+                        palette::TEXT
+                    };
+                    out.push(DrawCmd::Line {
+                        x1: ex,
+                        y1: y + 3.0,
+                        x2: ex,
+                        y2: y + g.row_height_px - 3.0,
+                        stroke,
+                    });
                 }
             }
         }
@@ -371,9 +560,23 @@ fn draw_bar(
     };
     let label_w = label.chars().count() as f64 * g.char_width_px;
     if b + 6.0 + label_w < x_end {
-        out.push(DrawCmd::Text { x: b.max(x0) + 6.0, y: mid, text: label, fill: palette::TEXT_DIM, align: Align::Left, bold: false });
+        out.push(DrawCmd::Text {
+            x: b.max(x0) + 6.0,
+            y: mid,
+            text: label,
+            fill: palette::TEXT_DIM,
+            align: Align::Left,
+            bold: false,
+        });
     } else if a - 6.0 - label_w > x0 {
-        out.push(DrawCmd::Text { x: a - 6.0, y: mid, text: label, fill: palette::TEXT_DIM, align: Align::Right, bold: false });
+        out.push(DrawCmd::Text {
+            x: a - 6.0,
+            y: mid,
+            text: label,
+            fill: palette::TEXT_DIM,
+            align: Align::Right,
+            bold: false,
+        });
     }
 }
 
@@ -393,9 +596,18 @@ pub enum Hit {
 }
 
 /// Hit test at (x, y) logical px.
-pub fn hit_test(trace: &Trace, rows: &[Row], window: TimeWindow, g: &Geometry, x: f64, y: f64) -> Hit {
+pub fn hit_test(
+    trace: &Trace,
+    rows: &[Row],
+    window: TimeWindow,
+    g: &Geometry,
+    x: f64,
+    y: f64,
+) -> Hit {
     if y < g.axis_height_px {
-        return Hit::Axis { offset_ns: g.scale(trace, window).offset_from_px(x) };
+        return Hit::Axis {
+            offset_ns: g.scale(trace, window).offset_from_px(x),
+        };
     }
     let i = ((y - g.axis_height_px + g.scroll_top_px) / g.row_height_px).floor();
     if i < 0.0 || i as usize >= rows.len() {
@@ -432,7 +644,10 @@ mod tests {
     /// The first second, coloured by type, nothing selected or highlighted.
     fn whole_second(palette: &palette::Palette) -> TimelineView<'_> {
         TimelineView {
-            window: TimeWindow { start_ns: 0, end_ns: 1_000_000_000 },
+            window: TimeWindow {
+                start_ns: 0,
+                end_ns: 1_000_000_000,
+            },
             selected: None,
             search_lower: "",
             color_mode: ColorMode::SpanType,
@@ -459,7 +674,10 @@ mod tests {
         let t = ingest_sources([("t.jsonl", TWO_SPANS.as_bytes())]);
         let rows = visible_rows(&t, &Expansion::default());
         let g = geometry();
-        let window = TimeWindow { start_ns: 0, end_ns: 1_000_000_000 };
+        let window = TimeWindow {
+            start_ns: 0,
+            end_ns: 1_000_000_000,
+        };
         let palette = palette::Palette::new(&t);
         let view = whole_second(&palette);
         let cmds = draw_list(&t, &rows, &view, &g);
@@ -477,10 +695,19 @@ mod tests {
         assert!((bars[1].0 - (x0 + bw * 0.5)).abs() < 1e-6 && (bars[1].1 - bw * 0.25).abs() < 1e-6);
         // row 1 is the child; its toggle area is empty (no children), so it is a span hit
         let child = t.find_span(crate::model::SpanId(0xb)).unwrap();
-        assert_eq!(hit_test(&t, &rows, window, &g, x0 + bw * 0.6, 30.0 + 25.0), Hit::Span(child));
+        assert_eq!(
+            hit_test(&t, &rows, window, &g, x0 + bw * 0.6, 30.0 + 25.0),
+            Hit::Span(child)
+        );
         let root = t.find_span(crate::model::SpanId(0xa)).unwrap();
-        assert_eq!(hit_test(&t, &rows, window, &g, g.toggle_x(0) + 2.0, 35.0), Hit::Toggle(root));
-        assert!(matches!(hit_test(&t, &rows, window, &g, x0, 10.0), Hit::Axis { offset_ns: 0 }));
+        assert_eq!(
+            hit_test(&t, &rows, window, &g, g.toggle_x(0) + 2.0, 35.0),
+            Hit::Toggle(root)
+        );
+        assert!(matches!(
+            hit_test(&t, &rows, window, &g, x0, 10.0),
+            Hit::Axis { offset_ns: 0 }
+        ));
     }
 
     #[test]
@@ -495,14 +722,19 @@ mod tests {
         let t = ingest_sources([("t.jsonl", text.as_bytes())]);
         let rows = visible_rows(&t, &Expansion::default());
         assert_eq!(rows.len(), 500);
-        let g = Geometry { scroll_top_px: 2000.0, ..geometry() };
+        let g = Geometry {
+            scroll_top_px: 2000.0,
+            ..geometry()
+        };
         let palette = palette::Palette::new(&t);
         let view = whole_second(&palette);
         let cmds = draw_list(&t, &rows, &view, &g);
         let names: Vec<&str> = cmds
             .iter()
             .filter_map(|c| match c {
-                DrawCmd::Text { text, .. } if text.starts_with('s') && !text.contains(' ') => Some(text.as_str()),
+                DrawCmd::Text { text, .. } if text.starts_with('s') && !text.contains(' ') => {
+                    Some(text.as_str())
+                }
                 _ => None,
             })
             .collect();
@@ -512,15 +744,20 @@ mod tests {
 
     #[test]
     fn critical_path_dims_the_rest_but_never_errors() {
-        let text = TWO_SPANS
-            .replace(r#""parent_id": "0x0a", "start_time""#, r#""parent_id": "0x0a", "status": {"status_code": "ERROR"}, "start_time""#);
+        let text = TWO_SPANS.replace(
+            r#""parent_id": "0x0a", "start_time""#,
+            r#""parent_id": "0x0a", "status": {"status_code": "ERROR"}, "start_time""#,
+        );
         let t = ingest_sources([("t.jsonl", text.as_bytes())]);
         let rows = visible_rows(&t, &Expansion::default());
         let root = t.find_span(crate::model::SpanId(0xa)).unwrap();
         let mut critical = rustc_hash::FxHashMap::default();
         critical.insert(root, vec![(t.span(root).start.0, t.span(root).end.0)]);
         let palette = palette::Palette::new(&t);
-        let view = TimelineView { critical: Some(&critical), ..whole_second(&palette) };
+        let view = TimelineView {
+            critical: Some(&critical),
+            ..whole_second(&palette)
+        };
         let fills: Vec<Rgb> = draw_list(&t, &rows, &view, &geometry())
             .iter()
             .filter_map(|c| match c {
@@ -529,7 +766,11 @@ mod tests {
             })
             .collect();
         assert_eq!(fills.len(), 2);
-        assert_ne!(fills[0], palette::dim(fills[0]), "the critical root keeps its colour");
+        assert_ne!(
+            fills[0],
+            palette::dim(fills[0]),
+            "the critical root keeps its colour"
+        );
         assert_eq!(fills[1], palette::ERROR, "the failed child is not dimmed");
     }
 
@@ -539,7 +780,11 @@ mod tests {
         let all: Vec<SpanIdx> = (0..t.spans.len() as u32).map(SpanIdx).collect();
         for q in ["ROOT", "child", "o", "nothing", " "] {
             let needle = q.trim().to_lowercase();
-            let slow: Vec<SpanIdx> = all.iter().copied().filter(|s| matches_search(&t, *s, &needle)).collect();
+            let slow: Vec<SpanIdx> = all
+                .iter()
+                .copied()
+                .filter(|s| matches_search(&t, *s, &needle))
+                .collect();
             assert_eq!(search_matches(&t, q), slow, "{q}");
         }
     }
@@ -585,9 +830,19 @@ mod tests {
                 })
                 .unwrap()
         };
-        assert!(label_x("child") > icons[0].0 + 6.0, "the name starts right of the icon");
-        assert!(label_x("root") < icons[0].0, "an untyped name is not shifted");
+        assert!(
+            label_x("child") > icons[0].0 + 6.0,
+            "the name starts right of the icon"
+        );
+        assert!(
+            label_x("root") < icons[0].0,
+            "an untyped name is not shifted"
+        );
         // its duration label carries the tokens it used
-        assert!(cmds.iter().any(|c| matches!(c, DrawCmd::Text { text, .. } if text == "250ms · 42 tok")), "{cmds:#?}");
+        assert!(
+            cmds.iter()
+                .any(|c| matches!(c, DrawCmd::Text { text, .. } if text == "250ms · 42 tok")),
+            "{cmds:#?}"
+        );
     }
 }

@@ -63,7 +63,10 @@ impl fmt::Display for SpanId {
 /// Parses hex with an optional `0x`/`0X` prefix, either case, at most `max_digits` digits.
 fn parse_hex(text: &str, max_digits: usize) -> Option<u128> {
     let t = text.trim();
-    let t = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")).unwrap_or(t);
+    let t = t
+        .strip_prefix("0x")
+        .or_else(|| t.strip_prefix("0X"))
+        .unwrap_or(t);
     if t.is_empty() || t.len() > max_digits || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
@@ -80,14 +83,18 @@ impl TraceId {
 impl SpanId {
     /// Hex span id (`0x` prefix optional, 1..=16 digits, any case). Zero is rejected.
     pub fn parse_hex(text: &str) -> Option<SpanId> {
-        parse_hex(text, 16).map(|v| SpanId(v as u64)).filter(|s| s.0 != 0)
+        parse_hex(text, 16)
+            .map(|v| SpanId(v as u64))
+            .filter(|s| s.0 != 0)
     }
 }
 
 /// FNV-1a over bytes, 64 bits: the documented rule for ids that are not hex (e.g. `span-1`
 /// in hand-written Jaeger files): they are hashed into the id space and shown as hex.
 fn fnv1a64(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 impl SpanId {
@@ -118,9 +125,20 @@ mod tests {
     fn hex_ids_normalise() {
         let t = TraceId::parse_hex("0x7c1e5b0f3a2d4e6f8091a2b3c4d5e6f7").unwrap();
         assert_eq!(t.to_string(), "7c1e5b0f3a2d4e6f8091a2b3c4d5e6f7");
-        assert_eq!(TraceId::parse_hex("5B8EFFF798038103D269B633813FC60C").unwrap().to_string(), "5b8efff798038103d269b633813fc60c");
-        assert_eq!(TraceId::parse_hex("0000000000000001").unwrap().to_string(), "00000000000000000000000000000001");
-        assert_eq!(SpanId::parse_hex("0xaca917d13b2d6950").unwrap().to_string(), "aca917d13b2d6950");
+        assert_eq!(
+            TraceId::parse_hex("5B8EFFF798038103D269B633813FC60C")
+                .unwrap()
+                .to_string(),
+            "5b8efff798038103d269b633813fc60c"
+        );
+        assert_eq!(
+            TraceId::parse_hex("0000000000000001").unwrap().to_string(),
+            "00000000000000000000000000000001"
+        );
+        assert_eq!(
+            SpanId::parse_hex("0xaca917d13b2d6950").unwrap().to_string(),
+            "aca917d13b2d6950"
+        );
     }
 
     #[test]

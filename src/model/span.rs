@@ -183,14 +183,24 @@ mod tests {
 
     #[test]
     fn kind_names_from_every_producer() {
-        assert_eq!(SpanKind::parse_name("SpanKind.SERVER"), Some(SpanKind::Server));
-        assert_eq!(SpanKind::parse_name("SPAN_KIND_CLIENT"), Some(SpanKind::Client));
+        assert_eq!(
+            SpanKind::parse_name("SpanKind.SERVER"),
+            Some(SpanKind::Server)
+        );
+        assert_eq!(
+            SpanKind::parse_name("SPAN_KIND_CLIENT"),
+            Some(SpanKind::Client)
+        );
         assert_eq!(SpanKind::parse_name("producer"), Some(SpanKind::Producer));
         assert_eq!(SpanKind::parse_name("SPAN_KIND_INVALID_TYPE"), None);
     }
 
     #[test]
     fn span_stays_compact() {
-        assert!(std::mem::size_of::<Span>() <= 112, "{}", std::mem::size_of::<Span>());
+        assert!(
+            std::mem::size_of::<Span>() <= 112,
+            "{}",
+            std::mem::size_of::<Span>()
+        );
     }
 }

@@ -64,7 +64,9 @@ impl SpanType {
     pub fn classify(text: &str) -> Option<SpanType> {
         let t = text.trim().to_ascii_lowercase();
         Some(match t.as_str() {
-            "llm" | "generation" | "text_completion" | "completion" | "generate_content" => SpanType::Llm,
+            "llm" | "generation" | "text_completion" | "completion" | "generate_content" => {
+                SpanType::Llm
+            }
             "chat_model" | "chat" | "chatmodel" | "chat model" => SpanType::ChatModel,
             "tool" | "execute_tool" | "function" => SpanType::Tool,
             "retriever" | "retrieval" | "retrieve" => SpanType::Retriever,
@@ -148,7 +150,8 @@ mod tests {
 
     #[test]
     fn every_kind_is_listed_once_with_its_own_label() {
-        let labels: std::collections::BTreeSet<_> = SpanType::ALL.iter().map(|k| k.label()).collect();
+        let labels: std::collections::BTreeSet<_> =
+            SpanType::ALL.iter().map(|k| k.label()).collect();
         assert_eq!(labels.len(), SpanType::ALL.len());
         for k in SpanType::ALL {
             assert_eq!(SpanType::classify(k.label()), Some(k), "{k:?}");

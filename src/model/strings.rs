@@ -14,7 +14,10 @@ pub struct Strings {
 
 impl Default for Strings {
     fn default() -> Self {
-        let mut s = Strings { texts: Vec::new(), index: FxHashMap::default() };
+        let mut s = Strings {
+            texts: Vec::new(),
+            index: FxHashMap::default(),
+        };
         s.intern("");
         s
     }

@@ -95,7 +95,12 @@ pub fn parse_iso8601(text: &str) -> Option<TimestampNs> {
     let hour = digits(&b[11..13])?;
     let minute = digits(&b[14..16])?;
     let second = digits(&b[17..19])?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     let mut rest = &b[19..];
@@ -128,7 +133,9 @@ pub fn parse_iso8601(text: &str) -> Option<TimestampNs> {
     };
     let days = days_from_civil(year, month, day);
     let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_s;
-    secs.checked_mul(NS_PER_SEC)?.checked_add(frac_ns).map(TimestampNs)
+    secs.checked_mul(NS_PER_SEC)?
+        .checked_add(frac_ns)
+        .map(TimestampNs)
 }
 
 /// ISO-8601 UTC text with nanoseconds, e.g. `2026-11-22T02:26:41.457292000Z`.
@@ -138,7 +145,12 @@ pub fn format_iso8601(t: TimestampNs) -> String {
     let days = secs.div_euclid(86_400);
     let sod = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ns:09}Z", sod / 3600, (sod / 60) % 60, sod % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ns:09}Z",
+        sod / 3600,
+        (sod / 60) % 60,
+        sod % 60
+    )
 }
 
 /// FlowMesh's `%Y-%m-%dT%H:%M:%S.%fZ` rendering: microseconds, truncated.
@@ -171,7 +183,12 @@ impl fmt::Display for DurationNs {
             if total_s < 86_400 {
                 return write!(f, "{sign}{}h {:02}m", total_s / 3600, (total_s / 60) % 60);
             }
-            return write!(f, "{sign}{}d {:02}h", total_s / 86_400, (total_s / 3600) % 24);
+            return write!(
+                f,
+                "{sign}{}d {:02}h",
+                total_s / 86_400,
+                (total_s / 3600) % 24
+            );
         };
         if value < 10.0 {
             write!(f, "{sign}{value:.2}{unit}")
@@ -220,7 +237,14 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        for bad in ["", "2026-11-22", "2026-13-01T00:00:00Z", "2026-11-22T02:26:41.Z", "abcd-ef-ghTij:kl:mnZ", "2026-11-22T02:26:41Zjunk"] {
+        for bad in [
+            "",
+            "2026-11-22",
+            "2026-13-01T00:00:00Z",
+            "2026-11-22T02:26:41.Z",
+            "abcd-ef-ghTij:kl:mnZ",
+            "2026-11-22T02:26:41Zjunk",
+        ] {
             assert_eq!(parse_iso8601(bad), None, "{bad}");
         }
     }
@@ -232,7 +256,10 @@ mod tests {
         assert_eq!(DurationNs(1_500_000).to_string(), "1.50ms");
         assert_eq!(DurationNs(2_345_000_000).to_string(), "2.35s");
         assert_eq!(DurationNs(185_000_000_000).to_string(), "3m 05s");
-        assert_eq!(DurationNs(2 * 86_400_000_000_000 + 3_600_000_000_000).to_string(), "2d 01h");
+        assert_eq!(
+            DurationNs(2 * 86_400_000_000_000 + 3_600_000_000_000).to_string(),
+            "2d 01h"
+        );
         assert_eq!(DurationNs(-2_000).to_string(), "-2.00µs");
     }
 

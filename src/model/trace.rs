@@ -133,6 +133,88 @@ pub struct Trace {
 }
 
 impl Trace {
+    /// Every span, by dense index.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+
+    /// Number of spans.
+    pub fn span_count(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Every span index, in order.
+    pub fn span_indices(&self) -> impl Iterator<Item = SpanIdx> + '_ {
+        (0..self.spans.len() as u32).map(SpanIdx)
+    }
+
+    /// The interned strings.
+    pub fn strings(&self) -> &Strings {
+        &self.strings
+    }
+
+    /// Distinct trace ids, in order of first appearance (indexed by `TraceIdx`).
+    pub fn trace_ids(&self) -> &[TraceId] {
+        &self.trace_ids
+    }
+
+    /// Root spans, sorted by (trace start, trace, start, index).
+    pub fn roots(&self) -> &[SpanIdx] {
+        &self.roots
+    }
+
+    /// Tree depth of span `i` (roots are 0).
+    pub fn depth_of(&self, i: SpanIdx) -> u16 {
+        self.depth[i.ix()]
+    }
+
+    /// Earliest start and latest end of trace `t`'s spans.
+    pub fn trace_bounds_of(&self, t: TraceIdx) -> (TimestampNs, TimestampNs) {
+        self.trace_bounds
+            .get(t.ix())
+            .copied()
+            .unwrap_or((self.start, self.start))
+    }
+
+    /// FlowMesh lineage edges, in input order.
+    pub fn lineage(&self) -> &[LineageEdge] {
+        &self.lineage
+    }
+
+    /// FlowMesh asset rows, in input order.
+    pub fn assets(&self) -> &[AssetRow] {
+        &self.assets
+    }
+
+    /// Sources read, by `FileIdx`.
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// JSON log lines, by time.
+    pub fn logs(&self) -> &[LogEntry] {
+        &self.logs
+    }
+
+    /// Problems found while reading.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// Deduplicated resources, by `ResourceIdx`.
+    pub fn resources(&self) -> &[Resource] {
+        &self.resources
+    }
+
+    /// Earliest span start (the origin of relative times), or 0 with no spans.
+    pub fn start_time(&self) -> TimestampNs {
+        self.start
+    }
+
+    /// Latest span end.
+    pub fn end_time(&self) -> TimestampNs {
+        self.end
+    }
     /// The span at `i`.
     pub fn span(&self, i: SpanIdx) -> &Span {
         &self.spans[i.ix()]
@@ -181,7 +263,10 @@ impl Trace {
     /// The value of attribute `key` on span `i`, if present.
     pub fn attribute(&self, i: SpanIdx, key: &str) -> Option<AttrValue> {
         let k = self.strings.find(key)?;
-        self.span_attributes(i).iter().find(|a| a.key == k).map(|a| a.value)
+        self.span_attributes(i)
+            .iter()
+            .find(|a| a.key == k)
+            .map(|a| a.value)
     }
 
     /// The text of attribute `key` on span `i` when it is a string or JSON (arrays, objects,
@@ -208,12 +293,17 @@ impl Trace {
 
     /// Service name of a span ("" when unknown).
     pub fn service_name(&self, i: SpanIdx) -> &str {
-        self.resources.get(self.span(i).resource.ix()).map_or("", |r| self.text(r.service_name))
+        self.resources
+            .get(self.span(i).resource.ix())
+            .map_or("", |r| self.text(r.service_name))
     }
 
     /// The known kind of a span's type text, if it has one (see `span_type`).
     pub fn span_type(&self, i: SpanIdx) -> Option<super::SpanType> {
-        self.type_kinds.get(&self.span(i).span_type).copied().flatten()
+        self.type_kinds
+            .get(&self.span(i).span_type)
+            .copied()
+            .flatten()
     }
 
     /// Trace id of a span.
@@ -223,12 +313,20 @@ impl Trace {
 
     /// Offset of trace `t`'s first span from the start of everything loaded.
     pub fn trace_offset(&self, t: TraceIdx) -> DurationNs {
-        self.trace_bounds.get(t.ix()).map_or(DurationNs(0), |b| b.0.since(self.start))
+        self.trace_bounds
+            .get(t.ix())
+            .map_or(DurationNs(0), |b| b.0.since(self.start))
     }
 
     /// Duration of the longest single trace.
     pub fn longest_trace(&self) -> DurationNs {
-        DurationNs(self.trace_bounds.iter().map(|(a, b)| b.since(*a).0).max().unwrap_or(0))
+        DurationNs(
+            self.trace_bounds
+                .iter()
+                .map(|(a, b)| b.since(*a).0)
+                .max()
+                .unwrap_or(0),
+        )
     }
 
     /// The earliest root span of trace `t`.
@@ -266,7 +364,11 @@ impl Trace {
 
     /// Log lines joined to span `i`, by time.
     pub fn span_logs(&self, i: SpanIdx) -> impl Iterator<Item = &LogEntry> {
-        self.logs_by_span.get(&i).into_iter().flatten().map(|&k| &self.logs[k as usize])
+        self.logs_by_span
+            .get(&i)
+            .into_iter()
+            .flatten()
+            .map(|&k| &self.logs[k as usize])
     }
 
     /// Number of trace ids.
@@ -276,6 +378,9 @@ impl Trace {
 
     /// Index of a trace id.
     pub fn trace_index(&self, id: TraceId) -> Option<TraceIdx> {
-        self.trace_ids.iter().position(|t| *t == id).map(|p| TraceIdx(p as u32))
+        self.trace_ids
+            .iter()
+            .position(|t| *t == id)
+            .map(|p| TraceIdx(p as u32))
     }
 }

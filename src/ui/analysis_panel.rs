@@ -14,8 +14,12 @@ fn download(name: &str, text: &str) {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/json");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
     if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
         if let Ok(a) = doc.create_element("a") {
             if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
@@ -93,12 +97,16 @@ pub fn AnalysisPanel() -> impl IntoView {
     let sort = RwSignal::new((SortBy::DataId, true));
     let copied = RwSignal::new(String::new());
     let on_download = move |_| {
-        if let (Some((_, t)), Some(a)) = (state.trace.get_untracked(), state.analysis.get_untracked()) {
+        if let (Some((_, t)), Some(a)) =
+            (state.trace.get_untracked(), state.analysis.get_untracked())
+        {
             download("skein-analysis.json", &profile_json(&t, &a.0));
         }
     };
     let on_mermaid = move |_| {
-        let Some(a) = state.analysis.get_untracked() else { return };
+        let Some(a) = state.analysis.get_untracked() else {
+            return;
+        };
         let text = mermaid(&a.0);
         if let Some(w) = web_sys::window() {
             let _ = w.navigator().clipboard().write_text(&text);
@@ -149,7 +157,11 @@ pub fn AnalysisPanel() -> impl IntoView {
                 }
             })
             .collect_view();
-        let problems = a.diagnostics.iter().map(|d| view! { <p class="diag error">{d.to_string()}</p> }).collect_view();
+        let problems = a
+            .diagnostics
+            .iter()
+            .map(|d| view! { <p class="diag error">{d.to_string()}</p> })
+            .collect_view();
         Some(view! {
             <h3>{format!("Critical path: {} (workflow {})", a.critical_path_duration(), a.workflow_duration)}</h3>
             {problems}

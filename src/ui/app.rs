@@ -22,32 +22,62 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// Files of the bundled example workflow, relative to the app.
-const EXAMPLE: [&str; 3] = ["examples/flowmesh/spans.jsonl", "examples/flowmesh/lineage.jsonl", "examples/flowmesh/assets.jsonl"];
+const EXAMPLE: [&str; 3] = [
+    "examples/flowmesh/spans.jsonl",
+    "examples/flowmesh/lineage.jsonl",
+    "examples/flowmesh/assets.jsonl",
+];
 
 fn absolute_url(relative: &str) -> String {
-    let base = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
-    web_sys::Url::new_with_base(relative, &base).map(|u| u.href()).unwrap_or_else(|_| relative.to_string())
+    let base = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    web_sys::Url::new_with_base(relative, &base)
+        .map(|u| u.href())
+        .unwrap_or_else(|_| relative.to_string())
 }
 
 fn files_of(list: Option<web_sys::FileList>) -> Vec<Input> {
     let Some(list) = list else { return Vec::new() };
-    (0..list.length()).filter_map(|i| list.get(i)).map(Input::File).collect()
+    (0..list.length())
+        .filter_map(|i| list.get(i))
+        .map(Input::File)
+        .collect()
 }
 
 fn is_typing(ev: &web_sys::KeyboardEvent) -> bool {
     ev.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"))
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el.has_attribute("contenteditable")
+        })
 }
 
 fn move_selection(state: AppState, step: i64) {
-    let Some((_, trace)) = state.trace.get_untracked() else { return };
-    let Some(rows) = state.rows.get_untracked() else { return };
-    let span_at = |i: usize| if let RowItem::Span(s) = rows.0[i].item { Some(s) } else { None };
-    let current = state.view.with_untracked(|v| v.selected).and_then(|id| trace.find_span(id)).and_then(|s| row_of_span(&rows.0, s));
+    let Some((_, trace)) = state.trace.get_untracked() else {
+        return;
+    };
+    let Some(rows) = state.rows.get_untracked() else {
+        return;
+    };
+    let span_at = |i: usize| {
+        if let RowItem::Span(s) = rows.0[i].item {
+            Some(s)
+        } else {
+            None
+        }
+    };
+    let current = state
+        .view
+        .with_untracked(|v| v.selected)
+        .and_then(|id| trace.find_span(id))
+        .and_then(|s| row_of_span(&rows.0, s));
     // the next span row in the step's direction (trace headers are skipped), else stay
     let next = match current {
-        Some(i) if step > 0 => (i + 1..rows.0.len()).find_map(span_at).or_else(|| span_at(i)),
+        Some(i) if step > 0 => (i + 1..rows.0.len())
+            .find_map(span_at)
+            .or_else(|| span_at(i)),
         Some(i) => (0..i).rev().find_map(span_at).or_else(|| span_at(i)),
         None => (0..rows.0.len()).find_map(span_at),
     };
@@ -58,7 +88,10 @@ fn move_selection(state: AppState, step: i64) {
 fn on_key(state: AppState, ev: web_sys::KeyboardEvent) {
     if is_typing(&ev) {
         if ev.key() == "Escape" {
-            if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+            if let Some(el) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+            {
                 let _ = el.blur();
             }
         }
@@ -116,9 +149,11 @@ fn on_key(state: AppState, ev: web_sys::KeyboardEvent) {
             true
         }
         "/" => {
-            if let Some(el) =
-                web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector("[data-testid=search-input]").ok().flatten())
-            {
+            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+                d.query_selector("[data-testid=search-input]")
+                    .ok()
+                    .flatten()
+            }) {
                 if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
                     let _ = el.focus();
                 }
@@ -143,13 +178,21 @@ pub fn App() -> impl IntoView {
     state.view.set(initial.state);
     url_sync::install(state);
     match crate::view_state::embed::decode(&super::browser::location_hash()) {
-        Ok(Some(files)) => start_load(state, files.into_iter().map(|(n, b)| Input::Bytes(n, b)).collect(), Vec::new()),
+        Ok(Some(files)) => start_load(
+            state,
+            files.into_iter().map(|(n, b)| Input::Bytes(n, b)).collect(),
+            Vec::new(),
+        ),
         Err(e) => state.load.set(super::state::LoadStatus {
             phase: LoadPhase::Error,
             message: format!("Nothing loaded: {e}"),
             ..Default::default()
         }),
-        Ok(None) if !sources.is_empty() => start_load(state, sources.iter().cloned().map(Input::Url).collect(), sources),
+        Ok(None) if !sources.is_empty() => start_load(
+            state,
+            sources.iter().cloned().map(Input::Url).collect(),
+            sources,
+        ),
         Ok(None) => {}
     }
     let key_handle = window_event_listener(leptos::ev::keydown, move |ev| on_key(state, ev));
@@ -167,7 +210,11 @@ pub fn App() -> impl IntoView {
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
-        start_load(state, files_of(ev.data_transfer().and_then(|d| d.files())), Vec::new());
+        start_load(
+            state,
+            files_of(ev.data_transfer().and_then(|d| d.files())),
+            Vec::new(),
+        );
     };
     let on_drag_over = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
@@ -175,12 +222,21 @@ pub fn App() -> impl IntoView {
     };
     let on_url = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let urls: Vec<String> = url_text.get_untracked().split_whitespace().map(str::to_string).collect();
-        let (ok, bad): (Vec<String>, Vec<String>) = urls.into_iter().partition(|u| crate::view_state::url::is_fetchable(u));
+        let urls: Vec<String> = url_text
+            .get_untracked()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        let (ok, bad): (Vec<String>, Vec<String>) = urls
+            .into_iter()
+            .partition(|u| crate::view_state::url::is_fetchable(u));
         if !bad.is_empty() {
             state.load.update(|l| {
                 l.phase = LoadPhase::Error;
-                l.message = format!("Only http:// and https:// URLs can be opened: {}", bad.join(", "));
+                l.message = format!(
+                    "Only http:// and https:// URLs can be opened: {}",
+                    bad.join(", ")
+                );
             });
             return;
         }
@@ -198,19 +254,31 @@ pub fn App() -> impl IntoView {
         LoadPhase::Done => {
             let generation = state.trace.with(|t| t.as_ref().map_or(0, |(g, _)| *g));
             // the timeline is ready once its first frame is painted; the other views render at once
-            if state.view.with(|v| v.view) != ActiveView::Timeline || state.painted_generation.get() == generation {
+            if state.view.with(|v| v.view) != ActiveView::Timeline
+                || state.painted_generation.get() == generation
+            {
                 "ready"
             } else {
                 "loading"
             }
         }
     };
-    let span_count = move || state.trace.with(|t| t.as_ref().map_or(0, |(_, t)| t.spans.len()));
-    let diag_count = move || state.trace.with(|t| t.as_ref().map_or(0, |(_, t)| t.diagnostics.len()));
+    let span_count = move || {
+        state
+            .trace
+            .with(|t| t.as_ref().map_or(0, |(_, t)| t.spans.len()))
+    };
+    let diag_count = move || {
+        state
+            .trace
+            .with(|t| t.as_ref().map_or(0, |(_, t)| t.diagnostics.len()))
+    };
     let has_trace = move || state.trace.with(|t| t.is_some());
     let matches = Memo::new(move |_| {
         let q = state.view.with(|v| v.search.clone());
-        state.trace.with(|t| t.as_ref().map_or(0, |(_, t)| search_matches(t, &q).len()))
+        state
+            .trace
+            .with(|t| t.as_ref().map_or(0, |(_, t)| search_matches(t, &q).len()))
     });
     let progress = move || {
         let l = state.load.get();
@@ -230,7 +298,12 @@ pub fn App() -> impl IntoView {
     let legend_items = Memo::new(move |_| {
         let mode = state.view.with(|v| v.color);
         let palette = state.palette.get();
-        state.trace.with(|t| t.as_ref().zip(palette).map(|((_, t), p)| p.0.legend(t, mode)).unwrap_or_default())
+        state.trace.with(|t| {
+            t.as_ref()
+                .zip(palette)
+                .map(|((_, t), p)| p.0.legend(t, mode))
+                .unwrap_or_default()
+        })
     });
     let fit_label = move || {
         state.trace.with(|t| {
@@ -240,7 +313,9 @@ pub fn App() -> impl IntoView {
             })
         })
     };
-    let notes = (!link_notes.is_empty()).then(|| view! { <div class="link-notes" data-testid="link-notes">{link_notes.join("; ")}</div> });
+    let notes = (!link_notes.is_empty()).then(
+        || view! { <div class="link-notes" data-testid="link-notes">{link_notes.join("; ")}</div> },
+    );
     let llm_strip = move || {
         let s = state.llm.get()?;
         let u = s.0.total;
@@ -258,7 +333,8 @@ pub fn App() -> impl IntoView {
     // a link made with local files that were not embedded: ask for them
     let needs_files = move || {
         let files = state.view.with(|v| v.files.clone());
-        let waiting = state.trace.with(|t| t.is_none()) && state.load.with(|l| l.phase != LoadPhase::Loading);
+        let waiting =
+            state.trace.with(|t| t.is_none()) && state.load.with(|l| l.phase != LoadPhase::Loading);
         (!files.is_empty() && waiting).then(|| {
             let list = files.iter().map(|f| format!("{} ({:.1} MB)", f.name, f.bytes as f64 / 1e6)).collect::<Vec<_>>().join(", ");
             view! {

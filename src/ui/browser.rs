@@ -5,7 +5,9 @@ use wasm_bindgen_futures::JsFuture;
 
 /// `performance.now()` in ms (0 when unavailable).
 pub fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 /// Lets the browser run other tasks (paint the progress bar, handle Cancel) before resuming.
@@ -20,7 +22,9 @@ pub async fn yield_to_browser() {
 
 /// The current `location.search` ("" when unavailable).
 pub fn location_search() -> String {
-    web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
 }
 
 /// Writes `query` (keeping path and fragment) into the current history entry, or a new one.
@@ -28,7 +32,11 @@ pub fn write_query(query: &str, push: bool) {
     if let Some(w) = web_sys::window() {
         if let Ok(h) = w.history() {
             let loc = w.location();
-            let url = format!("{}{query}{}", loc.pathname().unwrap_or_default(), loc.hash().unwrap_or_default());
+            let url = format!(
+                "{}{query}{}",
+                loc.pathname().unwrap_or_default(),
+                loc.hash().unwrap_or_default()
+            );
             let _ = if push {
                 h.push_state_with_url(&JsValue::NULL, "", Some(&url))
             } else {
@@ -40,13 +48,21 @@ pub fn write_query(query: &str, push: bool) {
 
 /// The current `location.hash` ("" when unavailable).
 pub fn location_hash() -> String {
-    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
 }
 
 /// `origin + pathname` of the page.
 pub fn page_base() -> String {
     web_sys::window()
-        .map(|w| format!("{}{}", w.location().origin().unwrap_or_default(), w.location().pathname().unwrap_or_default()))
+        .map(|w| {
+            format!(
+                "{}{}",
+                w.location().origin().unwrap_or_default(),
+                w.location().pathname().unwrap_or_default()
+            )
+        })
         .unwrap_or_default()
 }
 

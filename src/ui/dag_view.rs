@@ -28,7 +28,10 @@ fn label(id: &str) -> String {
     if id.chars().count() <= LABEL_CHARS {
         id.to_string()
     } else {
-        id.chars().take(LABEL_CHARS - 1).chain(std::iter::once('…')).collect()
+        id.chars()
+            .take(LABEL_CHARS - 1)
+            .chain(std::iter::once('…'))
+            .collect()
     }
 }
 
@@ -67,14 +70,22 @@ pub fn DagView() -> impl IntoView {
         let drag = drag.clone();
         move |ev: web_sys::PointerEvent| {
             let (ox, oy) = offset.get_untracked();
-            drag.set(Some((f64::from(ev.client_x()), f64::from(ev.client_y()), ox, oy)));
+            drag.set(Some((
+                f64::from(ev.client_x()),
+                f64::from(ev.client_y()),
+                ox,
+                oy,
+            )));
         }
     };
     let on_move = {
         let drag = drag.clone();
         move |ev: web_sys::PointerEvent| {
             if let Some((x0, y0, ox, oy)) = drag.get() {
-                offset.set((ox + f64::from(ev.client_x()) - x0, oy + f64::from(ev.client_y()) - y0));
+                offset.set((
+                    ox + f64::from(ev.client_x()) - x0,
+                    oy + f64::from(ev.client_y()) - y0,
+                ));
             }
         }
     };
@@ -90,14 +101,24 @@ pub fn DagView() -> impl IntoView {
             let r = d.get_bounding_client_rect();
             (r.left(), r.top())
         });
-        let (mx, my) = (f64::from(ev.client_x()) - left, f64::from(ev.client_y()) - top);
+        let (mx, my) = (
+            f64::from(ev.client_x()) - left,
+            f64::from(ev.client_y()) - top,
+        );
         // keep the point under the pointer in place
         offset.set((mx - (mx - ox) * z1 / z0, my - (my - oy) * z1 / z0));
         zoom.set(z1);
     };
     let select_node = move |i: usize| {
-        let Some(a) = state.analysis.get_untracked() else { return };
-        let Some(task) = a.0.nodes[i].task_span.or_else(|| a.0.nodes[i].spans.first().copied()) else { return };
+        let Some(a) = state.analysis.get_untracked() else {
+            return;
+        };
+        let Some(task) = a.0.nodes[i]
+            .task_span
+            .or_else(|| a.0.nodes[i].spans.first().copied())
+        else {
+            return;
+        };
         select_span(state, task);
     };
     // Node and edge markup is static (no per-node reactivity, so thousands of nodes render
@@ -106,7 +127,8 @@ pub fn DagView() -> impl IntoView {
     let graph = move || {
         let a = state.analysis.get()?;
         let dag = state.dag.get()?;
-        let on_path = |p: usize, c: usize| a.0.critical_path.windows(2).any(|w| w[0] == p && w[1] == c);
+        let on_path =
+            |p: usize, c: usize| a.0.critical_path.windows(2).any(|w| w[0] == p && w[1] == c);
         let edges = dag
             .0
             .edges

@@ -39,7 +39,11 @@ fn field_rows(state: AppState, fields: Vec<Field>) -> impl IntoView {
 
 /// Long text folded behind its start, with "show all" (native `<details>`); all text nodes.
 fn folded(preview: String, full: String, class: &'static str) -> impl IntoView {
-    let more = format!("show all ({} characters, {} lines)", full.chars().count(), full.lines().count());
+    let more = format!(
+        "show all ({} characters, {} lines)",
+        full.chars().count(),
+        full.lines().count()
+    );
     view! {
         <div class="fold" data-testid="folded-text">
             <pre class=format!("preview {class}")>{preview}</pre>
@@ -78,7 +82,11 @@ fn json_node(node: JsonNode) -> AnyView {
 }
 
 fn event_view(state: AppState, e: EventDetails) -> impl IntoView {
-    let class = if e.is_exception { "event exception" } else { "event" };
+    let class = if e.is_exception {
+        "event exception"
+    } else {
+        "event"
+    };
     view! {
         <div class=class>
             <div class="event-head">
@@ -99,7 +107,12 @@ pub fn DetailsPanel() -> impl IntoView {
         let selected = state.view.with(|v| v.selected)?;
         state.trace.with(|t| {
             let (_, trace) = t.as_ref()?;
-            trace.find_span(selected).map(|s| (span_details(trace, s), crate::layout::chat::conversation(trace, s)))
+            trace.find_span(selected).map(|s| {
+                (
+                    span_details(trace, s),
+                    crate::layout::chat::conversation(trace, s),
+                )
+            })
         })
     });
     move || {

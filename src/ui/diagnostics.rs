@@ -8,7 +8,12 @@ use leptos::prelude::*;
 const MAX_SHOWN: usize = 500;
 
 /// The frame every list panel shares: a title, a close button, the body.
-pub(super) fn panel_frame(state: AppState, testid: &'static str, title: String, body: impl IntoView + 'static) -> impl IntoView {
+pub(super) fn panel_frame(
+    state: AppState,
+    testid: &'static str,
+    title: String,
+    body: impl IntoView + 'static,
+) -> impl IntoView {
     view! {
         <section class="diagnostics" data-testid=testid>
             <div class="diagnostics-head">
@@ -25,7 +30,10 @@ pub(super) fn panel_frame(state: AppState, testid: &'static str, title: String, 
 pub fn DiagnosticsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
-        if state.view.with(|v| v.panel != Some(crate::view_state::Panel::Diagnostics)) {
+        if state
+            .view
+            .with(|v| v.panel != Some(crate::view_state::Panel::Diagnostics))
+        {
             return None;
         }
         let (_, trace) = state.trace.get()?;
@@ -39,7 +47,11 @@ pub fn DiagnosticsPanel() -> impl IntoView {
                     Some(l) => format!("{}:{l}", d.source),
                     None => d.source.clone(),
                 };
-                let class = if d.severity == Severity::Error { "diag error" } else { "diag repaired" };
+                let class = if d.severity == Severity::Error {
+                    "diag error"
+                } else {
+                    "diag repaired"
+                };
                 view! {
                     <li class=class data-testid="diagnostic">
                         <span class="where">{where_}</span>
@@ -49,8 +61,14 @@ pub fn DiagnosticsPanel() -> impl IntoView {
                 }
             })
             .collect_view();
-        let more = (total > MAX_SHOWN).then(|| view! { <li>{format!("… and {} more", total - MAX_SHOWN)}</li> });
-        Some(panel_frame(state, "diagnostics-panel", format!("{total} problem(s) while loading"), view! { <ul>{rows}{more}</ul> }))
+        let more = (total > MAX_SHOWN)
+            .then(|| view! { <li>{format!("… and {} more", total - MAX_SHOWN)}</li> });
+        Some(panel_frame(
+            state,
+            "diagnostics-panel",
+            format!("{total} problem(s) while loading"),
+            view! { <ul>{rows}{more}</ul> },
+        ))
     }
 }
 
@@ -60,7 +78,10 @@ pub fn DiagnosticsPanel() -> impl IntoView {
 pub fn LogsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
-        if state.view.with(|v| v.panel != Some(crate::view_state::Panel::Logs)) {
+        if state
+            .view
+            .with(|v| v.panel != Some(crate::view_state::Panel::Logs))
+        {
             return None;
         }
         let (_, trace) = state.trace.get()?;
@@ -83,6 +104,11 @@ pub fn LogsPanel() -> impl IntoView {
                 }
             })
             .collect_view();
-        Some(panel_frame(state, "logs-panel", format!("{total} log line(s), {unmatched} without a loaded span"), view! { <ul>{rows}</ul> }))
+        Some(panel_frame(
+            state,
+            "logs-panel",
+            format!("{total} log line(s), {unmatched} without a loaded span"),
+            view! { <ul>{rows}</ul> },
+        ))
     }
 }

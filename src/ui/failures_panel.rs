@@ -32,8 +32,16 @@ pub fn FailuresPanel() -> impl IntoView {
                     (None, true) => "status ERROR".to_string(),
                 };
                 let service = trace.service_name(s);
-                let name = if service.is_empty() { trace.name(s).to_string() } else { format!("{} · {service}", trace.name(s)) };
-                let note = if f.has_failed_child { " (a child failed too)" } else { "" };
+                let name = if service.is_empty() {
+                    trace.name(s).to_string()
+                } else {
+                    format!("{} · {service}", trace.name(s))
+                };
+                let note = if f.has_failed_child {
+                    " (a child failed too)"
+                } else {
+                    ""
+                };
                 let at = format!("+{}", trace.span(s).start.since(trace.start));
                 view! {
                     <li class="diag error" data-testid="failed-span">
@@ -46,7 +54,13 @@ pub fn FailuresPanel() -> impl IntoView {
                 }
             })
             .collect_view();
-        let more = (list.len() > MAX_SHOWN).then(|| view! { <li>{format!("… and {} more", list.len() - MAX_SHOWN)}</li> });
-        Some(panel_frame(state, "failures-panel", format!("{} failed span(s)", list.len()), view! { <ul>{rows}{more}</ul> }))
+        let more = (list.len() > MAX_SHOWN)
+            .then(|| view! { <li>{format!("… and {} more", list.len() - MAX_SHOWN)}</li> });
+        Some(panel_frame(
+            state,
+            "failures-panel",
+            format!("{} failed span(s)", list.len()),
+            view! { <ul>{rows}{more}</ul> },
+        ))
     }
 }

@@ -10,8 +10,16 @@ use crate::view_state::Panel;
 use leptos::prelude::*;
 
 fn usage_cells(u: &Usage) -> impl IntoView {
-    let cached = if u.cached > 0 { u.cached.to_string() } else { String::new() };
-    let cost = if u.cost > 0.0 { format_cost(u.cost) } else { String::new() };
+    let cached = if u.cached > 0 {
+        u.cached.to_string()
+    } else {
+        String::new()
+    };
+    let cost = if u.cost > 0.0 {
+        format_cost(u.cost)
+    } else {
+        String::new()
+    };
     view! {
         <td class="num">{u.spans}</td>
         <td class="num">{u.input}</td>

@@ -79,7 +79,10 @@ async fn pump(
     let mut buf: Vec<u8> = Vec::new();
     loop {
         let result = JsFuture::from(reader.read()).await?;
-        if Reflect::get(&result, &"done".into())?.as_bool().unwrap_or(true) {
+        if Reflect::get(&result, &"done".into())?
+            .as_bool()
+            .unwrap_or(true)
+        {
             return Ok(true);
         }
         let chunk: Uint8Array = Reflect::get(&result, &"value".into())?.unchecked_into();
@@ -100,14 +103,24 @@ async fn pump(
 }
 
 fn js_message(e: &JsValue) -> String {
-    e.as_string().or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()))).unwrap_or_else(|| format!("{e:?}"))
+    e.as_string()
+        .or_else(|| {
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| format!("{e:?}"))
 }
 
 /// Why a fetch failed, in words a user can act on.
 async fn explain_fetch_failure(url: &str, err: &gloo_net::Error) -> String {
     // A CORS refusal and a network failure look the same to fetch(). An opaque no-cors
     // request tells them apart: it succeeds when the server answered at all.
-    let reachable = Request::get(url).mode(RequestMode::NoCors).credentials(RequestCredentials::Omit).send().await.is_ok();
+    let reachable = Request::get(url)
+        .mode(RequestMode::NoCors)
+        .credentials(RequestCredentials::Omit)
+        .send()
+        .await
+        .is_ok();
     if reachable {
         format!(
             "the server answered but its response may not be read from this page (cross-origin request blocked): the server must send Access-Control-Allow-Origin ({err})"
@@ -118,19 +131,39 @@ async fn explain_fetch_failure(url: &str, err: &gloo_net::Error) -> String {
 }
 
 async fn read_url(url: &str, session: &mut Session, progress: &mut Progress) -> bool {
-    let response = match Request::get(url).credentials(RequestCredentials::Omit).send().await {
+    let response = match Request::get(url)
+        .credentials(RequestCredentials::Omit)
+        .send()
+        .await
+    {
         Ok(r) => r,
         Err(e) => {
             let why = explain_fetch_failure(url, &e).await;
-            session.source_failed(url, DiagnosticKind::FetchFailed, format!("could not fetch: {why}"));
+            session.source_failed(
+                url,
+                DiagnosticKind::FetchFailed,
+                format!("could not fetch: {why}"),
+            );
             return true;
         }
     };
     if !response.ok() {
-        session.source_failed(url, DiagnosticKind::FetchFailed, format!("HTTP error {} {}", response.status(), response.status_text()));
+        session.source_failed(
+            url,
+            DiagnosticKind::FetchFailed,
+            format!(
+                "HTTP error {} {}",
+                response.status(),
+                response.status_text()
+            ),
+        );
         return true;
     }
-    if let Some(len) = response.headers().get("content-length").and_then(|v| v.parse::<u64>().ok()) {
+    if let Some(len) = response
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.parse::<u64>().ok())
+    {
         progress.total = Some(progress.total.unwrap_or(0) + len);
     }
     let Some(body) = response.body() else {
@@ -144,7 +177,11 @@ async fn read_url(url: &str, session: &mut Session, progress: &mut Progress) -> 
     match result {
         Ok(go_on) => go_on,
         Err(e) => {
-            session.source_failed(url, DiagnosticKind::FetchFailed, format!("the download broke off: {}", js_message(&e)));
+            session.source_failed(
+                url,
+                DiagnosticKind::FetchFailed,
+                format!("the download broke off: {}", js_message(&e)),
+            );
             true
         }
     }
@@ -159,14 +196,28 @@ async fn read_file(
 ) -> bool {
     let name = file.name();
     let f = session.begin_source(&name);
-    let keep =
-        retained.as_ref().is_some_and(|r| r.iter().map(|(_, b)| b.len()).sum::<usize>() + file.size() as usize <= RETAIN_LIMIT_BYTES);
+    let keep = retained.as_ref().is_some_and(|r| {
+        r.iter().map(|(_, b)| b.len()).sum::<usize>() + file.size() as usize <= RETAIN_LIMIT_BYTES
+    });
     let mut copy = Vec::new();
     let mut fp = Fingerprinter::default();
-    let result = pump(file.stream(), session, f, &name, progress, keep.then_some(&mut copy), Some(&mut fp)).await;
+    let result = pump(
+        file.stream(),
+        session,
+        f,
+        &name,
+        progress,
+        keep.then_some(&mut copy),
+        Some(&mut fp),
+    )
+    .await;
     session.end_source(f);
     let (bytes, fingerprint) = fp.finish();
-    refs.push(FileRef { name: name.clone(), bytes, fingerprint });
+    refs.push(FileRef {
+        name: name.clone(),
+        bytes,
+        fingerprint,
+    });
     match (keep, retained.as_mut()) {
         (true, Some(r)) => r.push((name.clone(), copy)),
         _ => *retained = None,
@@ -174,7 +225,11 @@ async fn read_file(
     match result {
         Ok(go_on) => go_on,
         Err(e) => {
-            session.source_failed(&name, DiagnosticKind::Truncated, format!("reading the file failed: {}", js_message(&e)));
+            session.source_failed(
+                &name,
+                DiagnosticKind::Truncated,
+                format!("reading the file failed: {}", js_message(&e)),
+            );
             true
         }
     }
@@ -215,15 +270,25 @@ pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
     leptos::task::spawn_local(async move {
         let started = now_ms();
         let mut session = Session::new();
-        let mut progress = Progress { state, read: 0, total, last_yield: started };
+        let mut progress = Progress {
+            state,
+            read: 0,
+            total,
+            last_yield: started,
+        };
         yield_to_browser().await;
         let mut completed = true;
         // local files (dropped, or embedded in a link) are kept while small, for share links
-        let mut retained = inputs.iter().all(|i| !matches!(i, Input::Url(_))).then(Vec::new);
+        let mut retained = inputs
+            .iter()
+            .all(|i| !matches!(i, Input::Url(_)))
+            .then(Vec::new);
         let mut refs: Vec<FileRef> = Vec::new();
         for input in &inputs {
             let go_on = match input {
-                Input::File(f) => read_file(f, &mut session, &mut progress, &mut retained, &mut refs).await,
+                Input::File(f) => {
+                    read_file(f, &mut session, &mut progress, &mut retained, &mut refs).await
+                }
                 Input::Url(u) => read_url(u, &mut session, &mut progress).await,
                 Input::Bytes(name, bytes) => {
                     let f = session.begin_source(name);
@@ -232,7 +297,11 @@ pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
                     }
                     session.end_source(f);
                     let (size, fp) = fingerprint(bytes);
-                    refs.push(FileRef { name: name.clone(), bytes: size, fingerprint: fp });
+                    refs.push(FileRef {
+                        name: name.clone(),
+                        bytes: size,
+                        fingerprint: fp,
+                    });
                     if let Some(r) = retained.as_mut() {
                         r.push((name.clone(), bytes.clone()));
                     }
@@ -260,10 +329,21 @@ pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
 }
 
 /// Makes a freshly built trace the loaded one and applies the pending view (selection).
-fn install(state: AppState, trace: Trace, sources: Vec<String>, files: Vec<FileRef>, elapsed_ms: f64, bytes: u64) {
+fn install(
+    state: AppState,
+    trace: Trace,
+    sources: Vec<String>,
+    files: Vec<FileRef>,
+    elapsed_ms: f64,
+    bytes: u64,
+) {
     let spans = trace.spans.len();
     let problems = trace.diagnostics.len();
-    let phase = if spans == 0 && trace.lineage.is_empty() && trace.assets.is_empty() && trace.logs.is_empty() {
+    let phase = if spans == 0
+        && trace.lineage.is_empty()
+        && trace.assets.is_empty()
+        && trace.logs.is_empty()
+    {
         LoadPhase::Error
     } else {
         LoadPhase::Done
@@ -271,7 +351,10 @@ fn install(state: AppState, trace: Trace, sources: Vec<String>, files: Vec<FileR
     let message = if phase == LoadPhase::Error {
         match (trace.diagnostics.first(), problems) {
             (Some(d), 1) => format!("Nothing could be loaded: {d}"),
-            (Some(d), n) => format!("Nothing could be loaded: {d} (and {} more problem(s), listed under \"problems\")", n - 1),
+            (Some(d), n) => format!(
+                "Nothing could be loaded: {d} (and {} more problem(s), listed under \"problems\")",
+                n - 1
+            ),
             (None, _) => "Nothing could be loaded: the sources hold no spans".to_string(),
         }
     } else {
@@ -279,17 +362,32 @@ fn install(state: AppState, trace: Trace, sources: Vec<String>, files: Vec<FileR
             "Loaded {spans} spans from {} source(s) in {:.0} ms{}",
             trace.sources.len(),
             elapsed_ms,
-            if problems > 0 { format!(", {problems} problem(s)") } else { String::new() }
+            if problems > 0 {
+                format!(", {problems} problem(s)")
+            } else {
+                String::new()
+            }
         )
     };
     // a link made with local files applies its view only to the same files
     // (only for the first load after opening the page: later drops simply replace the data)
-    let required = if state.trace.with_untracked(|t| t.is_none()) { state.view.with_untracked(|v| v.files.clone()) } else { Vec::new() };
-    let mismatches = if required.is_empty() || files.is_empty() { Vec::new() } else { file_mismatches(&required, &files) };
+    let required = if state.trace.with_untracked(|t| t.is_none()) {
+        state.view.with_untracked(|v| v.files.clone())
+    } else {
+        Vec::new()
+    };
+    let mismatches = if required.is_empty() || files.is_empty() {
+        Vec::new()
+    } else {
+        file_mismatches(&required, &files)
+    };
     let message = if mismatches.is_empty() {
         message
     } else {
-        format!("{message}. Not the files of the link: {}; its view was not applied", mismatches.join("; "))
+        format!(
+            "{message}. Not the files of the link: {}; its view was not applied",
+            mismatches.join("; ")
+        )
     };
     let generation = GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     let trace = Arc::new(trace);
@@ -307,8 +405,19 @@ fn install(state: AppState, trace: Trace, sources: Vec<String>, files: Vec<FileR
     });
     state.scroll_top_px.set(0.0);
     state.trace.set(Some((generation, trace.clone())));
-    state.load.set(LoadStatus { phase, message, bytes_read: bytes, bytes_total: Some(bytes), elapsed_ms });
-    if let Some(selected) = state.view.get_untracked().selected.and_then(|s| trace.find_span(s)) {
+    state.load.set(LoadStatus {
+        phase,
+        message,
+        bytes_read: bytes,
+        bytes_total: Some(bytes),
+        elapsed_ms,
+    });
+    if let Some(selected) = state
+        .view
+        .get_untracked()
+        .selected
+        .and_then(|s| trace.find_span(s))
+    {
         reveal(state, &trace, selected);
     }
 }
@@ -316,8 +425,12 @@ fn install(state: AppState, trace: Trace, sources: Vec<String>, files: Vec<FileR
 /// Selects span `s` of the loaded trace and brings it into view (every list, link and key that
 /// selects a span goes through here).
 pub fn select_span(state: AppState, s: crate::model::SpanIdx) {
-    let Some((_, trace)) = state.trace.get_untracked() else { return };
-    state.view.update(|v| v.selected = Some(trace.span(s).span_id));
+    let Some((_, trace)) = state.trace.get_untracked() else {
+        return;
+    };
+    state
+        .view
+        .update(|v| v.selected = Some(trace.span(s).span_id));
     reveal(state, &trace, s);
 }
 
@@ -325,7 +438,11 @@ pub fn select_span(state: AppState, s: crate::model::SpanIdx) {
 pub fn reveal(state: AppState, trace: &Trace, s: crate::model::SpanIdx) {
     let hidden: Vec<_> = ancestors(trace, s)
         .into_iter()
-        .filter(|a| !state.view.with_untracked(|v| v.expansion.is_expanded(trace.span(*a).span_id)))
+        .filter(|a| {
+            !state
+                .view
+                .with_untracked(|v| v.expansion.is_expanded(trace.span(*a).span_id))
+        })
         .collect();
     if !hidden.is_empty() {
         state.view.update(|v| {
@@ -335,7 +452,9 @@ pub fn reveal(state: AppState, trace: &Trace, s: crate::model::SpanIdx) {
         });
     }
     // the rows memo re-derives once from the new expansion; no second flattening here
-    let Some(rows) = state.rows.get_untracked() else { return };
+    let Some(rows) = state.rows.get_untracked() else {
+        return;
+    };
     if let Some(i) = row_of_span(&rows.0, s) {
         let row_top = i as f64 * super::timeline_view::ROW_HEIGHT_PX;
         let current = state.scroll_top_px.get_untracked();

@@ -11,9 +11,11 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, Path2d};
 
 /// Font for every label: monospace, so widths are `chars x advance`.
-pub const FONT: &str = "12px ui-monospace, SFMono-Regular, Menlo, Consolas, \"DejaVu Sans Mono\", monospace";
+pub const FONT: &str =
+    "12px ui-monospace, SFMono-Regular, Menlo, Consolas, \"DejaVu Sans Mono\", monospace";
 /// Bold variant.
-pub const FONT_BOLD: &str = "bold 12px ui-monospace, SFMono-Regular, Menlo, Consolas, \"DejaVu Sans Mono\", monospace";
+pub const FONT_BOLD: &str =
+    "bold 12px ui-monospace, SFMono-Regular, Menlo, Consolas, \"DejaVu Sans Mono\", monospace";
 
 /// A canvas with its context and a cache of CSS colour strings.
 pub struct Painter {
@@ -26,19 +28,33 @@ pub struct Painter {
 impl Painter {
     /// Wraps a canvas; `None` when it has no 2D context.
     pub fn new(canvas: HtmlCanvasElement) -> Option<Painter> {
-        let ctx = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
-        Some(Painter { canvas, ctx, colors: HashMap::new(), icons: HashMap::new() })
+        let ctx = canvas
+            .get_context("2d")
+            .ok()??
+            .dyn_into::<CanvasRenderingContext2d>()
+            .ok()?;
+        Some(Painter {
+            canvas,
+            ctx,
+            colors: HashMap::new(),
+            icons: HashMap::new(),
+        })
     }
 
     /// Advance of one character of `FONT`, logical px.
     pub fn char_width_px(&self) -> f64 {
         self.ctx.set_font(FONT);
-        self.ctx.measure_text("MMMMMMMMMM").map_or(7.2, |m| m.width() / 10.0)
+        self.ctx
+            .measure_text("MMMMMMMMMM")
+            .map_or(7.2, |m| m.width() / 10.0)
     }
 
     /// Resizes the backing store to `width x height` logical px at `dpr` and clears it.
     pub fn begin(&mut self, width_px: f64, height_px: f64, dpr: f64) {
-        let (pw, ph) = (physical_from_logical(width_px, dpr), physical_from_logical(height_px, dpr));
+        let (pw, ph) = (
+            physical_from_logical(width_px, dpr),
+            physical_from_logical(height_px, dpr),
+        );
         if self.canvas.width() != pw || self.canvas.height() != ph {
             self.canvas.set_width(pw);
             self.canvas.set_height(ph);
@@ -66,9 +82,20 @@ impl Painter {
                     let css = self.css(*stroke).to_string();
                     self.ctx.set_stroke_style_str(&css);
                     self.ctx.set_line_width(1.0);
-                    self.ctx.stroke_rect(x.round() + 0.5, y.round() + 0.5, (w.round() - 1.0).max(0.0), (h.round() - 1.0).max(0.0));
+                    self.ctx.stroke_rect(
+                        x.round() + 0.5,
+                        y.round() + 0.5,
+                        (w.round() - 1.0).max(0.0),
+                        (h.round() - 1.0).max(0.0),
+                    );
                 }
-                DrawCmd::Line { x1, y1, x2, y2, stroke } => {
+                DrawCmd::Line {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    stroke,
+                } => {
                     let css = self.css(*stroke).to_string();
                     self.ctx.set_stroke_style_str(&css);
                     self.ctx.set_line_width(1.0);
@@ -88,13 +115,23 @@ impl Painter {
                     self.ctx.close_path();
                     self.ctx.fill();
                 }
-                DrawCmd::Icon { x, y, size, icon, stroke } => {
+                DrawCmd::Icon {
+                    x,
+                    y,
+                    size,
+                    icon,
+                    stroke,
+                } => {
                     if !self.icons.contains_key(icon) {
-                        let Ok(p) = Path2d::new_with_path_string(icons::path(*icon)) else { continue };
+                        let Ok(p) = Path2d::new_with_path_string(icons::path(*icon)) else {
+                            continue;
+                        };
                         self.icons.insert(*icon, p);
                     }
                     let css = self.css(*stroke).to_string();
-                    let Some(path) = self.icons.get(icon) else { continue };
+                    let Some(path) = self.icons.get(icon) else {
+                        continue;
+                    };
                     let k = size / icons::GRID;
                     self.ctx.save();
                     let _ = self.ctx.translate(x - size / 2.0, y - size / 2.0);
@@ -106,7 +143,14 @@ impl Painter {
                     self.ctx.stroke_with_path(path);
                     self.ctx.restore();
                 }
-                DrawCmd::Text { x, y, text, fill, align, bold } => {
+                DrawCmd::Text {
+                    x,
+                    y,
+                    text,
+                    fill,
+                    align,
+                    bold,
+                } => {
                     if font_bold != Some(*bold) {
                         self.ctx.set_font(if *bold { FONT_BOLD } else { FONT });
                         font_bold = Some(*bold);

@@ -12,7 +12,11 @@ pub fn open_share(state: AppState) {
     let view = state.view.get_untracked();
     let base = format!("{}{}", page_base(), view);
     let (link, what) = if !view.sources.is_empty() {
-        (base, "The link reopens the trace from its URL(s); whoever opens it needs access to them.".to_string())
+        (
+            base,
+            "The link reopens the trace from its URL(s); whoever opens it needs access to them."
+                .to_string(),
+        )
     } else {
         match state.local_files.get_value().and_then(|files| embed::encode(&files)) {
             Some(fragment) => {

@@ -5,7 +5,9 @@
 use crate::analysis::failures::{failures, Failure};
 use crate::analysis::flowmesh::{analyze, FlowMeshAnalysis};
 use crate::analysis::llm::{llm_summary, LlmSummary};
-use crate::analysis::span_critical_path::{sections_by_span, workflow_critical_path, Rules, SectionsBySpan};
+use crate::analysis::span_critical_path::{
+    sections_by_span, workflow_critical_path, Rules, SectionsBySpan,
+};
 use crate::layout::dag::{layout, DagLayout};
 use crate::layout::palette::Palette;
 use crate::layout::rows::{visible_rows, Row};
@@ -101,22 +103,53 @@ impl AppState {
         let trace: RwSignal<Option<(u64, Arc<Trace>)>> = RwSignal::new(None);
         let view = RwSignal::new(ViewState::default());
         let expansion: Memo<Expansion> = Memo::new(move |_| view.with(|v| v.expansion.clone()));
-        let rows = Memo::new(move |_| trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(expansion.with(|e| visible_rows(t, e)))))));
-        let analysis = Memo::new(move |_| trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(analyze(t))))));
-        let dag = Memo::new(move |_| analysis.with(|a| a.as_ref().map(|a| Shared(Arc::new(layout(a.0.nodes.len(), &a.0.edges))))));
+        let rows = Memo::new(move |_| {
+            trace.with(|t| {
+                t.as_ref()
+                    .map(|(_, t)| Shared(Arc::new(expansion.with(|e| visible_rows(t, e)))))
+            })
+        });
+        let analysis = Memo::new(move |_| {
+            trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(analyze(t)))))
+        });
+        let dag = Memo::new(move |_| {
+            analysis.with(|a| {
+                a.as_ref()
+                    .map(|a| Shared(Arc::new(layout(a.0.nodes.len(), &a.0.edges))))
+            })
+        });
         let critical_on = Memo::new(move |_| view.with(|v| v.critical_path));
         let critical = Memo::new(move |_| {
             if !critical_on.get() {
                 return None;
             }
             let a = analysis.get()?;
-            trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(sections_by_span(&workflow_critical_path(t, &a.0, Rules::fixed()))))))
+            trace.with(|t| {
+                t.as_ref().map(|(_, t)| {
+                    Shared(Arc::new(sections_by_span(&workflow_critical_path(
+                        t,
+                        &a.0,
+                        Rules::fixed(),
+                    ))))
+                })
+            })
         });
-        let llm = Memo::new(move |_| trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(llm_summary(t))))));
-        let failures = Memo::new(move |_| trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(failures(t))))));
-        let palette = Memo::new(move |_| trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(Palette::new(t))))));
+        let llm = Memo::new(move |_| {
+            trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(llm_summary(t)))))
+        });
+        let failures = Memo::new(move |_| {
+            trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(failures(t)))))
+        });
+        let palette = Memo::new(move |_| {
+            trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(Palette::new(t)))))
+        });
         let asked = Memo::new(move |_| view.with(|v| v.align));
-        let aligned = Memo::new(move |_| trace.with(|t| t.as_ref().is_some_and(|(_, t)| crate::layout::timeline::aligned(t, asked.get()))));
+        let aligned = Memo::new(move |_| {
+            trace.with(|t| {
+                t.as_ref()
+                    .is_some_and(|(_, t)| crate::layout::timeline::aligned(t, asked.get()))
+            })
+        });
         AppState {
             trace,
             palette,

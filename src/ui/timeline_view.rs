@@ -6,7 +6,10 @@ use super::browser::{device_pixel_ratio, now_ms};
 use super::painter::Painter;
 use super::state::AppState;
 use crate::layout::palette;
-use crate::layout::timeline::{draw_list, extent_ns, hit_test, shift_ns, DrawCmd, Geometry, Hit, TimelineView as TimelineViewSpec};
+use crate::layout::timeline::{
+    draw_list, extent_ns, hit_test, shift_ns, DrawCmd, Geometry, Hit,
+    TimelineView as TimelineViewSpec,
+};
 use crate::model::{time::format_iso8601, DurationNs, Trace};
 use crate::view_state::{navigation, TimeWindow};
 use leptos::html;
@@ -55,31 +58,49 @@ fn geometry(size: (f64, f64), scroll_top_px: f64, char_width_px: f64) -> Geometr
 
 #[derive(Clone, Copy)]
 enum Drag {
-    Pan { x: f64, y: f64, window: TimeWindow, scroll: f64, moved: bool },
-    Range { x: f64 },
+    Pan {
+        x: f64,
+        y: f64,
+        window: TimeWindow,
+        scroll: f64,
+        moved: bool,
+    },
+    Range {
+        x: f64,
+    },
 }
 
 /// Zooms the view around `anchor_px` (None = centre).
 pub fn zoom_view(state: AppState, factor: f64, anchor_px: Option<f64>) {
-    let Some((_, trace)) = state.trace.get_untracked() else { return };
+    let Some((_, trace)) = state.trace.get_untracked() else {
+        return;
+    };
     let (w, h) = VIEWPORT_PX.with(|v| v.get());
     let g = geometry((w, h), 0.0, 7.0);
     let aligned = state.aligned.get_untracked();
     let window = effective_window(&trace, state.view.with_untracked(|v| v.window), aligned);
     let scale = g.scale(&trace, window);
-    let anchor = anchor_px.map_or(window.start_ns + window.len_ns() / 2, |x| scale.offset_from_px(x));
+    let anchor = anchor_px.map_or(window.start_ns + window.len_ns() / 2, |x| {
+        scale.offset_from_px(x)
+    });
     let extent = extent_ns(&trace, aligned);
-    state.view.update(|v| v.window = Some(navigation::zoom(window, anchor, factor, extent)));
+    state
+        .view
+        .update(|v| v.window = Some(navigation::zoom(window, anchor, factor, extent)));
 }
 
 /// Pans the view by a share of the window (positive = later).
 pub fn pan_view(state: AppState, share: f64) {
-    let Some((_, trace)) = state.trace.get_untracked() else { return };
+    let Some((_, trace)) = state.trace.get_untracked() else {
+        return;
+    };
     let aligned = state.aligned.get_untracked();
     let window = effective_window(&trace, state.view.with_untracked(|v| v.window), aligned);
     let extent = extent_ns(&trace, aligned);
     let delta = (window.len_ns() as f64 * share).round() as i64;
-    state.view.update(|v| v.window = Some(navigation::pan(window, delta, extent)));
+    state
+        .view
+        .update(|v| v.window = Some(navigation::pan(window, delta, extent)));
 }
 
 /// Key zoom step and pan step, for the keyboard handler.
@@ -110,15 +131,23 @@ pub fn TimelineView() -> impl IntoView {
     let paint = {
         let painter = painter.clone();
         move || {
-            let (Some(base_el), Some(overlay_el)) = (base.get_untracked(), overlay.get_untracked()) else { return };
+            let (Some(base_el), Some(overlay_el)) = (base.get_untracked(), overlay.get_untracked())
+            else {
+                return;
+            };
             let mut slot = painter.borrow_mut();
             if slot.is_none() {
-                if let (Some(b), Some(o)) = (Painter::new(base_el.clone()), Painter::new(overlay_el.clone())) {
+                if let (Some(b), Some(o)) = (
+                    Painter::new(base_el.clone()),
+                    Painter::new(overlay_el.clone()),
+                ) {
                     let cw = b.char_width_px();
                     *slot = Some((b, o, cw));
                 }
             }
-            let Some((base_p, _, char_w)) = slot.as_mut() else { return };
+            let Some((base_p, _, char_w)) = slot.as_mut() else {
+                return;
+            };
             let sz = size.get_untracked();
             if sz.0 < 10.0 || sz.1 < 10.0 {
                 return;
@@ -126,15 +155,25 @@ pub fn TimelineView() -> impl IntoView {
             let started = now_ms();
             let dpr = device_pixel_ratio();
             base_p.begin(sz.0, sz.1, dpr);
-            let Some((generation, trace)) = state.trace.get_untracked() else { return };
-            let Some(rows) = rows.get_untracked() else { return };
+            let Some((generation, trace)) = state.trace.get_untracked() else {
+                return;
+            };
+            let Some(rows) = rows.get_untracked() else {
+                return;
+            };
             let g = geometry(sz, state.scroll_top_px.get_untracked(), *char_w);
             let sel = selected.get_untracked().and_then(|s| trace.find_span(s));
             let search_lower = search.get_untracked();
             let critical = state.critical.get_untracked();
-            let Some(palette) = state.palette.get_untracked() else { return };
+            let Some(palette) = state.palette.get_untracked() else {
+                return;
+            };
             let spec = TimelineViewSpec {
-                window: effective_window(&trace, window.get_untracked(), state.aligned.get_untracked()),
+                window: effective_window(
+                    &trace,
+                    window.get_untracked(),
+                    state.aligned.get_untracked(),
+                ),
                 selected: sel,
                 search_lower: &search_lower,
                 color_mode: state.view.with_untracked(|v| v.color),
@@ -187,17 +226,34 @@ pub fn TimelineView() -> impl IntoView {
             let r = range.get();
             let sz = size.get();
             let mut slot = painter.borrow_mut();
-            let Some((_, over, _)) = slot.as_mut() else { return };
+            let Some((_, over, _)) = slot.as_mut() else {
+                return;
+            };
             over.begin(sz.0, sz.1, device_pixel_ratio());
             let mut cmds = Vec::new();
             if let Some((Hit::Span(_) | Hit::Toggle(_), _, y)) = h {
-                let row_top = ((y - AXIS_HEIGHT_PX + state.scroll_top_px.get_untracked()) / ROW_HEIGHT_PX).floor() * ROW_HEIGHT_PX
+                let row_top = ((y - AXIS_HEIGHT_PX + state.scroll_top_px.get_untracked())
+                    / ROW_HEIGHT_PX)
+                    .floor()
+                    * ROW_HEIGHT_PX
                     + AXIS_HEIGHT_PX
                     - state.scroll_top_px.get_untracked();
-                cmds.push(DrawCmd::Outline { x: 0.0, y: row_top, w: sz.0, h: ROW_HEIGHT_PX, stroke: palette::Rgb(0x2563eb) });
+                cmds.push(DrawCmd::Outline {
+                    x: 0.0,
+                    y: row_top,
+                    w: sz.0,
+                    h: ROW_HEIGHT_PX,
+                    stroke: palette::Rgb(0x2563eb),
+                });
             }
             if let Some((a, b)) = r {
-                cmds.push(DrawCmd::Rect { x: a.min(b), y: 0.0, w: (a - b).abs(), h: sz.1, fill: palette::Rgb(0xbfdbfe) });
+                cmds.push(DrawCmd::Rect {
+                    x: a.min(b),
+                    y: 0.0,
+                    w: (a - b).abs(),
+                    h: sz.1,
+                    fill: palette::Rgb(0xbfdbfe),
+                });
             }
             over.replay(&cmds);
         }
@@ -223,11 +279,21 @@ pub fn TimelineView() -> impl IntoView {
         }
     });
 
-    let current_geometry = move || geometry(size.get_untracked(), state.scroll_top_px.get_untracked(), 7.0);
+    let current_geometry = move || {
+        geometry(
+            size.get_untracked(),
+            state.scroll_top_px.get_untracked(),
+            7.0,
+        )
+    };
     let hit_at = move |x: f64, y: f64| -> Option<(Arc<Trace>, Hit)> {
         let (_, trace) = state.trace.get_untracked()?;
         let rows = rows.get_untracked()?;
-        let w = effective_window(&trace, window.get_untracked(), state.aligned.get_untracked());
+        let w = effective_window(
+            &trace,
+            window.get_untracked(),
+            state.aligned.get_untracked(),
+        );
         let hit = hit_test(&trace, &rows.0, w, &current_geometry(), x, y);
         Some((trace, hit))
     };
@@ -244,7 +310,9 @@ pub fn TimelineView() -> impl IntoView {
                 return;
             }
             let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
-            let Some((trace, _)) = hit_at(x, y) else { return };
+            let Some((trace, _)) = hit_at(x, y) else {
+                return;
+            };
             if let Some(el) = overlay.get_untracked() {
                 let _ = el.set_pointer_capture(ev.pointer_id());
             }
@@ -252,8 +320,18 @@ pub fn TimelineView() -> impl IntoView {
                 drag.set(Some(Drag::Range { x }));
                 range.set(Some((x, x)));
             } else {
-                let w = effective_window(&trace, window.get_untracked(), state.aligned.get_untracked());
-                drag.set(Some(Drag::Pan { x, y, window: w, scroll: state.scroll_top_px.get_untracked(), moved: false }));
+                let w = effective_window(
+                    &trace,
+                    window.get_untracked(),
+                    state.aligned.get_untracked(),
+                );
+                drag.set(Some(Drag::Pan {
+                    x,
+                    y,
+                    window: w,
+                    scroll: state.scroll_top_px.get_untracked(),
+                    moved: false,
+                }));
             }
         }
     };
@@ -262,16 +340,30 @@ pub fn TimelineView() -> impl IntoView {
         move |ev: web_sys::PointerEvent| {
             let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
             match drag.get() {
-                Some(Drag::Pan { x: x0, y: y0, window: w0, scroll, moved }) => {
+                Some(Drag::Pan {
+                    x: x0,
+                    y: y0,
+                    window: w0,
+                    scroll,
+                    moved,
+                }) => {
                     let moved = moved || (x - x0).abs() + (y - y0).abs() > 3.0;
-                    drag.set(Some(Drag::Pan { x: x0, y: y0, window: w0, scroll, moved }));
+                    drag.set(Some(Drag::Pan {
+                        x: x0,
+                        y: y0,
+                        window: w0,
+                        scroll,
+                        moved,
+                    }));
                     if moved {
                         if let Some((_, trace)) = state.trace.get_untracked() {
                             let g = current_geometry();
                             let px_per_ns = g.scale(&trace, w0).px_per_ns();
                             let delta = (-(x - x0) / px_per_ns).round() as i64;
                             let extent = extent_ns(&trace, state.aligned.get_untracked());
-                            state.view.update(|v| v.window = Some(navigation::pan(w0, delta, extent)));
+                            state
+                                .view
+                                .update(|v| v.window = Some(navigation::pan(w0, delta, extent)));
                             state.scroll_top_px.set(clamp_scroll(scroll - (y - y0)));
                         }
                     }
@@ -287,8 +379,12 @@ pub fn TimelineView() -> impl IntoView {
             let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
             match drag.take() {
                 Some(Drag::Pan { moved: false, .. }) => match hit_at(x, y) {
-                    Some((trace, Hit::Toggle(s))) => state.view.update(|v| v.expansion.toggle(trace.span(s).span_id)),
-                    Some((trace, Hit::Span(s))) => state.view.update(|v| v.selected = Some(trace.span(s).span_id)),
+                    Some((trace, Hit::Toggle(s))) => state
+                        .view
+                        .update(|v| v.expansion.toggle(trace.span(s).span_id)),
+                    Some((trace, Hit::Span(s))) => state
+                        .view
+                        .update(|v| v.selected = Some(trace.span(s).span_id)),
                     Some((_, Hit::Empty)) => state.view.update(|v| v.selected = None),
                     _ => {}
                 },
@@ -296,12 +392,24 @@ pub fn TimelineView() -> impl IntoView {
                     range.set(None);
                     if (x - x0).abs() > 4.0 {
                         if let Some((trace, _)) = hit_at(x, y) {
-                            let scale = current_geometry()
-                                .scale(&trace, effective_window(&trace, window.get_untracked(), state.aligned.get_untracked()));
-                            let (a, b) = (scale.offset_from_px(x0.min(x)), scale.offset_from_px(x0.max(x)));
-                            state
-                                .view
-                                .update(|v| v.window = Some(TimeWindow { start_ns: a, end_ns: b.max(a + navigation::MIN_WINDOW_NS) }));
+                            let scale = current_geometry().scale(
+                                &trace,
+                                effective_window(
+                                    &trace,
+                                    window.get_untracked(),
+                                    state.aligned.get_untracked(),
+                                ),
+                            );
+                            let (a, b) = (
+                                scale.offset_from_px(x0.min(x)),
+                                scale.offset_from_px(x0.max(x)),
+                            );
+                            state.view.update(|v| {
+                                v.window = Some(TimeWindow {
+                                    start_ns: a,
+                                    end_ns: b.max(a + navigation::MIN_WINDOW_NS),
+                                })
+                            });
                         }
                     }
                 }
@@ -310,11 +418,18 @@ pub fn TimelineView() -> impl IntoView {
         }
     };
     let on_dblclick = move |ev: web_sys::MouseEvent| {
-        if let Some((trace, Hit::Span(s))) = hit_at(f64::from(ev.offset_x()), f64::from(ev.offset_y())) {
+        if let Some((trace, Hit::Span(s))) =
+            hit_at(f64::from(ev.offset_x()), f64::from(ev.offset_y()))
+        {
             let span = trace.span(s);
             let shift = shift_ns(&trace, s, state.aligned.get_untracked());
-            let (a, b) = (span.start.since(trace.start).0 - shift, span.end.since(trace.start).0 - shift);
-            state.view.update(|v| v.window = Some(navigation::focus(a, b)));
+            let (a, b) = (
+                span.start.since(trace.start).0 - shift,
+                span.end.since(trace.start).0 - shift,
+            );
+            state
+                .view
+                .update(|v| v.window = Some(navigation::focus(a, b)));
         }
     };
     let on_wheel = move |ev: web_sys::WheelEvent| {
@@ -326,7 +441,9 @@ pub fn TimelineView() -> impl IntoView {
             let d = if dx.abs() > dy.abs() { dx } else { dy };
             pan_view(state, d / size.get_untracked().0.max(1.0));
         } else {
-            state.scroll_top_px.set(clamp_scroll(state.scroll_top_px.get_untracked() + dy));
+            state
+                .scroll_top_px
+                .set(clamp_scroll(state.scroll_top_px.get_untracked() + dy));
         }
     };
     let on_leave = move |_| hover.set(None);
@@ -337,15 +454,29 @@ pub fn TimelineView() -> impl IntoView {
         let text = match hit {
             Hit::Span(s) | Hit::Toggle(s) => {
                 let span = trace.span(s);
-                let at = span.start.since(trace.start).0 - shift_ns(&trace, s, state.aligned.get_untracked());
-                format!("{}\n{} · starts at +{}", trace.name(s), span.duration(), DurationNs(at))
+                let at = span.start.since(trace.start).0
+                    - shift_ns(&trace, s, state.aligned.get_untracked());
+                format!(
+                    "{}\n{} · starts at +{}",
+                    trace.name(s),
+                    span.duration(),
+                    DurationNs(at)
+                )
             }
-            Hit::Axis { offset_ns } if state.aligned.get_untracked() => format!("+{}\nfrom the start of each trace", DurationNs(offset_ns)),
-            Hit::Axis { offset_ns } => format!("+{}\n{}", DurationNs(offset_ns), format_iso8601(trace.start.plus(DurationNs(offset_ns)))),
+            Hit::Axis { offset_ns } if state.aligned.get_untracked() => {
+                format!("+{}\nfrom the start of each trace", DurationNs(offset_ns))
+            }
+            Hit::Axis { offset_ns } => format!(
+                "+{}\n{}",
+                DurationNs(offset_ns),
+                format_iso8601(trace.start.plus(DurationNs(offset_ns)))
+            ),
             _ => return None,
         };
         let left = (x + 14.0).min(size.get_untracked().0 - 260.0).max(0.0);
-        Some(view! { <div class="tooltip" data-testid="tooltip" style=format!("left:{left}px;top:{}px", y + 16.0)>{text}</div> })
+        Some(
+            view! { <div class="tooltip" data-testid="tooltip" style=format!("left:{left}px;top:{}px", y + 16.0)>{text}</div> },
+        )
     };
 
     view! {

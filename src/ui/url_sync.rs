@@ -61,10 +61,15 @@ pub fn install(state: AppState) {
     let handle = window_event_listener(leptos::ev::popstate, move |_| {
         let parsed = parse(&location_search()).state;
         *last.borrow_mut() = parsed.clone();
-        let reload = state.view.with_untracked(|v| v.sources != parsed.sources) && !parsed.sources.is_empty();
+        let reload = state.view.with_untracked(|v| v.sources != parsed.sources)
+            && !parsed.sources.is_empty();
         state.view.set(parsed.clone());
         if reload {
-            start_load(state, parsed.sources.iter().cloned().map(Input::Url).collect(), parsed.sources);
+            start_load(
+                state,
+                parsed.sources.iter().cloned().map(Input::Url).collect(),
+                parsed.sources,
+            );
         }
     });
     on_cleanup(move || handle.remove());

@@ -59,9 +59,18 @@ pub enum EmbedError {
 impl std::fmt::Display for EmbedError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            EmbedError::TooLong(n) => write!(f, "the link's embedded data is {n} characters, over the {MAX_FRAGMENT_CHARS} limit"),
-            EmbedError::Malformed => write!(f, "the link's embedded data is not in the expected form"),
-            EmbedError::TooLarge => write!(f, "the link's embedded data inflates beyond {} MB", MAX_DECODED_BYTES / (1024 * 1024)),
+            EmbedError::TooLong(n) => write!(
+                f,
+                "the link's embedded data is {n} characters, over the {MAX_FRAGMENT_CHARS} limit"
+            ),
+            EmbedError::Malformed => {
+                write!(f, "the link's embedded data is not in the expected form")
+            }
+            EmbedError::TooLarge => write!(
+                f,
+                "the link's embedded data inflates beyond {} MB",
+                MAX_DECODED_BYTES / (1024 * 1024)
+            ),
             EmbedError::Corrupt(why) => write!(f, "the link's embedded data is corrupt ({why})"),
         }
     }
@@ -88,10 +97,15 @@ pub fn decode(fragment: &str) -> Result<Option<NamedFiles>, EmbedError> {
     let mut out = Vec::new();
     for pair in rest.chunks(2) {
         let name = percent_decode_str(pair[0]).decode_utf8_lossy().into_owned();
-        let packed = B64.decode(pair[1]).map_err(|e| EmbedError::Corrupt(e.to_string()))?;
+        let packed = B64
+            .decode(pair[1])
+            .map_err(|e| EmbedError::Corrupt(e.to_string()))?;
         let mut bytes = Vec::new();
         // read one byte past the budget to tell "exactly at the limit" from "over it"
-        DeflateDecoder::new(packed.as_slice()).take(budget + 1).read_to_end(&mut bytes).map_err(|e| EmbedError::Corrupt(e.to_string()))?;
+        DeflateDecoder::new(packed.as_slice())
+            .take(budget + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| EmbedError::Corrupt(e.to_string()))?;
         if bytes.len() as u64 > budget {
             return Err(EmbedError::TooLarge);
         }
@@ -107,7 +121,10 @@ mod tests {
 
     #[test]
     fn round_trips_names_and_bytes() {
-        let files = vec![("spans (1).jsonl".to_string(), b"{\"a\": 1}\n".repeat(50)), ("ünï~code.json".to_string(), vec![0, 255, 7])];
+        let files = vec![
+            ("spans (1).jsonl".to_string(), b"{\"a\": 1}\n".repeat(50)),
+            ("ünï~code.json".to_string(), vec![0, 255, 7]),
+        ];
         let text = encode(&files).unwrap();
         assert_eq!(decode(&format!("#{text}")).unwrap(), Some(files));
         assert_eq!(decode("#t=1,2").unwrap(), None);
@@ -128,16 +145,26 @@ mod tests {
         assert_eq!(encode(&[("n".into(), noise)]), None);
         // a small link that inflates to more than the limit (a "zip bomb") is refused
         let mut z = DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-        z.write_all(&vec![b'a'; (MAX_DECODED_BYTES + 10) as usize]).unwrap();
+        z.write_all(&vec![b'a'; (MAX_DECODED_BYTES + 10) as usize])
+            .unwrap();
         let bomb = format!("data=1~x~{}", B64.encode(z.finish().unwrap()));
         assert!(bomb.len() < MAX_FRAGMENT_CHARS);
         assert_eq!(decode(&bomb), Err(EmbedError::TooLarge));
-        assert!(matches!(decode(&format!("data=1~x~{}", "A".repeat(MAX_FRAGMENT_CHARS))), Err(EmbedError::TooLong(_))));
+        assert!(matches!(
+            decode(&format!("data=1~x~{}", "A".repeat(MAX_FRAGMENT_CHARS))),
+            Err(EmbedError::TooLong(_))
+        ));
     }
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        for bad in ["data=2~a~b", "data=1~a", "data=1~a~!!!", "data=1~a~AAAA", "data=1"] {
+        for bad in [
+            "data=2~a~b",
+            "data=1~a",
+            "data=1~a~!!!",
+            "data=1~a~AAAA",
+            "data=1",
+        ] {
             assert!(decode(bad).is_err(), "{bad}");
         }
     }

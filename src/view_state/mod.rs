@@ -49,7 +49,9 @@ impl ActiveView {
 
     /// Parses a URL token.
     pub fn from_token(t: &str) -> Option<ActiveView> {
-        [ActiveView::Timeline, ActiveView::Dag, ActiveView::Analysis].into_iter().find(|v| v.token() == t)
+        [ActiveView::Timeline, ActiveView::Dag, ActiveView::Analysis]
+            .into_iter()
+            .find(|v| v.token() == t)
     }
 }
 
@@ -174,7 +176,11 @@ pub struct ViewState {
 impl ViewState {
     /// Opens `panel`, or closes it when it is the open one.
     pub fn toggle_panel(&mut self, panel: Panel) {
-        self.panel = if self.panel == Some(panel) { None } else { Some(panel) };
+        self.panel = if self.panel == Some(panel) {
+            None
+        } else {
+            Some(panel)
+        };
     }
 }
 
@@ -185,12 +191,14 @@ pub fn file_mismatches(required: &[FileRef], dropped: &[FileRef]) -> Vec<String>
     for r in required {
         match dropped.iter().find(|d| d.name == r.name) {
             None => out.push(format!("{} was not dropped", r.name)),
-            Some(d) if d.bytes != r.bytes => {
-                out.push(format!("{} differs from the linked file ({} bytes, the link expects {})", r.name, d.bytes, r.bytes))
-            }
-            Some(d) if d.fingerprint != r.fingerprint => {
-                out.push(format!("{} differs from the linked file (same size, different content)", r.name))
-            }
+            Some(d) if d.bytes != r.bytes => out.push(format!(
+                "{} differs from the linked file ({} bytes, the link expects {})",
+                r.name, d.bytes, r.bytes
+            )),
+            Some(d) if d.fingerprint != r.fingerprint => out.push(format!(
+                "{} differs from the linked file (same size, different content)",
+                r.name
+            )),
             Some(_) => {}
         }
     }
@@ -234,32 +242,70 @@ mod tests {
 
     #[test]
     fn file_mismatches_name_the_file() {
-        let f = |name: &str, bytes, fingerprint| FileRef { name: name.into(), bytes, fingerprint };
+        let f = |name: &str, bytes, fingerprint| FileRef {
+            name: name.into(),
+            bytes,
+            fingerprint,
+        };
         let required = [f("spans.jsonl", 10, 1), f("lineage.jsonl", 5, 2)];
-        assert!(file_mismatches(&required, &[f("lineage.jsonl", 5, 2), f("spans.jsonl", 10, 1)]).is_empty());
+        assert!(file_mismatches(
+            &required,
+            &[f("lineage.jsonl", 5, 2), f("spans.jsonl", 10, 1)]
+        )
+        .is_empty());
         let m = file_mismatches(&required, &[f("spans.jsonl", 11, 1)]);
         assert_eq!(m.len(), 2);
-        assert!(m[0].starts_with("spans.jsonl differs") && m[1] == "lineage.jsonl was not dropped", "{m:?}");
-        assert!(file_mismatches(&required[..1], &[f("spans.jsonl", 10, 3)])[0].contains("different content"));
+        assert!(
+            m[0].starts_with("spans.jsonl differs") && m[1] == "lineage.jsonl was not dropped",
+            "{m:?}"
+        );
+        assert!(
+            file_mismatches(&required[..1], &[f("spans.jsonl", 10, 3)])[0]
+                .contains("different content")
+        );
     }
 
     #[test]
     fn discrete_changes_push_and_continuous_ones_replace() {
         let a = ViewState::default();
         assert_eq!(history_step(&a, &a.clone()), HistoryStep::None);
-        let zoomed = ViewState { window: Some(TimeWindow { start_ns: 0, end_ns: 5 }), ..a.clone() };
+        let zoomed = ViewState {
+            window: Some(TimeWindow {
+                start_ns: 0,
+                end_ns: 5,
+            }),
+            ..a.clone()
+        };
         assert_eq!(history_step(&a, &zoomed), HistoryStep::Replace);
-        let searched = ViewState { search: "gen".into(), ..a.clone() };
+        let searched = ViewState {
+            search: "gen".into(),
+            ..a.clone()
+        };
         assert_eq!(history_step(&a, &searched), HistoryStep::Replace);
-        let selected = ViewState { selected: Some(SpanId(7)), ..zoomed.clone() };
+        let selected = ViewState {
+            selected: Some(SpanId(7)),
+            ..zoomed.clone()
+        };
         assert_eq!(history_step(&zoomed, &selected), HistoryStep::Push);
-        let dag = ViewState { view: ActiveView::Dag, ..a.clone() };
+        let dag = ViewState {
+            view: ActiveView::Dag,
+            ..a.clone()
+        };
         assert_eq!(history_step(&a, &dag), HistoryStep::Push);
-        let cp = ViewState { critical_path: true, ..a.clone() };
+        let cp = ViewState {
+            critical_path: true,
+            ..a.clone()
+        };
         assert_eq!(history_step(&a, &cp), HistoryStep::Push);
-        let aligned = ViewState { align: Some(false), ..a.clone() };
+        let aligned = ViewState {
+            align: Some(false),
+            ..a.clone()
+        };
         assert_eq!(history_step(&a, &aligned), HistoryStep::Push);
-        let panel = ViewState { panel: Some(Panel::Llm), ..a.clone() };
+        let panel = ViewState {
+            panel: Some(Panel::Llm),
+            ..a.clone()
+        };
         assert_eq!(history_step(&a, &panel), HistoryStep::Push);
     }
 }

@@ -10,7 +10,10 @@ pub const MIN_WINDOW_NS: i64 = 10;
 pub fn fit(extent_ns: i64) -> TimeWindow {
     let extent = extent_ns.max(MIN_WINDOW_NS);
     let margin = extent / 50;
-    TimeWindow { start_ns: -margin, end_ns: extent + margin }
+    TimeWindow {
+        start_ns: -margin,
+        end_ns: extent + margin,
+    }
 }
 
 /// The window showing `[start_ns, end_ns]` with a 5% margin (double-click to zoom to a span).
@@ -18,7 +21,10 @@ pub fn focus(start_ns: i64, end_ns: i64) -> TimeWindow {
     let len = (end_ns - start_ns).max(MIN_WINDOW_NS * 10);
     let margin = len / 20;
     let mid = start_ns + (end_ns - start_ns) / 2;
-    TimeWindow { start_ns: mid - len / 2 - margin, end_ns: mid + len / 2 + margin }
+    TimeWindow {
+        start_ns: mid - len / 2 - margin,
+        end_ns: mid + len / 2 + margin,
+    }
 }
 
 /// Zooms by `factor` (< 1 zooms in) keeping the time at `anchor_ns` in place.
@@ -28,12 +34,24 @@ pub fn zoom(w: TimeWindow, anchor_ns: i64, factor: f64, extent_ns: i64) -> TimeW
     let len = ((w.len_ns() as f64 * factor).round()).clamp(MIN_WINDOW_NS as f64, max_len);
     let left_share = (anchor - w.start_ns) as f64 / w.len_ns().max(1) as f64;
     let start = anchor - (len * left_share).round() as i64;
-    clamp(TimeWindow { start_ns: start, end_ns: start + len as i64 }, extent_ns)
+    clamp(
+        TimeWindow {
+            start_ns: start,
+            end_ns: start + len as i64,
+        },
+        extent_ns,
+    )
 }
 
 /// Pans by `delta_ns` (positive = later).
 pub fn pan(w: TimeWindow, delta_ns: i64, extent_ns: i64) -> TimeWindow {
-    clamp(TimeWindow { start_ns: w.start_ns.saturating_add(delta_ns), end_ns: w.end_ns.saturating_add(delta_ns) }, extent_ns)
+    clamp(
+        TimeWindow {
+            start_ns: w.start_ns.saturating_add(delta_ns),
+            end_ns: w.end_ns.saturating_add(delta_ns),
+        },
+        extent_ns,
+    )
 }
 
 /// Keeps at least a tenth of the window over the trace `[0, extent_ns]`.
@@ -41,7 +59,10 @@ pub fn clamp(w: TimeWindow, extent_ns: i64) -> TimeWindow {
     let len = w.len_ns().max(MIN_WINDOW_NS);
     let keep = len / 10;
     let start = w.start_ns.clamp(-len + keep, extent_ns.max(0) - keep);
-    TimeWindow { start_ns: start, end_ns: start + len }
+    TimeWindow {
+        start_ns: start,
+        end_ns: start + len,
+    }
 }
 
 #[cfg(test)]
@@ -50,16 +71,28 @@ mod tests {
 
     #[test]
     fn zoom_keeps_the_anchor_in_place() {
-        let w = TimeWindow { start_ns: 0, end_ns: 1_000_000 };
+        let w = TimeWindow {
+            start_ns: 0,
+            end_ns: 1_000_000,
+        };
         let z = zoom(w, 250_000, 0.5, 1_000_000);
-        assert_eq!(z, TimeWindow { start_ns: 125_000, end_ns: 625_000 });
+        assert_eq!(
+            z,
+            TimeWindow {
+                start_ns: 125_000,
+                end_ns: 625_000
+            }
+        );
         let back = zoom(z, 250_000, 2.0, 1_000_000);
         assert_eq!(back, w);
     }
 
     #[test]
     fn zoom_stops_at_the_minimum() {
-        let mut w = TimeWindow { start_ns: 0, end_ns: 1_000 };
+        let mut w = TimeWindow {
+            start_ns: 0,
+            end_ns: 1_000,
+        };
         for _ in 0..20 {
             w = zoom(w, 500, 0.1, 1_000);
         }
@@ -68,7 +101,10 @@ mod tests {
 
     #[test]
     fn pan_cannot_lose_the_trace() {
-        let w = TimeWindow { start_ns: 0, end_ns: 100 };
+        let w = TimeWindow {
+            start_ns: 0,
+            end_ns: 100,
+        };
         let far = pan(w, 10_000, 1_000);
         assert!(far.start_ns <= 1_000 - 10);
         let back = pan(w, -10_000, 1_000);

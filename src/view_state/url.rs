@@ -20,14 +20,20 @@ use std::fmt;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Characters kept as is in query values (RFC 3986 unreserved).
-const VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 fn enc(s: &str) -> String {
     utf8_percent_encode(s, VALUE).to_string()
 }
 
 fn dec(s: &str) -> String {
-    percent_decode_str(&s.replace('+', " ")).decode_utf8_lossy().into_owned()
+    percent_decode_str(&s.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// True for URLs a link may make the browser fetch: http and https only.
@@ -41,7 +47,11 @@ impl fmt::Display for ViewState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut parts = vec![format!("v={SCHEMA_VERSION}")];
         parts.extend(self.sources.iter().map(|u| format!("url={}", enc(u))));
-        parts.extend(self.files.iter().map(|f| format!("file={}.{}.{:016x}", enc(&f.name), f.bytes, f.fingerprint)));
+        parts.extend(
+            self.files
+                .iter()
+                .map(|f| format!("file={}.{}.{:016x}", enc(&f.name), f.bytes, f.fingerprint)),
+        );
         if self.view != ActiveView::Timeline {
             parts.push(format!("view={}", self.view.token()));
         }
@@ -70,7 +80,12 @@ impl fmt::Display for ViewState {
             parts.push("fold=all".into());
         }
         if !self.expansion.toggled.is_empty() {
-            let ids: Vec<String> = self.expansion.toggled.iter().map(|s| s.to_string()).collect();
+            let ids: Vec<String> = self
+                .expansion
+                .toggled
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
             parts.push(format!("toggle={}", ids.join(".")));
         }
         write!(f, "?{}", parts.join("&"))
@@ -96,7 +111,10 @@ pub fn parse(query: &str) -> Parsed {
         let mut bad = |what: &str| p.notes.push(format!("ignored {key}={value:?}: {what}"));
         match key {
             "v" => {
-                if value.parse::<u32>().map_or(true, |v| v == 0 || v > SCHEMA_VERSION) {
+                if value
+                    .parse::<u32>()
+                    .map_or(true, |v| v == 0 || v > SCHEMA_VERSION)
+                {
                     bad("unknown schema version; reading the fields this version knows");
                 }
             }
@@ -111,9 +129,17 @@ pub fn parse(query: &str) -> Parsed {
                 // the name may contain dots: size and fingerprint are the last two fields
                 let mut it = raw.rsplitn(3, '.');
                 let (fp, size, name) = (it.next(), it.next(), it.next());
-                match (name.map(dec), size.and_then(|s| s.parse::<u64>().ok()), fp.and_then(|f| u64::from_str_radix(f, 16).ok())) {
+                match (
+                    name.map(dec),
+                    size.and_then(|s| s.parse::<u64>().ok()),
+                    fp.and_then(|f| u64::from_str_radix(f, 16).ok()),
+                ) {
                     (Some(name), Some(bytes), Some(fingerprint)) if !name.is_empty() => {
-                        p.state.files.push(FileRef { name, bytes, fingerprint })
+                        p.state.files.push(FileRef {
+                            name,
+                            bytes,
+                            fingerprint,
+                        })
                     }
                     _ => bad("expected <name>.<bytes>.<hex fingerprint>"),
                 }
@@ -122,8 +148,16 @@ pub fn parse(query: &str) -> Parsed {
                 Some(v) => p.state.view = v,
                 None => bad("expected timeline, dag or analysis"),
             },
-            "t" => match value.split_once(',').and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?))) {
-                Some((a, b)) if b > a => p.state.window = Some(TimeWindow { start_ns: a, end_ns: b }),
+            "t" => match value
+                .split_once(',')
+                .and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?)))
+            {
+                Some((a, b)) if b > a => {
+                    p.state.window = Some(TimeWindow {
+                        start_ns: a,
+                        end_ns: b,
+                    })
+                }
                 _ => bad("expected <start_ns>,<end_ns> with start < end"),
             },
             "span" => match SpanId::parse_hex(&value) {
@@ -159,7 +193,12 @@ pub fn parse(query: &str) -> Parsed {
             "toggle" => {
                 let ids: Option<Vec<SpanId>> = value.split('.').map(SpanId::parse_hex).collect();
                 match ids {
-                    Some(ids) => p.state.expansion = Expansion { toggled: ids.into_iter().collect(), ..p.state.expansion.clone() },
+                    Some(ids) => {
+                        p.state.expansion = Expansion {
+                            toggled: ids.into_iter().collect(),
+                            ..p.state.expansion.clone()
+                        }
+                    }
                     None => bad("expected span ids separated by '.'"),
                 }
             }
@@ -175,12 +214,25 @@ mod tests {
 
     fn sample() -> ViewState {
         ViewState {
-            sources: vec!["http://127.0.0.1:9000/a b.jsonl?x=1&y=2".into(), "https://example.org/t.json".into()],
-            files: vec![FileRef { name: "spans.v2.jsonl".into(), bytes: 105_923_385, fingerprint: 0xdead_beef_0000_0001 }],
+            sources: vec![
+                "http://127.0.0.1:9000/a b.jsonl?x=1&y=2".into(),
+                "https://example.org/t.json".into(),
+            ],
+            files: vec![FileRef {
+                name: "spans.v2.jsonl".into(),
+                bytes: 105_923_385,
+                fingerprint: 0xdead_beef_0000_0001,
+            }],
             view: ActiveView::Dag,
-            window: Some(TimeWindow { start_ns: -5, end_ns: 1_795_314_401 }),
+            window: Some(TimeWindow {
+                start_ns: -5,
+                end_ns: 1_795_314_401,
+            }),
             selected: SpanId::parse_hex("aca917d13b2d6950"),
-            expansion: Expansion { all_collapsed: true, toggled: [SpanId(1), SpanId(0xff)].into_iter().collect() },
+            expansion: Expansion {
+                all_collapsed: true,
+                toggled: [SpanId(1), SpanId(0xff)].into_iter().collect(),
+            },
             search: "gen & co=1 ünï".into(),
             critical_path: true,
             color: ColorMode::Service,
@@ -196,7 +248,10 @@ mod tests {
         let p = parse(&text);
         assert!(p.notes.is_empty(), "{:?}", p.notes);
         assert_eq!(p.state, v);
-        assert_eq!(parse(&ViewState::default().to_string()).state, ViewState::default());
+        assert_eq!(
+            parse(&ViewState::default().to_string()).state,
+            ViewState::default()
+        );
     }
 
     #[test]
@@ -205,6 +260,8 @@ mod tests {
         assert_eq!(p.notes.len(), 6, "{:?}", p.notes);
         assert_eq!(p.state.search, "ok");
         assert!(p.state.expansion.all_collapsed);
-        assert!(p.state.sources.is_empty() && p.state.selected.is_none() && p.state.window.is_none());
+        assert!(
+            p.state.sources.is_empty() && p.state.selected.is_none() && p.state.window.is_none()
+        );
     }
 }

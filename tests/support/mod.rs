@@ -14,7 +14,9 @@ pub fn shared(rel: &str) -> PathBuf {
 
 /// A scenario fixture of ours under `tests/fixtures/`.
 pub fn ours(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
 }
 
 pub fn read(path: &PathBuf) -> Vec<u8> {
@@ -23,7 +25,15 @@ pub fn read(path: &PathBuf) -> Vec<u8> {
 
 /// Ingests files by path, naming each source by its file name.
 pub fn ingest_paths(paths: &[PathBuf]) -> Trace {
-    let data: Vec<(String, Vec<u8>)> = paths.iter().map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), read(p))).collect();
+    let data: Vec<(String, Vec<u8>)> = paths
+        .iter()
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                read(p),
+            )
+        })
+        .collect();
     skein::ingest::ingest_sources(data.iter().map(|(n, b)| (n.as_str(), b.as_slice())))
 }
 
