@@ -6,6 +6,7 @@ use super::dag_view::DagView;
 use super::details::DetailsPanel;
 use super::diagnostics::{DiagnosticsPanel, LogsPanel};
 use super::failures_panel::FailuresPanel;
+use super::file_origin_note::FileOriginNote;
 use super::llm_panel::LlmPanel;
 use super::loader::{select_span, start_load, Input, PROGRESS_THRESHOLD_BYTES};
 use super::share::ShareButton;
@@ -364,6 +365,7 @@ pub fn App() -> impl IntoView {
                     <button type="submit">"Open URL"</button>
                 </form>
                 <button data-testid="open-example" on:click=on_example>"Open example"</button>
+                <FileOriginNote />
                 <span class="sep"></span>
                 <input
                     class="search"

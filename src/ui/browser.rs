@@ -70,3 +70,11 @@ pub fn page_base() -> String {
 pub fn device_pixel_ratio() -> f64 {
     web_sys::window().map_or(1.0, |w| w.device_pixel_ratio())
 }
+
+/// True when the page was opened from `file://` (the single-file build), where browsers refuse
+/// most URL fetches.
+pub fn is_file_origin() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().protocol().ok())
+        .is_some_and(|p| p == "file:")
+}

@@ -8,6 +8,7 @@ mod dag_view;
 mod details;
 mod diagnostics;
 mod failures_panel;
+mod file_origin_note;
 mod llm_panel;
 mod loader;
 mod painter;

@@ -10,17 +10,24 @@ const TYPES = {
   '.txt': 'text/plain', '.gz': 'application/gzip', '.md': 'text/markdown',
 };
 
-/** Serves `root` (files only, no listing). `cors`: send Access-Control-Allow-Origin: *. */
-export async function serve(root, { cors = false } = {}) {
+/**
+ * Serves `root` (files only, no listing). `cors`: send Access-Control-Allow-Origin: *.
+ * `prefix`: serve under a sub-path (`/some/sub/path`), everything else is 404, as a host that
+ * puts the app in a folder does. `hide`: a RegExp of paths answered 404 (a missing file).
+ */
+export async function serve(root, { cors = false, prefix = '', hide = null } = {}) {
   const requests = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     requests.push({ path: url.pathname, headers: req.headers });
     const headers = cors ? { 'Access-Control-Allow-Origin': '*' } : {};
     let rel = decodeURIComponent(url.pathname);
+    const inside = prefix === '' || rel.startsWith(`${prefix}/`);
+    rel = rel.slice(prefix.length);
     if (rel.endsWith('/')) rel += 'index.html';
     const file = path.join(root, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
-    if (!file.startsWith(path.resolve(root)) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    const hidden = hide !== null && hide.test(rel);
+    if (!inside || hidden || !file.startsWith(path.resolve(root)) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' });
       res.end('not found');
       return;
