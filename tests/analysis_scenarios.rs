@@ -117,6 +117,28 @@ fn spans_without_a_data_id_take_no_part() {
     assert!(a.e2e.compute.iter().all(|n| n.name != "orphan compute"));
 }
 
+/// ```text
+///   a ──> b          task "" (data_id = "") ends last, at 90 ms
+///   "" ──> b, b ──> ""   (lineage rows naming the empty id)
+/// ```
+/// FlowMesh's analyzer skips empty data ids: no node "", no edge to or from it, and the path
+/// ends at b, not at the later empty task.
+#[test]
+fn an_empty_data_id_is_no_data_id() {
+    let (t, a) = run("empty_data_id.jsonl");
+    assert_eq!(t.spans().len(), 9);
+    assert!(
+        a.nodes.iter().all(|n| !n.data_id.is_empty()),
+        "{:?}",
+        a.nodes.iter().map(|n| &n.data_id).collect::<Vec<_>>()
+    );
+    assert_eq!(a.nodes.len(), 2);
+    assert_eq!(path(&a), ["a", "b"]);
+    assert_eq!(a.edges.len(), 1);
+    // the empty task's three spans take no part
+    assert_eq!(a.event_count, 6);
+}
+
 #[test]
 fn older_flowmesh_kind_attribute_is_accepted() {
     let (_, a) = run("flowmesh_kind_alias.jsonl");

@@ -116,6 +116,38 @@ fn langfuse_exports_load_and_their_usage_and_cost_match_the_observations() {
     );
 }
 
+/// A model call is an observation that names its model or reports a usage number; Langfuse
+/// writes `usageDetails: {}` on every other observation, and those are no calls.
+#[test]
+fn langfuse_model_calls_are_the_observations_with_a_model_or_usage() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(shared("public/langfuse")).unwrap() {
+        let file = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let rel = format!("public/langfuse/{file}");
+        let d = doc(&rel);
+        let mut calls: Vec<&str> = d["observations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| {
+                let model = o["model"].as_str().is_some_and(|m| !m.is_empty());
+                let usage = o["usageDetails"]
+                    .as_object()
+                    .is_some_and(|m| m.values().any(Value::is_number));
+                model || usage
+            })
+            .map(|o| o["id"].as_str().unwrap())
+            .collect();
+        calls.sort_unstable();
+        calls.dedup();
+        let s = llm_summary(&ingest_paths(&[shared(&rel)]));
+        assert_eq!(s.total.spans as usize, calls.len(), "{file}");
+        assert_eq!(s.calls.len(), calls.len(), "{file}");
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} Langfuse exports");
+}
+
 #[test]
 fn a_langfuse_generation_reads_as_a_conversation() {
     let rel = "public/langfuse/langfuse_openai-agents-2025-09-30.trace.json";

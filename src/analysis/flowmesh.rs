@@ -182,7 +182,9 @@ pub fn analyze(trace: &Trace) -> FlowMeshAnalysis {
     let mut participating: Vec<SpanIdx> = Vec::new();
     for i in 0..trace.spans.len() as u32 {
         let s = SpanIdx(i);
-        if let Some(d) = str_attr_idx(trace, s, data_key) {
+        // an empty data id is no data id (FlowMesh's analyzer skips it too)
+        let data_id = str_attr_idx(trace, s, data_key).filter(|d| !trace.text(*d).is_empty());
+        if let Some(d) = data_id {
             participating.push(s);
             spans_of
                 .entry(d)

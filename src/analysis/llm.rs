@@ -30,7 +30,7 @@ pub struct Usage {
     pub cached: i64,
     /// Cost in the producer's currency (USD for Langfuse), where given.
     pub cost: f64,
-    /// Spans that reported usage.
+    /// Model calls: spans that reported usage or named their model.
     pub spans: u32,
 }
 
@@ -54,7 +54,7 @@ pub struct LlmSummary {
     pub per_trace: Vec<(TraceId, Usage)>,
     /// Per model, sorted by name.
     pub per_model: Vec<(String, Usage)>,
-    /// Every span that reported usage, with its model: the most tokens first (then the
+    /// Every model call (usage or a model), with its model: the most tokens first (then the
     /// highest cost, then file order).
     pub calls: Vec<LlmCall>,
 }
@@ -94,6 +94,15 @@ fn float_attr(trace: &Trace, s: SpanIdx, key: &str) -> Option<f64> {
     }
 }
 
+/// A usage or cost object that reports at least one number (Langfuse writes `{}` on every
+/// observation that is no model call).
+fn reported(v: Value) -> Option<Value> {
+    let has_number = v
+        .as_object()
+        .is_some_and(|m| m.values().any(Value::is_number));
+    has_number.then_some(v)
+}
+
 fn first_json(trace: &Trace, s: SpanIdx, keys: &[&str]) -> Option<Value> {
     keys.iter().find_map(|k| json(trace, s, k))
 }
@@ -108,7 +117,7 @@ fn span_tokens(trace: &Trace, s: SpanIdx) -> Option<Usage> {
         spans: 1,
         ..Usage::default()
     };
-    if let Some(v) = json(trace, s, "mlflow.chat.tokenUsage") {
+    if let Some(v) = json(trace, s, "mlflow.chat.tokenUsage").and_then(reported) {
         u.input = number(&v, "input_tokens").unwrap_or(0.0) as i64;
         u.output = number(&v, "output_tokens").unwrap_or(0.0) as i64;
         u.total = number(&v, "total_tokens").map_or(u.input + u.output, |t| t as i64);
@@ -119,7 +128,9 @@ fn span_tokens(trace: &Trace, s: SpanIdx) -> Option<Usage> {
             "langfuse.usageDetails",
             "langfuse.observation.usage_details",
         ],
-    ) {
+    )
+    .and_then(reported)
+    {
         u.input = number(&v, "input").unwrap_or(0.0) as i64;
         u.output = number(&v, "output").unwrap_or(0.0) as i64;
         u.total = number(&v, "total").map_or(u.input + u.output, |t| t as i64);
@@ -160,14 +171,17 @@ fn span_tokens(trace: &Trace, s: SpanIdx) -> Option<Usage> {
 /// Cost of a span: Langfuse `totalCost` / cost details (their `total`, else the sum of the
 /// parts), MLflow `mlflow.llm.cost.total_cost`.
 fn span_cost(trace: &Trace, s: SpanIdx) -> Option<f64> {
-    if let Some(c) = float_attr(trace, s, "langfuse.totalCost") {
+    // Langfuse writes `totalCost: 0` on observations that are no model call
+    if let Some(c) = float_attr(trace, s, "langfuse.totalCost").filter(|c| *c != 0.0) {
         return Some(c);
     }
     if let Some(v) = first_json(
         trace,
         s,
         &["langfuse.costDetails", "langfuse.observation.cost_details"],
-    ) {
+    )
+    .and_then(reported)
+    {
         return number(&v, "total").or_else(|| {
             v.as_object()
                 .map(|m| m.values().filter_map(Value::as_f64).sum())
@@ -232,12 +246,18 @@ pub fn llm_summary(trace: &Trace) -> LlmSummary {
         std::collections::BTreeMap::new();
     for i in 0..trace.spans.len() as u32 {
         let s = SpanIdx(i);
-        let Some(u) = span_usage(trace, s) else {
+        // a model call is a span that names its model or reports usage
+        let model = span_model(trace, s);
+        let Some(u) = span_usage(trace, s).or_else(|| {
+            model.is_some().then_some(Usage {
+                spans: 1,
+                ..Usage::default()
+            })
+        }) else {
             continue;
         };
         out.total.add(&u);
         per_trace[trace.span(s).trace.ix()].add(&u);
-        let model = span_model(trace, s);
         per_model
             .entry(model.clone().unwrap_or_else(|| "(unknown model)".into()))
             .or_default()

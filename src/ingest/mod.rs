@@ -99,30 +99,43 @@ impl Session {
 
     fn feed_decoded(&mut self, f: FileIdx, chunk: &[u8]) {
         let state = &mut self.sources[f.ix()];
-        let bytes = match &mut state.gunzip {
-            Some(g) => match g.inflate(chunk) {
-                Ok(out) => out,
+        let Some(mut g) = state.gunzip.take() else {
+            if state.open {
+                self.frame(f, chunk);
+            }
+            return;
+        };
+        // small input slices bound the output of one step (deflate expands at most ~1032x)
+        for piece in chunk.chunks(gzip::INPUT_SLICE_BYTES) {
+            match g.inflate(piece) {
+                Ok(out) => self.frame(f, &out),
                 Err(e) => {
                     let out = std::mem::take(g.output());
-                    state.gunzip = None;
+                    self.frame(f, &out);
+                    let state = &mut self.sources[f.ix()];
                     state.decided_compression = true;
                     state.open = false;
-                    let name = self.builder.source_name(f).to_string();
-                    self.builder.diagnose_named(
+                    let message = match e {
+                        gzip::GunzipError::Bomb { read, inflated } => format!(
+                            "gzip data inflates more than {}:1 ({read} bytes became {inflated} so far): refused as a likely decompression bomb; what was read before it is kept",
+                            gzip::MAX_RATIO
+                        ),
+                        gzip::GunzipError::Corrupt(e) => {
+                            format!("gzip data is corrupt ({e}); the rest of the file was skipped")
+                        }
+                    };
+                    self.builder.diagnose(
                         Severity::Error,
                         DiagnosticKind::BadCompression,
-                        name,
+                        f,
                         None,
-                        format!("gzip data is corrupt ({e}); the rest of the file was skipped"),
+                        message,
                     );
-                    self.frame(f, &out);
                     return;
                 }
-            },
-            None if state.open => chunk.to_vec(),
-            None => return,
-        };
-        self.frame(f, &bytes);
+            }
+        }
+        self.sources[f.ix()].gunzip = Some(g);
     }
 
     fn frame(&mut self, f: FileIdx, bytes: &[u8]) {

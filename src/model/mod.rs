@@ -4,6 +4,7 @@
 pub mod attr;
 pub mod diagnostic;
 pub mod ids;
+pub mod iso8601;
 pub mod span;
 pub mod span_type;
 pub mod strings;

@@ -38,18 +38,7 @@ impl DurationNs {
 
 const NS_PER_SEC: i64 = 1_000_000_000;
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// (year, month, day) of a day count since 1970-01-01; inverse of `days_from_civil`.
+/// (year, month, day) of a day count since 1970-01-01; inverse of `iso8601::days_from_civil`.
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -63,79 +52,10 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-fn digits(bytes: &[u8]) -> Option<i64> {
-    if bytes.is_empty() {
-        return None;
-    }
-    let mut v: i64 = 0;
-    for &b in bytes {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        v = v * 10 + i64::from(b - b'0');
-    }
-    Some(v)
-}
-
-/// Parses ISO-8601 / RFC 3339 date-times as written by the producers we read:
-/// `2026-11-22T02:26:41.457292Z`, `2026-11-22T02:26:41.545276+00:00`, `2026-04-30T14:00:03+00:00`
-/// (no fraction), `2015-09-03T16:40:00.841654024Z` (ns), and a space instead of `T`.
-/// A fraction longer than 9 digits is truncated to ns. A missing offset is read as UTC.
+/// Parses an ISO 8601 / RFC 3339 date-time (`super::iso8601::parse`, which also says why a text
+/// is not one); a missing offset reads as UTC.
 pub fn parse_iso8601(text: &str) -> Option<TimestampNs> {
-    let b = text.trim().as_bytes();
-    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    if b[10] != b'T' && b[10] != b't' && b[10] != b' ' {
-        return None;
-    }
-    let year = digits(&b[0..4])?;
-    let month = digits(&b[5..7])?;
-    let day = digits(&b[8..10])?;
-    let hour = digits(&b[11..13])?;
-    let minute = digits(&b[14..16])?;
-    let second = digits(&b[17..19])?;
-    if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return None;
-    }
-    let mut rest = &b[19..];
-    let mut frac_ns: i64 = 0;
-    if let Some((&b'.', tail)) = rest.split_first() {
-        let n = tail.iter().take_while(|c| c.is_ascii_digit()).count();
-        if n == 0 {
-            return None;
-        }
-        let mut scale = 100_000_000;
-        for &c in &tail[..n.min(9)] {
-            frac_ns += i64::from(c - b'0') * scale;
-            scale /= 10;
-        }
-        rest = &tail[n..];
-    }
-    let offset_s = match rest {
-        [] | [b'Z'] | [b'z'] => 0,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] | [sign @ (b'+' | b'-'), h1, h2, m1, m2] => {
-            let h = digits(&[*h1, *h2])?;
-            let m = digits(&[*m1, *m2])?;
-            let s = h * 3600 + m * 60;
-            if *sign == b'+' {
-                s
-            } else {
-                -s
-            }
-        }
-        _ => return None,
-    };
-    let days = days_from_civil(year, month, day);
-    let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_s;
-    secs.checked_mul(NS_PER_SEC)?
-        .checked_add(frac_ns)
-        .map(TimestampNs)
+    super::iso8601::parse(text).ok()
 }
 
 /// ISO-8601 UTC text with nanoseconds, e.g. `2026-11-22T02:26:41.457292000Z`.
