@@ -31,7 +31,7 @@ fn generated(spans: usize, workers: u32) -> PathBuf {
     dir
 }
 
-fn load(dir: &PathBuf) -> skein::model::Trace {
+fn load(dir: &std::path::Path) -> skein::model::Trace {
     let files: Vec<(String, Vec<u8>)> = ["spans.jsonl", "lineage.jsonl", "assets.jsonl"]
         .iter()
         .map(|f| (f.to_string(), std::fs::read(dir.join(f)).unwrap()))
@@ -87,7 +87,11 @@ fn main() {
         let t = Instant::now();
         let json = comparison_json(&c);
         let json_ms = ms(t);
-        let goal = if n >= 1_000_000 { 2000.0 } else { 200.0 * n as f64 / 100_000.0 };
+        let goal = if n >= 1_000_000 {
+            2000.0
+        } else {
+            200.0 * n as f64 / 100_000.0
+        };
         println!(
             "2 x {n} spans (ingest both {ingest_ms:.0} ms): compare {best:.0} ms (goal {goal:.0} ms) = keys {key_ms:.0} + measures (FlowMesh analysis, critical path, self time, usage) {measure_ms:.0} + pairing {pair_ms:.0} + rows/data ids/summary",
         );

@@ -81,6 +81,23 @@ fn identical_runs_are_all_unchanged() {
     assert_eq!(s.wall_clock_status, Status::Unchanged);
     assert!(s.movers.services.is_empty() && s.movers.data_ids.is_empty());
     assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+    // c's task [12..40]: dump [39..40] finished last, then generation [12.5..39], then the
+    // task's own first 0.5 ms; b is off the critical path
+    let gen_c = row(&c, &key("c", " > generation·leaf")).a.unwrap();
+    assert_eq!(gen_c.critical, DurationNs(26_500_000));
+    let task_c = row(&c, &key("c", "")).a.unwrap();
+    assert_eq!(
+        (task_c.critical, task_c.self_time),
+        (DurationNs(MS / 2), DurationNs(MS / 2))
+    );
+    assert_eq!(
+        row(&c, &key("b", " > generation·leaf")).a.unwrap().critical,
+        DurationNs(0)
+    );
+    // a 10 + c 28 + d 8
+    assert_eq!(s.a.critical_path, DurationNs(46 * MS));
+    // tasks 10 + 19 + 28 + 8, generations 8.5 + 17.5 + 26.5 + 6.5, dumps 4 x 1
+    assert_eq!(s.a.summed_duration, DurationNs(128 * MS));
 }
 
 /// Completely different trace and span ids (and a day later): still every span matches.
@@ -241,6 +258,40 @@ fn parallel_siblings_pair_in_start_order_whatever_order_they_finish() {
     assert_eq!(r.b.unwrap().total, DurationNs(50 * MS));
     assert_eq!(r.status, Status::Unchanged);
     assert_eq!((c.summary.matched, c.summary.trust), (5, 1.0));
+    // the per-span lookups a view links rows, hover and selection with
+    let (la, lb) = c.span_links();
+    for p in pairs {
+        let (x, y) = (p.a.unwrap(), p.b.unwrap());
+        assert_eq!((la.partner[&x], lb.partner[&y]), (y, x));
+        assert_eq!((la.key_of[&x], lb.key_of[&y]), (r.key, r.key));
+    }
+}
+
+/// Tokens and cost per side equal the LLM summary's totals on every shared fixture that
+/// reports usage (the comparison only probes spans with usage-like attribute keys).
+#[test]
+fn tokens_and_cost_match_the_llm_summary() {
+    let mut paths = vec![
+        shared("generated/mlflow/traces.jsonl"),
+        shared("generated/langfuse/otlp_trace.json"),
+    ];
+    for entry in std::fs::read_dir(shared("public/langfuse")).unwrap() {
+        paths.push(entry.unwrap().path());
+    }
+    let mut with_usage = 0;
+    for p in paths {
+        let t = ingest_paths(std::slice::from_ref(&p));
+        let want = skein::analysis::llm::llm_summary(&t).total;
+        with_usage += usize::from(want.spans > 0);
+        let c = diff(&t, &t, None);
+        assert_eq!(c.summary.b.tokens, want.total, "{}", p.display());
+        assert!(
+            (c.summary.b.cost - want.cost).abs() < 1e-9,
+            "{}",
+            p.display()
+        );
+    }
+    assert!(with_usage >= 5, "{with_usage}");
 }
 
 /// c's `generation` is called `llm generation` in B: its key is removed and a new one added;

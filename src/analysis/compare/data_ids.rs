@@ -38,8 +38,9 @@ pub struct DataIdRow {
     pub status: Status,
     /// By queuing delay, the same way (added / removed as `status`).
     pub queuing_status: Status,
-    /// In A (for a baseline set: the reference run, with duration and queuing delay replaced by
-    /// the medians of the runs that have it).
+    /// In A. For a baseline set: the reference run's node (or, when it lacks the data id, the
+    /// first run's that has it; see `DataIdSide::run`), with duration and queuing delay
+    /// replaced by the medians of the runs that have it.
     pub a: Option<DataIdSide>,
     /// In B.
     pub b: Option<DataIdSide>,

@@ -230,7 +230,8 @@ impl KeyTable {
         let trace = side.trace();
         let group_key = key.group_attribute().and_then(|k| trace.strings().find(k));
         let mut words = WordCache::new(trace);
-        let mut out: Vec<(KeyId, SpanIdx)> = Vec::with_capacity(side.span_count());
+        // (key, start, span): the start is copied in so the sort does not chase spans
+        let mut out: Vec<(KeyId, i64, SpanIdx)> = Vec::with_capacity(side.span_count());
         // (span, the step before it, the group value it inherits)
         let mut stack: Vec<(SpanIdx, u32, u32)> = Vec::new();
         for root in side.roots() {
@@ -249,14 +250,16 @@ impl KeyTable {
                     is_leaf: trace.children(s).is_empty(),
                 };
                 let k = self.step(step);
-                out.push((KeyId(k), s));
+                out.push((KeyId(k), trace.span(s).start.0, s));
                 for &c in trace.children(s).iter().rev() {
                     stack.push((c, k, group));
                 }
             }
         }
-        out.sort_unstable_by_key(|&(k, s)| (k, trace.span(s).start, s));
-        KeyedSpans { spans: out }
+        out.sort_unstable();
+        KeyedSpans {
+            spans: out.into_iter().map(|(k, _, s)| (k, s)).collect(),
+        }
     }
 }
 
