@@ -103,9 +103,10 @@ pub fn comparison_report(c: &Comparison) -> String {
     );
     let _ = writeln!(out, "  A: {}", cp.a.join(" -> "));
     let _ = writeln!(out, "  B: {}", cp.b.join(" -> "));
-    if !cp.is_same() {
-        let _ = writeln!(out, "  entered: {}", cp.entered.join(", "));
-        let _ = writeln!(out, "  left: {}", cp.left.join(", "));
+    for (label, list) in [("entered", &cp.entered), ("left", &cp.left)] {
+        if !list.is_empty() {
+            let _ = writeln!(out, "  {label}: {}", list.join(", "));
+        }
     }
     let _ = writeln!(out, "\nMoved most:");
     mover_lines(&mut out, "services", &s.movers.services);
