@@ -13,7 +13,7 @@
 //! - ties on equal times go to the first in input order (data ids: order of their first span;
 //!   parents: order of their lineage rows).
 
-use super::intervals::union_length;
+pub use super::breakdown::breakdown;
 use crate::model::{
     AttrValue, Diagnostic, DiagnosticKind, DurationNs, Severity, SpanIdx, TimestampNs, Trace,
 };
@@ -166,12 +166,23 @@ fn str_attr_idx(
         })
 }
 
-fn str_attr(trace: &Trace, s: SpanIdx, key: Option<crate::model::StrIdx>) -> Option<&str> {
+pub(super) fn str_attr(
+    trace: &Trace,
+    s: SpanIdx,
+    key: Option<crate::model::StrIdx>,
+) -> Option<&str> {
     str_attr_idx(trace, s, key).map(|v| trace.text(v))
 }
 
 /// Runs the analysis.
 pub fn analyze(trace: &Trace) -> FlowMeshAnalysis {
+    analyze_traces(trace, None)
+}
+
+/// Runs the analysis on the spans of the trace ids `only[t]` says yes to (all when `None`), as
+/// if they had been loaded alone: comparing two runs read in one load needs each run's own.
+pub fn analyze_traces(trace: &Trace, only: Option<&[bool]>) -> FlowMeshAnalysis {
+    let kept = |t: crate::model::TraceIdx| only.is_none_or(|o| o.get(t.ix()) == Some(&true));
     let data_key = trace.strings.find("data_id");
     let batch_key = trace.strings.find("batch_id");
     let workflow_key = trace.strings.find("workflow_id");
@@ -180,8 +191,7 @@ pub fn analyze(trace: &Trace) -> FlowMeshAnalysis {
     let mut order: Vec<crate::model::StrIdx> = Vec::new();
     let mut spans_of: FxHashMap<crate::model::StrIdx, Vec<SpanIdx>> = FxHashMap::default();
     let mut participating: Vec<SpanIdx> = Vec::new();
-    for i in 0..trace.spans.len() as u32 {
-        let s = SpanIdx(i);
+    for s in trace.span_indices().filter(|&s| kept(trace.span(s).trace)) {
         // an empty data id is no data id (FlowMesh's analyzer skips it too)
         let data_id = str_attr_idx(trace, s, data_key).filter(|d| !trace.text(*d).is_empty());
         if let Some(d) = data_id {
@@ -271,7 +281,11 @@ pub fn analyze(trace: &Trace) -> FlowMeshAnalysis {
                 .flatten()
         })
         .map(str::to_string)
-        .or_else(|| trace.trace_ids.first().map(|t| format!("wfl-{t}")))
+        .or_else(|| {
+            let mut ids = trace.trace_ids().iter().enumerate();
+            ids.find(|(t, _)| kept(crate::model::TraceIdx(*t as u32)))
+                .map(|(_, t)| format!("wfl-{t}"))
+        })
         .unwrap_or_default();
     link_lineage(trace, &mut a);
     for i in 0..a.nodes.len() {
@@ -422,78 +436,4 @@ fn critical_spans(
         .collect();
     spans.sort_unstable();
     spans
-}
-
-/// Compute/network statistics over `spans` (in input order), skipping markers and `task`.
-pub fn breakdown(
-    trace: &Trace,
-    spans: &[SpanIdx],
-    batch_key: Option<crate::model::StrIdx>,
-) -> Breakdown {
-    let compute = trace.strings.find("compute");
-    let network = trace.strings.find("network");
-    let task_name = trace.strings.find(TASK);
-    let mut b = Breakdown::default();
-    let mut net_intervals: FxHashMap<crate::model::StrIdx, Vec<(i64, i64)>> = FxHashMap::default();
-    let mut slot_of: FxHashMap<(bool, crate::model::StrIdx), usize> = FxHashMap::default();
-    let mut all_net: Vec<(i64, i64)> = Vec::new();
-    for &s in spans {
-        let span = trace.span(s);
-        if Some(span.name) == task_name || span.span_type.0 == 0 {
-            continue;
-        }
-        let is_compute = Some(span.span_type) == compute;
-        let is_network = Some(span.span_type) == network;
-        if !is_compute && !is_network {
-            continue;
-        }
-        let list = if is_compute {
-            &mut b.compute
-        } else {
-            &mut b.network
-        };
-        let name_idx = span.name;
-        let name = trace.text(name_idx);
-        let pos = match slot_of.get(&(is_compute, name_idx)) {
-            Some(&p) => p,
-            None => {
-                slot_of.insert((is_compute, name_idx), list.len());
-                list.push(NameStats {
-                    name: name.to_string(),
-                    count: 0,
-                    total: DurationNs(0),
-                    sum: DurationNs(0),
-                    min: DurationNs(i64::MAX),
-                    max: DurationNs(i64::MIN),
-                });
-                list.len() - 1
-            }
-        };
-        let d = span.duration();
-        let st = &mut list[pos];
-        st.count += 1;
-        st.sum.0 += d.0;
-        st.min = st.min.min(d);
-        st.max = st.max.max(d);
-        if is_compute {
-            if str_attr(trace, s, batch_key).is_some() {
-                st.total.0 += d.0;
-            }
-        } else {
-            net_intervals
-                .entry(name_idx)
-                .or_default()
-                .push((span.start.0, span.end.0));
-            all_net.push((span.start.0, span.end.0));
-        }
-    }
-    for (&(is_compute, name_idx), &pos) in &slot_of {
-        if !is_compute {
-            if let Some(iv) = net_intervals.get_mut(&name_idx) {
-                b.network[pos].total = DurationNs(union_length(iv));
-            }
-        }
-    }
-    b.total_network = DurationNs(union_length(&mut all_net));
-    b
 }

@@ -2,11 +2,16 @@
 //! files to core calls. Exit codes: 0 done, 1 an input could not be read, 2 bad usage.
 
 mod analyze;
+mod diff;
 mod input;
 
 const USAGE: &str = "usage: skein <command> [options]\n\n\
     commands:\n  \
-    analyze <files...> [--format json|text]   FlowMesh-compatible analysis (ProfileSummary JSON or a report)\n\n\
+    analyze <files...> [--format json|text]   FlowMesh-compatible analysis (ProfileSummary JSON or a report)\n  \
+    diff <B files...> --vs <A files...> [--format json|text] [--key data-id|path|attr:KEY]\n    \
+         [--tolerance 25%,1ms] [--a-trace ID]... [--b-trace ID]...\n    \
+         compare run B with baseline A (several trace ids in A: a baseline set; without --vs,\n    \
+         A and B are picked by trace id from the same files)\n\n\
     Files may be any trace format Skein reads (.gz too); problems with the input go to stderr.";
 
 /// Runs the CLI on its arguments (without the program name); returns the exit code.
@@ -16,6 +21,7 @@ pub fn run(args: Vec<String>) -> i32 {
     let rest: Vec<String> = it.collect();
     match command.as_deref() {
         Some("analyze") => analyze::run(rest),
+        Some("diff") => diff::run(rest),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             0
