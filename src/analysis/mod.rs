@@ -9,3 +9,6 @@ pub mod mermaid;
 pub mod profile_json;
 pub mod report;
 pub mod span_critical_path;
+pub mod span_set;
+pub mod stats;
+pub mod usage_index;
