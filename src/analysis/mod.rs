@@ -2,6 +2,7 @@
 //! the views, the analysis JSON and the CLI all read.
 
 pub mod failures;
+pub mod flame;
 pub mod flowmesh;
 pub mod intervals;
 pub mod llm;
