@@ -3,10 +3,13 @@
 
 mod analyze;
 mod input;
+mod stats;
 
 const USAGE: &str = "usage: skein <command> [options]\n\n\
     commands:\n  \
-    analyze <files...> [--format json|text]   FlowMesh-compatible analysis (ProfileSummary JSON or a report)\n\n\
+    analyze <files...> [--format json|text]   FlowMesh-compatible analysis (ProfileSummary JSON or a report)\n  \
+    stats <files...> [--group name|service|type|attr:KEY] [--subgroup G] [--query Q]\n    \
+    [--sort COLUMN] [--format json|text]      statistics per group (count, total, self, p50, p95, ...)\n\n\
     Files may be any trace format Skein reads (.gz too); problems with the input go to stderr.";
 
 /// Runs the CLI on its arguments (without the program name); returns the exit code.
@@ -16,6 +19,7 @@ pub fn run(args: Vec<String>) -> i32 {
     let rest: Vec<String> = it.collect();
     match command.as_deref() {
         Some("analyze") => analyze::run(rest),
+        Some("stats") => stats::run(rest),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             0
