@@ -242,11 +242,39 @@ fn sort_rows(rows: &mut [StatsRow], column: Column, descending: bool) {
     }
 }
 
-/// Facts each row reads, derived once per table.
+/// What each row reads, per position in the scope's span list, derived once per table (so
+/// sub-groups and the whole-scope row do not recompute self times, measured at 1M spans).
 struct Facts {
-    /// Critical-section length per span (empty when there is no critical path).
+    spans: Vec<SpanIdx>,
+    duration_ns: Vec<i64>,
+    self_ns: Vec<i64>,
+    is_error: Vec<bool>,
+    /// Critical-section length (empty when there is no critical path).
     critical_ns: Vec<i64>,
     usage: UsageIndex,
+}
+
+impl Facts {
+    fn new(trace: &Trace, spans: Vec<SpanIdx>, critical: &[Section]) -> Facts {
+        let mut critical_ns = Vec::new();
+        if !critical.is_empty() {
+            let mut by_span = vec![0i64; trace.span_count()];
+            for c in critical {
+                if let Some(v) = by_span.get_mut(c.span.ix()) {
+                    *v += c.end_ns - c.start_ns;
+                }
+            }
+            critical_ns = spans.iter().map(|s| by_span[s.ix()]).collect();
+        }
+        Facts {
+            duration_ns: spans.iter().map(|s| trace.span(*s).duration().0).collect(),
+            self_ns: spans.iter().map(|s| trace.self_time(*s).0).collect(),
+            is_error: spans.iter().map(|s| trace.span(*s).is_error()).collect(),
+            critical_ns,
+            usage: UsageIndex::new(trace),
+            spans,
+        }
+    }
 }
 
 /// The statistics of the spans in `scope` (every span when `None`) grouped by `spec`;
@@ -261,82 +289,81 @@ pub fn statistics(
         Some(s) => s.iter().filter(|s| s.ix() < trace.span_count()).collect(),
         None => trace.span_indices().collect(),
     };
-    let mut critical_ns = Vec::new();
-    if !critical.is_empty() {
-        critical_ns = vec![0i64; trace.span_count()];
-        for c in critical {
-            if let Some(v) = critical_ns.get_mut(c.span.ix()) {
-                *v += c.end_ns - c.start_ns;
-            }
-        }
-    }
-    let facts = Facts {
-        critical_ns,
-        usage: UsageIndex::new(trace),
-    };
     let primary = group_labels(trace, &spec.group, &in_scope);
     let secondary = spec
         .subgroup
         .as_ref()
         .map(|g| group_labels(trace, g, &in_scope));
-    let mut rows: Vec<StatsRow> = buckets(&primary.1, primary.0.len(), &in_scope)
+    let facts = Facts::new(trace, in_scope, critical);
+    let all: Vec<u32> = (0..facts.spans.len() as u32).collect();
+    let mut scratch = Vec::new();
+    let mut rows: Vec<StatsRow> = buckets(&primary.1, primary.0.len(), &all)
         .into_iter()
         .enumerate()
-        .filter(|(_, spans)| !spans.is_empty())
-        .map(|(g, spans)| {
+        .filter(|(_, at)| !at.is_empty())
+        .map(|(g, at)| {
             let subgroups = secondary.as_ref().map_or_else(Vec::new, |(labels, of)| {
-                let sub_of: Vec<u32> = spans.iter().map(|s| of[position(&in_scope, *s)]).collect();
-                buckets(&sub_of, labels.len(), &spans)
+                let sub_of: Vec<u32> = at.iter().map(|k| of[*k as usize]).collect();
+                buckets(&sub_of, labels.len(), &at)
                     .into_iter()
                     .enumerate()
                     .filter(|(_, sub)| !sub.is_empty())
-                    .map(|(k, sub)| summarize(trace, labels[k].clone(), sub, &facts, Vec::new()))
+                    .map(|(k, sub)| {
+                        let mut r =
+                            summarize(labels[k].clone(), &sub, &facts, &mut scratch, Vec::new());
+                        r.spans = sub.iter().map(|k| facts.spans[*k as usize]).collect();
+                        r
+                    })
                     .collect()
             });
-            summarize(trace, primary.0[g].clone(), spans, &facts, subgroups)
+            let mut r = summarize(primary.0[g].clone(), &at, &facts, &mut scratch, subgroups);
+            r.spans = at.iter().map(|k| facts.spans[*k as usize]).collect();
+            r
         })
         .collect();
     sort_rows(&mut rows, Column::Total, true);
-    let total = summarize(trace, None, in_scope, &facts, Vec::new());
+    let total = summarize(None, &all, &facts, &mut scratch, Vec::new());
     Statistics { rows, total }
 }
 
-/// Index of `s` in the ascending list `in_scope` (it is in it).
-fn position(in_scope: &[SpanIdx], s: SpanIdx) -> usize {
-    in_scope.binary_search(&s).unwrap_or(0)
-}
-
-/// Spans split by group id (`of[k]` is the group of `spans[k]`), each list by ascending index.
-fn buckets(of: &[u32], groups: usize, spans: &[SpanIdx]) -> Vec<Vec<SpanIdx>> {
-    let mut out: Vec<Vec<SpanIdx>> = vec![Vec::new(); groups];
-    for (s, g) in spans.iter().zip(of) {
+/// Positions split by group id (`of[k]` is the group of `at[k]`), each list ascending.
+fn buckets(of: &[u32], groups: usize, at: &[u32]) -> Vec<Vec<u32>> {
+    // sized up front: no list grows by copying itself (measured at 1M spans)
+    let mut sizes = vec![0usize; groups];
+    for g in of {
+        if let Some(n) = sizes.get_mut(*g as usize) {
+            *n += 1;
+        }
+    }
+    let mut out: Vec<Vec<u32>> = sizes.into_iter().map(Vec::with_capacity).collect();
+    for (k, g) in at.iter().zip(of) {
         if let Some(b) = out.get_mut(*g as usize) {
-            b.push(*s);
+            b.push(*k);
         }
     }
     out
 }
 
-/// The numbers of one group.
+/// The numbers of the spans at positions `at` (ascending) of the scope (`spans` is left for
+/// the caller to fill); `scratch` is reused for their durations.
 fn summarize(
-    trace: &Trace,
     group: Option<String>,
-    spans: Vec<SpanIdx>,
+    at: &[u32],
     facts: &Facts,
+    scratch: &mut Vec<i64>,
     subgroups: Vec<StatsRow>,
 ) -> StatsRow {
-    let mut durations: Vec<i64> = spans.iter().map(|s| trace.span(*s).duration().0).collect();
     let mut row = StatsRow {
         group,
-        count: spans.len() as u64,
-        total_ns: durations.iter().sum(),
-        self_ns: spans.iter().map(|s| trace.self_time(*s).0).sum(),
+        count: at.len() as u64,
+        total_ns: 0,
+        self_ns: 0,
         min_ns: 0,
         avg_ns: 0,
         p50_ns: 0,
         p95_ns: 0,
         max_ns: 0,
-        errors: spans.iter().filter(|s| trace.span(**s).is_error()).count() as u64,
+        errors: 0,
         critical_ns: 0,
         tokens_in: 0,
         tokens_out: 0,
@@ -345,35 +372,43 @@ fn summarize(
         spans: Vec::new(),
         subgroups,
     };
+    scratch.clear();
+    let mut slowest: Option<(i64, SpanIdx)> = None;
+    for &k in at {
+        let k = k as usize;
+        let d = facts.duration_ns[k];
+        scratch.push(d);
+        row.total_ns += d;
+        row.self_ns += facts.self_ns[k];
+        row.errors += u64::from(facts.is_error[k]);
+        if slowest.is_none_or(|(best, _)| d > best) {
+            slowest = Some((d, facts.spans[k]));
+        }
+    }
+    row.slowest = slowest.map(|b| b.1);
     if !facts.critical_ns.is_empty() {
-        row.critical_ns = spans.iter().map(|s| facts.critical_ns[s.ix()]).sum();
+        row.critical_ns = at.iter().map(|k| facts.critical_ns[*k as usize]).sum();
     }
     if !facts.usage.entries().is_empty() {
-        for u in spans.iter().filter_map(|s| facts.usage.usage(*s)) {
+        for u in at
+            .iter()
+            .filter_map(|k| facts.usage.usage(facts.spans[*k as usize]))
+        {
             row.tokens_in += u.input;
             row.tokens_out += u.output;
             row.cost += u.cost;
         }
     }
-    row.slowest = spans
-        .iter()
-        .copied()
-        .zip(&durations)
-        .fold(None, |best: Option<(SpanIdx, i64)>, (s, &d)| match best {
-            Some((_, bd)) if bd >= d => best,
-            _ => Some((s, d)),
-        })
-        .map(|b| b.0);
-    durations.sort_unstable();
-    let n = durations.len();
+    let n = scratch.len();
     if n > 0 {
-        row.min_ns = durations[0];
-        row.max_ns = durations[n - 1];
-        row.p50_ns = durations[nearest_rank(n, 50.0) - 1];
-        row.p95_ns = durations[nearest_rank(n, 95.0) - 1];
+        row.min_ns = scratch.iter().copied().min().unwrap_or(0);
+        row.max_ns = slowest.map_or(0, |b| b.0);
+        // two selections instead of a sort: O(n) each
+        row.p95_ns = *scratch.select_nth_unstable(nearest_rank(n, 95.0) - 1).1;
+        let p50 = nearest_rank(n, 50.0) - 1;
+        row.p50_ns = *scratch.select_nth_unstable(p50).1;
         let total = i128::from(row.total_ns);
         row.avg_ns = ((total + n as i128 / 2) / n as i128) as i64;
     }
-    row.spans = spans;
     row
 }

@@ -24,6 +24,7 @@
 
 mod ast;
 mod eval;
+mod leaf;
 mod lexer;
 mod order;
 mod parser;

@@ -98,18 +98,29 @@ pub(super) fn group_labels(
             }
         }
     };
+    // interned strings (names, services, most values) take a dense table, not a hash
+    let mut by_str: Vec<u32> = vec![u32::MAX; trace.strings().len()];
     let mut raw_ids: FxHashMap<RawKey, u32> = FxHashMap::default();
     let mut raws: Vec<RawKey> = Vec::new();
-    let raw_of_span: Vec<u32> = spans
-        .iter()
-        .map(|&s| {
-            let k = raw_of(s);
-            *raw_ids.entry(k).or_insert_with(|| {
+    let mut id_of = |k: RawKey| -> u32 {
+        let slot = match k {
+            RawKey::Str(i) => by_str.get_mut(i.ix()),
+            _ => None,
+        };
+        match slot {
+            Some(v) if *v != u32::MAX => *v,
+            Some(v) => {
+                raws.push(k);
+                *v = (raws.len() - 1) as u32;
+                *v
+            }
+            None => *raw_ids.entry(k).or_insert_with(|| {
                 raws.push(k);
                 (raws.len() - 1) as u32
-            })
-        })
-        .collect();
+            }),
+        }
+    };
+    let raw_of_span: Vec<u32> = spans.iter().map(|&s| id_of(raw_of(s))).collect();
     let text = |k: RawKey| -> Option<String> {
         match k {
             RawKey::Missing => None,
