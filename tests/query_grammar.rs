@@ -327,6 +327,32 @@ fn malformed_queries_say_where_and_why() {
     }
 }
 
+#[test]
+fn the_readme_examples_parse() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme.find("### Queries").unwrap()..];
+    let block = section
+        .split("```text\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let examples: Vec<&str> = block
+        .lines()
+        .map(|l| l.split("  ").next().unwrap().trim())
+        .collect();
+    assert_eq!(examples.len(), 5);
+    for q in examples {
+        let parsed = Query::parse(q).unwrap_or_else(|e| panic!("{q}: {e}"));
+        assert!(!parsed.is_empty(), "{q}");
+    }
+    for p in skein::query::PRESETS {
+        assert!(readme.contains(&format!("`{}`", p.query)), "{}", p.query);
+    }
+}
+
 fn term_strategy() -> impl Strategy<Value = Term> {
     let word = "[a-zA-Z0-9 ()\"\\\\=~<>!+.µ%_-]{1,8}";
     let key = "[a-z_.\"= -]{1,6}";
