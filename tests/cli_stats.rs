@@ -195,6 +195,14 @@ fn query_counts_equal_an_independent_filter_over_the_json_lines() {
         ),
         ("upstream", Box::new(|r| has_text(r, "upstream"))),
         (
+            "data_id=tsk-0000007 or data_id=tsk-0000011",
+            Box::new(|r| {
+                ["tsk-0000007", "tsk-0000011"]
+                    .map(Value::from)
+                    .contains(&attr(r, "data_id").unwrap())
+            }),
+        ),
+        (
             "TSK-0000007 -\"net.transport\"",
             Box::new(|r| has_text(r, "tsk-0000007") && attr(r, "net.transport").is_none()),
         ),

@@ -260,6 +260,7 @@ fn precedence_not_then_and_then_or() {
 fn malformed_queries_say_where_and_why() {
     let deep_groups = format!("{}a{}", "(".repeat(70), ")".repeat(70));
     let deep_nots = format!("{}a", "not ".repeat(70));
+    let many_terms = "a ".repeat(128) + "b";
     // (query, the bytes the error points at, a word of the reason)
     let cases: Vec<(&str, &str, &str)> = vec![
         ("\"abc", "\"abc", "never closed"),
@@ -317,6 +318,7 @@ fn malformed_queries_say_where_and_why() {
         ("k=a\"b", "\"", "quote the whole value"),
         (&deep_groups, "(", "nested deeper"),
         (&deep_nots, "not", "nested deeper"),
+        (&many_terms, "b", "at most 128 terms"),
     ];
     assert!(cases.len() >= 30);
     for (q, at, why) in cases {

@@ -11,6 +11,10 @@ use std::ops::Range;
 /// Deepest nesting of groups and `not`s accepted.
 const MAX_DEPTH: usize = 64;
 
+/// Most terms (and groups) in one query: each term prepares tables as large as the string
+/// table, so a hostile link with thousands of terms must not reach evaluation.
+const MAX_TERMS: usize = 128;
+
 /// Parses a query; `Ok(None)` for a query of only spaces.
 pub fn parse(text: &str) -> Result<Option<Expr>, QueryError> {
     let toks = lex(text)?;
@@ -22,6 +26,7 @@ pub fn parse(text: &str) -> Result<Option<Expr>, QueryError> {
         pos: 0,
         depth: 0,
         end: text.len(),
+        terms: 0,
     };
     let e = p.or()?;
     match p.toks.get(p.pos) {
@@ -42,6 +47,7 @@ struct Parser {
     pos: usize,
     depth: usize,
     end: usize,
+    terms: usize,
 }
 
 /// How a key was written: bare keys may name intrinsics, quoted ones are always attributes.
@@ -166,6 +172,13 @@ impl Parser {
         let Some(t) = self.next() else {
             return Err(err(self.end..self.end, "a term is missing here"));
         };
+        self.terms += 1;
+        if self.terms > MAX_TERMS {
+            return Err(err(
+                t.at,
+                format!("a query holds at most {MAX_TERMS} terms"),
+            ));
+        }
         match t.tok {
             Tok::LParen => self.group(t.at),
             Tok::RParen => Err(err(t.at, "`)` without a matching `(`")),
