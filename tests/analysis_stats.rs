@@ -384,3 +384,91 @@ fn the_usage_index_agrees_with_the_per_span_readers_on_every_llm_fixture() {
     }
     assert!(with_usage >= 5, "{with_usage} fixtures report usage");
 }
+
+fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            files_under(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+/// Every shared fixture, whatever its format or its flaws: statistics, flame graphs and
+/// queries run, and their invariants hold (rows add up to the scope, 0 <= self <= total,
+/// min <= p50 <= p95 <= max, a query and its negation split the spans).
+#[test]
+fn every_shared_fixture_keeps_the_invariants() {
+    use skein::analysis::flame::{flame_graph, FlameMode};
+    let mut files = Vec::new();
+    for dir in ["generated", "public"] {
+        files_under(&shared(dir), &mut files);
+    }
+    files.sort();
+    assert!(files.len() > 50, "{}", files.len());
+    let queries = [
+        "a",
+        "status=error",
+        "duration>=p95 or type=llm",
+        "name~^[a-m] -service.name",
+        "duration>1%",
+        "tokens>10",
+    ];
+    for f in &files {
+        let t = ingest_paths(std::slice::from_ref(f));
+        let n = t.span_count();
+        let critical = critical_path(&t, Rules::fixed());
+        let mut keys: Vec<GroupBy> = vec![GroupBy::Name, GroupBy::Service, GroupBy::Type];
+        keys.extend(
+            attribute_keys(&t)
+                .into_iter()
+                .take(3)
+                .map(GroupBy::Attribute),
+        );
+        for g in keys {
+            let spec = StatsSpec {
+                group: g.clone(),
+                subgroup: Some(GroupBy::Name),
+            };
+            let s = statistics(&t, &spec, None, &critical);
+            let counted: u64 = s.rows.iter().map(|r| r.count).sum();
+            assert_eq!(
+                (counted, s.total.count),
+                (n as u64, n as u64),
+                "{} {g}",
+                f.display()
+            );
+            for r in s
+                .rows
+                .iter()
+                .chain(s.rows.iter().flat_map(|r| &r.subgroups))
+            {
+                assert!(
+                    0 <= r.self_ns && r.self_ns <= r.total_ns,
+                    "{} {g}",
+                    f.display()
+                );
+                assert!(r.min_ns <= r.p50_ns && r.p50_ns <= r.p95_ns && r.p95_ns <= r.max_ns);
+                assert!(r.critical_ns <= r.total_ns, "{} {g}", f.display());
+            }
+        }
+        for mode in FlameMode::ALL {
+            let g = flame_graph(&t, mode, &critical);
+            if mode == FlameMode::AllTime {
+                let c: u32 = g.nodes()[1..].iter().map(|b| b.count).sum();
+                assert_eq!(c as usize, n, "{}", f.display());
+            }
+        }
+        let ctx = QueryContext::new(&t, &critical);
+        for q in queries {
+            let yes = Query::parse(q).unwrap().matches(&ctx).count();
+            let no = Query::parse(&format!("not ({q})"))
+                .unwrap()
+                .matches(&ctx)
+                .count();
+            assert_eq!(yes + no, n, "{} {q}", f.display());
+        }
+    }
+}

@@ -204,7 +204,9 @@ pub fn flame_graph(trace: &Trace, mode: FlameMode, critical: &[Section]) -> Flam
     let (count, total) = nodes
         .iter()
         .filter(|n| n.parent == Some(0))
-        .fold((0, 0), |(c, t), n| (c + n.count, t + n.total_ns));
+        .fold((0u32, 0i64), |(c, t), n| {
+            (c.saturating_add(n.count), t.saturating_add(n.total_ns))
+        });
     nodes[0].count = count;
     nodes[0].total_ns = total;
     link_children(trace, &mut nodes);
@@ -234,14 +236,14 @@ fn critical_times(trace: &Trace, order: &[SpanIdx], critical: &[Section]) -> (Ve
     let mut own = vec![0i64; trace.span_count()];
     for c in critical {
         if let Some(v) = own.get_mut(c.span.ix()) {
-            *v += c.end_ns - c.start_ns;
+            *v = v.saturating_add(c.end_ns.saturating_sub(c.start_ns));
         }
     }
     let mut subtree = own.clone();
     // children come after their parents in `order`: walking it backwards sums bottom-up
     for &s in order.iter().rev() {
         if let Some(p) = trace.span(s).parent {
-            subtree[p.ix()] += subtree[s.ix()];
+            subtree[p.ix()] = subtree[p.ix()].saturating_add(subtree[s.ix()]);
         }
     }
     (own, subtree)
@@ -282,9 +284,9 @@ impl Builder {
 
     fn add(&mut self, n: u32, s: SpanIdx, total: i64, self_ns: i64, weight: i64) {
         let node = &mut self.nodes[n as usize];
-        node.count += 1;
-        node.total_ns += total;
-        node.self_ns += self_ns;
+        node.count = node.count.saturating_add(1);
+        node.total_ns = node.total_ns.saturating_add(total);
+        node.self_ns = node.self_ns.saturating_add(self_ns);
         if weight > self.best[n as usize] {
             self.best[n as usize] = weight;
             node.slowest = Some(s);

@@ -261,7 +261,7 @@ impl Facts {
             let mut by_span = vec![0i64; trace.span_count()];
             for c in critical {
                 if let Some(v) = by_span.get_mut(c.span.ix()) {
-                    *v += c.end_ns - c.start_ns;
+                    *v = v.saturating_add(c.end_ns.saturating_sub(c.start_ns));
                 }
             }
             critical_ns = spans.iter().map(|s| by_span[s.ix()]).collect();
@@ -378,8 +378,9 @@ fn summarize(
         let k = k as usize;
         let d = facts.duration_ns[k];
         scratch.push(d);
-        row.total_ns += d;
-        row.self_ns += facts.self_ns[k];
+        // saturating: hostile files can hold spans of centuries
+        row.total_ns = row.total_ns.saturating_add(d);
+        row.self_ns = row.self_ns.saturating_add(facts.self_ns[k]);
         row.errors += u64::from(facts.is_error[k]);
         if slowest.is_none_or(|(best, _)| d > best) {
             slowest = Some((d, facts.spans[k]));
@@ -387,15 +388,17 @@ fn summarize(
     }
     row.slowest = slowest.map(|b| b.1);
     if !facts.critical_ns.is_empty() {
-        row.critical_ns = at.iter().map(|k| facts.critical_ns[*k as usize]).sum();
+        row.critical_ns = at.iter().fold(0i64, |a, k| {
+            a.saturating_add(facts.critical_ns[*k as usize])
+        });
     }
     if !facts.usage.entries().is_empty() {
         for u in at
             .iter()
             .filter_map(|k| facts.usage.usage(facts.spans[*k as usize]))
         {
-            row.tokens_in += u.input;
-            row.tokens_out += u.output;
+            row.tokens_in = row.tokens_in.saturating_add(u.input);
+            row.tokens_out = row.tokens_out.saturating_add(u.output);
             row.cost += u.cost;
         }
     }

@@ -46,8 +46,8 @@ pub fn spans_in_window(trace: &Trace, start_ns: i64, end_ns: i64, aligned: bool)
         } else {
             0
         };
-        let a = span.start.since(trace.start_time()).0 - shift;
-        let b = span.end.since(trace.start_time()).0 - shift;
+        let a = span.start.since(trace.start_time()).0.saturating_sub(shift);
+        let b = span.end.since(trace.start_time()).0.saturating_sub(shift);
         a <= end_ns && b >= start_ns
     })
 }
