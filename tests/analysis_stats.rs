@@ -323,6 +323,14 @@ fn percentiles_are_nearest_rank() {
     );
     assert_eq!(step.total_ns, 210 * MS);
     assert_eq!(t.span(step.slowest.unwrap()).span_id, SpanId(20));
+    // these spans name no service
+    let by_service = table(&t, GroupBy::Service, None, None);
+    let labels: Vec<(&str, u64)> = by_service
+        .rows
+        .iter()
+        .map(|r| (r.label(), r.count))
+        .collect();
+    assert_eq!(labels, [("(none)", 21)]);
 }
 
 #[test]

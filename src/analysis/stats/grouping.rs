@@ -9,7 +9,7 @@ use std::fmt;
 /// What spans are grouped by.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GroupBy {
-    /// The service name.
+    /// The service name; spans without one go to "(none)".
     Service,
     /// The span name.
     Name,
@@ -72,10 +72,10 @@ pub(super) fn group_labels(
         let span = trace.span(s);
         match by {
             GroupBy::Name => RawKey::Str(span.name),
-            GroupBy::Service => trace
-                .resources()
-                .get(span.resource.ix())
-                .map_or(RawKey::Str(StrIdx(0)), |r| RawKey::Str(r.service_name)),
+            GroupBy::Service => match trace.resources().get(span.resource.ix()) {
+                Some(r) if r.service_name != StrIdx(0) => RawKey::Str(r.service_name),
+                _ => RawKey::Missing,
+            },
             GroupBy::Type => trace.span_type(s).map_or(RawKey::Missing, RawKey::Kind),
             GroupBy::Attribute(_) => {
                 let Some(k) = key_idx else {
