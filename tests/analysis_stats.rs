@@ -116,6 +116,9 @@ fn by_name_every_column() {
     assert_eq!(t.span(generate.slowest.unwrap()).span_id, SpanId(0xa4));
     assert!((s.rows[0].self_percent() - 100.0 * 20.0 / 120.0).abs() < 1e-9);
     assert_eq!(s.total.count, 7);
+    assert_eq!(s.total.spans.len(), 7);
+    let in_rows: usize = s.rows.iter().map(|r| r.spans.len()).sum();
+    assert_eq!(in_rows, 7);
     assert_eq!(s.total.total_ns, 315 * MS);
     assert_eq!(s.total.self_ns, 210 * MS);
     assert_eq!(s.total.errors, 2);

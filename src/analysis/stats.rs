@@ -322,7 +322,8 @@ pub fn statistics(
         })
         .collect();
     sort_rows(&mut rows, Column::Total, true);
-    let total = summarize(None, &all, &facts, &mut scratch, Vec::new());
+    let mut total = summarize(None, &all, &facts, &mut scratch, Vec::new());
+    total.spans = facts.spans;
     Statistics { rows, total }
 }
 
