@@ -12,7 +12,7 @@
 //!   diagnostics (data)                           ui (feature "web"): Leptos + canvas
 //! ```
 //!
-//! The core (`model`, `ingest`, `analysis`, `view_state`, `layout`) has no browser code and
+//! The core (`model`, `ingest`, `analysis`, `query`, `view_state`, `layout`) has no browser code and
 //! builds and tests natively with `--no-default-features`. The shell (`ui`) only adapts browser
 //! events to view-state changes and replays draw lists on a canvas.
 
@@ -20,6 +20,7 @@ pub mod analysis;
 pub mod ingest;
 pub mod layout;
 pub mod model;
+pub mod query;
 pub mod view_state;
 
 #[cfg(feature = "web")]

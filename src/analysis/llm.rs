@@ -190,6 +190,21 @@ fn span_cost(trace: &Trace, s: SpanIdx) -> Option<f64> {
     json(trace, s, "mlflow.llm.cost").and_then(|v| number(&v, "total_cost"))
 }
 
+/// Every attribute key whose presence lets the readers above report usage: a span carrying none
+/// of them reports none, so indexes (`usage_index`) read only the spans that carry one.
+pub const USAGE_TRIGGER_KEYS: [&str; 10] = [
+    "mlflow.chat.tokenUsage",
+    "langfuse.usageDetails",
+    "langfuse.observation.usage_details",
+    "gen_ai.usage.input_tokens",
+    "gen_ai.usage.prompt_tokens",
+    "llm.token_count.prompt",
+    "langfuse.totalCost",
+    "langfuse.costDetails",
+    "langfuse.observation.cost_details",
+    "mlflow.llm.cost",
+];
+
 /// Usage reported by one span (tokens and/or cost), if any.
 pub fn span_usage(trace: &Trace, s: SpanIdx) -> Option<Usage> {
     let cost = span_cost(trace, s);

@@ -4,6 +4,7 @@
 pub mod breakdown;
 pub mod compare;
 pub mod failures;
+pub mod flame;
 pub mod flowmesh;
 pub mod intervals;
 pub mod llm;
@@ -11,3 +12,6 @@ pub mod mermaid;
 pub mod profile_json;
 pub mod report;
 pub mod span_critical_path;
+pub mod span_set;
+pub mod stats;
+pub mod usage_index;

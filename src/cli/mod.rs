@@ -4,6 +4,7 @@
 mod analyze;
 mod diff;
 mod input;
+mod stats;
 
 const USAGE: &str = "usage: skein <command> [options]\n\n\
     commands:\n  \
@@ -11,7 +12,9 @@ const USAGE: &str = "usage: skein <command> [options]\n\n\
     diff <B files...> --vs <A files...> [--format json|text] [--key data-id|path|attr:KEY]\n    \
          [--tolerance 25%,1ms] [--a-trace ID]... [--b-trace ID]...\n    \
          compare run B with baseline A (several trace ids in A: a baseline set; without --vs,\n    \
-         A and B are picked by trace id from the same files)\n\n\
+         A and B are picked by trace id from the same files)\n  \
+    stats <files...> [--group name|service|type|attr:KEY] [--subgroup G] [--query Q]\n    \
+    [--sort COLUMN] [--format json|text]      statistics per group (count, total, self, p50, p95, ...)\n\n\
     Files may be any trace format Skein reads (.gz too); problems with the input go to stderr.";
 
 /// Runs the CLI on its arguments (without the program name); returns the exit code.
@@ -22,6 +25,7 @@ pub fn run(args: Vec<String>) -> i32 {
     match command.as_deref() {
         Some("analyze") => analyze::run(rest),
         Some("diff") => diff::run(rest),
+        Some("stats") => stats::run(rest),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             0

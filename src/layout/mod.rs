@@ -4,6 +4,7 @@
 pub mod chat;
 pub mod dag;
 pub mod details;
+pub mod flame;
 pub mod icons;
 pub mod json_tree;
 pub mod palette;

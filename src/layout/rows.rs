@@ -1,7 +1,9 @@
 //! Visible rows of the waterfall: the span forest flattened depth-first, children by start,
-//! skipping collapsed subtrees, with a header row per trace id when several are loaded.
+//! skipping collapsed subtrees, with a header row per trace id when several are loaded;
+//! `filtered_rows` does the same over a subset of spans ("show matches only").
 //! Invariant: O(visible spans) per rebuild, iterative (deep traces cannot overflow the stack).
 
+use crate::analysis::span_set::SpanSet;
 use crate::model::{SpanIdx, Trace, TraceIdx};
 use crate::view_state::Expansion;
 
@@ -60,6 +62,46 @@ pub fn visible_rows(trace: &Trace, expansion: &Expansion) -> Vec<Row> {
             });
             if is_expanded {
                 stack.extend(children.iter().rev());
+            }
+        }
+    }
+    rows
+}
+
+/// The rows of "show matches only": like `visible_rows`, but only spans in `shown` (a query's
+/// matches with their ancestors, `SpanSet::with_ancestors`), so every match sits under its
+/// parents; a span's toggle counts only its shown children, and folds still apply. A trace
+/// header appears only above a trace with shown spans.
+pub fn filtered_rows(trace: &Trace, expansion: &Expansion, shown: &SpanSet) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let with_headers = trace.trace_count() > 1;
+    let mut last_trace: Option<TraceIdx> = None;
+    let mut stack: Vec<SpanIdx> = Vec::new();
+    let mut kids: Vec<SpanIdx> = Vec::new();
+    for &root in trace.roots().iter().filter(|r| shown.contains(**r)) {
+        let t = trace.span(root).trace;
+        if with_headers && last_trace != Some(t) {
+            rows.push(Row {
+                item: RowItem::TraceHeader(t),
+                depth: 0,
+                has_children: true,
+                is_expanded: true,
+            });
+        }
+        last_trace = Some(t);
+        stack.push(root);
+        while let Some(s) = stack.pop() {
+            kids.clear();
+            kids.extend(trace.children(s).iter().filter(|c| shown.contains(**c)));
+            let is_expanded = !kids.is_empty() && expansion.is_expanded(trace.span(s).span_id);
+            rows.push(Row {
+                item: RowItem::Span(s),
+                depth: trace.depth_of(s) + u16::from(with_headers),
+                has_children: !kids.is_empty(),
+                is_expanded,
+            });
+            if is_expanded {
+                stack.extend(kids.iter().rev());
             }
         }
     }

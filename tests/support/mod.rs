@@ -1,6 +1,8 @@
 //! Shared helpers for fixture tests: where the fixtures live and small summaries of a Trace.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+pub mod otel_lines;
+
 use skein::model::{DiagnosticKind, Trace};
 use std::path::PathBuf;
 
