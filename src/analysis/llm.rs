@@ -9,7 +9,11 @@
 //! - OpenTelemetry GenAI: `gen_ai.usage.input_tokens` / `output_tokens` (older
 //!   `prompt_tokens` / `completion_tokens`), `gen_ai.usage.cache_read.input_tokens`, model
 //!   `gen_ai.response.model`, else `gen_ai.request.model`;
-//! - OpenInference: `llm.token_count.*`, `llm.model_name`.
+//! - OpenInference: `llm.token_count.*`, `llm.model_name`;
+//! - pflow: `pflow.llm_call` {model, input_tokens, output_tokens, total_tokens,
+//!   cache_read_input_tokens, cost_usd} as written (an empty `{}` is a failed call: counted,
+//!   with no tokens); a node marked `pflow.cached` reused an earlier answer and is not counted,
+//!   as in pflow's own `llm_summary`.
 //!
 //! Trace-level totals that producers also write (`mlflow.trace.tokenUsage`, `mlflow.trace.cost`)
 //! are not added again: they are what the tests compare our sums with.
@@ -151,6 +155,11 @@ fn span_tokens(trace: &Trace, s: SpanIdx) -> Option<Usage> {
         u.output = int_attr(trace, s, "llm.token_count.completion").unwrap_or(0);
         u.total = int_attr(trace, s, "llm.token_count.total").unwrap_or(u.input + u.output);
         u.cached = int_attr(trace, s, "llm.token_count.prompt_details.cache_read").unwrap_or(0);
+    } else if let Some(v) = json(trace, s, PFLOW_CALL) {
+        u.input = number(&v, "input_tokens").unwrap_or(0.0) as i64;
+        u.output = number(&v, "output_tokens").unwrap_or(0.0) as i64;
+        u.total = number(&v, "total_tokens").map_or(u.input + u.output, |t| t as i64);
+        u.cached = number(&v, "cache_read_input_tokens").unwrap_or(0.0) as i64;
     } else {
         return None;
     }
@@ -173,11 +182,19 @@ fn span_cost(trace: &Trace, s: SpanIdx) -> Option<f64> {
                 .map(|m| m.values().filter_map(Value::as_f64).sum())
         });
     }
-    json(trace, s, "mlflow.llm.cost").and_then(|v| number(&v, "total_cost"))
+    json(trace, s, "mlflow.llm.cost")
+        .and_then(|v| number(&v, "total_cost"))
+        .or_else(|| json(trace, s, PFLOW_CALL).and_then(|v| number(&v, "cost_usd")))
 }
+
+/// pflow's record of one LLM call on a node or batch item.
+const PFLOW_CALL: &str = "pflow.llm_call";
 
 /// Usage reported by one span (tokens and/or cost), if any.
 pub fn span_usage(trace: &Trace, s: SpanIdx) -> Option<Usage> {
+    if trace.attribute(s, "pflow.cached") == Some(AttrValue::Bool(true)) {
+        return None; // a memo-cache hit or a restored node: no call was made in this run
+    }
     let cost = span_cost(trace, s);
     let mut u = match span_tokens(trace, s) {
         Some(u) => u,
@@ -193,12 +210,18 @@ pub fn span_usage(trace: &Trace, s: SpanIdx) -> Option<Usage> {
 
 /// The model a span used, if it says.
 pub fn span_model(trace: &Trace, s: SpanIdx) -> Option<String> {
-    MODEL_KEYS.iter().find_map(|k| {
-        trace
-            .attribute_str(s, k)
-            .filter(|m| !m.is_empty())
-            .map(str::to_string)
-    })
+    MODEL_KEYS
+        .iter()
+        .find_map(|k| {
+            trace
+                .attribute_str(s, k)
+                .filter(|m| !m.is_empty())
+                .map(str::to_string)
+        })
+        .or_else(|| {
+            let call = json(trace, s, PFLOW_CALL)?;
+            Some(call.get("model")?.as_str()?.to_string())
+        })
 }
 
 /// Attributes naming the model, in the order they are trusted.

@@ -17,4 +17,4 @@ pub use span::{Span, SpanEvent, SpanFlags, SpanKind, SpanLink, StatusCode};
 pub use span_type::SpanType;
 pub use strings::Strings;
 pub use time::{DurationNs, TimestampNs};
-pub use trace::{AssetRow, LineageEdge, LogEntry, Resource, Source, Trace};
+pub use trace::{AssetRow, Clock, Completion, LineageEdge, LogEntry, Resource, Source, Trace};
