@@ -3,10 +3,14 @@
 
 mod analyze;
 mod input;
+mod open;
+mod serve;
 
 const USAGE: &str = "usage: skein <command> [options]\n\n\
     commands:\n  \
-    analyze <files...> [--format json|text]   FlowMesh-compatible analysis (ProfileSummary JSON or a report)\n\n\
+    analyze <files...> [--format json|text]   FlowMesh-compatible analysis (ProfileSummary JSON or a report)\n  \
+    open <files or folders...> [--port N] [--no-browser] [--follow] [--app DIR]\n      \
+    serve the app and these files on 127.0.0.1 and open the browser on them (--follow: as they grow)\n\n\
     Files may be any trace format Skein reads (.gz too); problems with the input go to stderr.";
 
 /// Runs the CLI on its arguments (without the program name); returns the exit code.
@@ -16,6 +20,7 @@ pub fn run(args: Vec<String>) -> i32 {
     let rest: Vec<String> = it.collect();
     match command.as_deref() {
         Some("analyze") => analyze::run(rest),
+        Some("open") => open::run(rest),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             0
