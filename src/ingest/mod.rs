@@ -17,6 +17,7 @@ pub mod json_log;
 pub mod json_value;
 pub mod langfuse;
 pub mod mlflow;
+pub mod mlflow_server;
 pub mod otel_sdk;
 pub mod otlp;
 pub mod pflow;
