@@ -12,6 +12,7 @@
 
 mod support;
 
+use skein::ingest::follow::StopReason;
 use skein::ingest::Session;
 use skein::model::{Completion, DiagnosticKind, SpanFlags, Trace};
 use std::collections::BTreeSet;
@@ -190,4 +191,86 @@ fn an_mlflow_trace_says_whether_it_is_in_progress() {
             Some(state)
         );
     }
+}
+
+/// A follow loop as the app runs it: poll, feed what is new, snapshot, stop when the source
+/// says it is complete. The "server" holds a growing prefix of the file and honours Range or
+/// not (then it sends the whole file every time).
+fn follow_by_polling(bytes: &[u8], ranges: bool) -> (Trace, usize, Option<StopReason>) {
+    use skein::ingest::follow::{Follower, PollAnswer, Step};
+    let mut s = Session::new();
+    let f = s.begin_source("run.json");
+    let mut follower = Follower::new(0);
+    let mut rng = Rng(0x5eed);
+    let mut written = 0;
+    let mut polls = 0;
+    let mut snapshot = s.snapshot();
+    let stop = loop {
+        if let Some(stop) = follower.stop(s.source(f).is_complete(), 3) {
+            break Some(stop);
+        }
+        written = (written + rng.below(700)).min(bytes.len());
+        let file = &bytes[..written];
+        let req = follower.request();
+        let range;
+        let answer = match req.range_from.filter(|_| ranges) {
+            Some(from) if from as usize >= file.len() => PollAnswer {
+                status: 416,
+                ..PollAnswer::default()
+            },
+            Some(from) => {
+                range = format!("bytes {from}-{}/{}", file.len() - 1, file.len());
+                PollAnswer {
+                    status: 206,
+                    content_range: Some(&range),
+                    body: &file[from as usize..],
+                    ..PollAnswer::default()
+                }
+            }
+            None => PollAnswer {
+                status: 200,
+                body: file,
+                ..PollAnswer::default()
+            },
+        };
+        match follower.on_answer(&answer) {
+            Step::Append(new) => s.feed(f, new),
+            Step::Unchanged => {}
+            other => panic!("{other:?}"),
+        }
+        let next = s.snapshot();
+        assert!(next.span_count() >= snapshot.span_count());
+        snapshot = next;
+        polls += 1;
+        if polls > 10_000 {
+            break None;
+        }
+    };
+    (snapshot, polls, stop)
+}
+
+#[test]
+fn polling_a_growing_pflow_trace_stops_when_the_run_says_it_is_complete() {
+    for rel in [
+        "generated/pflow/nested_workflow.trace.json",
+        "generated/pflow/llm_stub.trace.json",
+    ] {
+        let bytes = read(&shared(rel));
+        let one_shot = skein::ingest::ingest_sources([("run.json", bytes.as_slice())]);
+        for ranges in [true, false] {
+            let (t, polls, stop) = follow_by_polling(&bytes, ranges);
+            assert_eq!(stop, Some(StopReason::Complete), "{rel}");
+            assert!(polls > 3, "{rel}: it took several polls ({polls})");
+            assert_eq!(
+                canonical(&t),
+                canonical(&one_shot),
+                "{rel}, ranges: {ranges}"
+            );
+        }
+    }
+    // a run that never completes stops after polls without growth
+    let bytes = read(&shared("generated/pflow/killed_midrun.trace.json"));
+    let (t, _, stop) = follow_by_polling(&bytes, true);
+    assert_eq!(stop, Some(StopReason::NoGrowth));
+    assert_eq!(t.sources()[0].completion, Completion::Incomplete);
 }

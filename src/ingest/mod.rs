@@ -9,6 +9,7 @@ pub mod chrome;
 pub mod detect;
 pub mod fingerprint;
 pub mod flowmesh_rows;
+pub mod follow;
 pub mod framing;
 pub mod gcp_trace;
 pub mod gzip;
