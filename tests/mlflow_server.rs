@@ -231,3 +231,16 @@ fn server_errors_are_read_as_such() {
         "{hint}"
     );
 }
+
+#[test]
+fn durations_are_protobuf_duration_text() {
+    use skein::model::DurationNs;
+    assert_eq!(duration_from_text("0.231s"), Some(DurationNs(231_000_000)));
+    assert_eq!(duration_from_text("0s"), Some(DurationNs(0)));
+    assert_eq!(
+        duration_from_text("1.000000001s"),
+        Some(DurationNs(1_000_000_001))
+    );
+    assert_eq!(duration_from_text("12"), None);
+    assert_eq!(duration_from_text("1.x5s"), None);
+}

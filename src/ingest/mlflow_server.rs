@@ -452,22 +452,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn durations_are_protobuf_text() {
-        assert_eq!(duration_from_text("0.231s"), Some(DurationNs(231_000_000)));
-        assert_eq!(
-            duration_from_text("9.642s"),
-            Some(DurationNs(9_642_000_000))
-        );
-        assert_eq!(duration_from_text("0s"), Some(DurationNs(0)));
-        assert_eq!(
-            duration_from_text("1.000000001s"),
-            Some(DurationNs(1_000_000_001))
-        );
-        assert_eq!(duration_from_text("12"), None);
-        assert_eq!(duration_from_text("1.x5s"), None);
-    }
-
-    #[test]
     fn requests_are_get_except_the_search() {
         let r = experiments_search("http://127.0.0.1:5055/", Some("eyJ=="));
         assert_eq!(r.method, Method::Get);
