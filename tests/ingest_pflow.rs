@@ -417,6 +417,13 @@ fn llm_calls_read_as_conversations_with_their_params_and_outputs() {
         skein::analysis::llm::span_model(&t, s).as_deref(),
         Some("openai/gpt-4o-mini")
     );
+    // every call names its model, the failed one (`llm_call: {}`) by the model it asked for
+    let models: Vec<(String, u32)> = llm_summary(&t)
+        .per_model
+        .into_iter()
+        .map(|(m, u)| (m, u.spans))
+        .collect();
+    assert_eq!(models, [("openai/gpt-4o-mini".to_string(), 5)]);
     // an HTTP step's text body is not a conversation, though pflow writes it as llm_response
     let http = ingest_paths(&[shared("generated/pflow/http_local.trace.json")]);
     let fetch = http

@@ -12,8 +12,8 @@
 //! - OpenInference: `llm.token_count.*`, `llm.model_name`;
 //! - pflow: `pflow.llm_call` {model, input_tokens, output_tokens, total_tokens,
 //!   cache_read_input_tokens, cost_usd} as written (an empty `{}` is a failed call: counted,
-//!   with no tokens); a node marked `pflow.cached` reused an earlier answer and is not counted,
-//!   as in pflow's own `llm_summary`.
+//!   with no tokens; its model is the one the node's params asked for); a node marked
+//!   `pflow.cached` reused an earlier answer and is not counted, as in pflow's own `llm_summary`.
 //!
 //! Trace-level totals that producers also write (`mlflow.trace.tokenUsage`, `mlflow.trace.cost`)
 //! are not added again: they are what the tests compare our sums with.
@@ -219,8 +219,11 @@ pub fn span_model(trace: &Trace, s: SpanIdx) -> Option<String> {
                 .map(str::to_string)
         })
         .or_else(|| {
+            // pflow: the call's model, else (a failed call's `{}`) the model the node asked for
             let call = json(trace, s, PFLOW_CALL)?;
-            Some(call.get("model")?.as_str()?.to_string())
+            let asked = || json(trace, s, "pflow.node_params")?.get("model").cloned();
+            let model = call.get("model").cloned().or_else(asked)?;
+            Some(model.as_str()?.to_string())
         })
 }
 
