@@ -45,4 +45,26 @@ if ! command -v python3 >/dev/null; then
   say "installing python3 (trace generator for benchmarks)"
   apt-get install -y -qq python3 >/dev/null
 fi
+# Real producers for the MLflow and follow-mode tests, pinned (../shared/docs/TOOLCHAIN.md,
+# MLFLOW_SERVER.md): one venv each under .tools/ (gitignored), installed side by side; a marker
+# file records a finished install, so a warm machine skips this in milliseconds.
+if ! python3 -c 'import ensurepip' 2>/dev/null; then
+  say "installing python3-venv"
+  apt-get install -y -qq python3-venv >/dev/null
+fi
+mkdir -p .tools
+venv_pids=()
+for spec in "mlflow mlflow==3.17.2" "pflow pflow-cli==0.16.0"; do
+  read -r venv pin <<< "$spec"
+  if [ ! -f ".tools/$venv/.installed-$pin" ]; then
+    say "installing $pin into .tools/$venv (a minute or two, once)"
+    ( rm -rf ".tools/$venv" && python3 -m venv ".tools/$venv" \
+      && ".tools/$venv/bin/pip" install -q "$pin" > ".tools/$venv.install.log" 2>&1 \
+      && touch ".tools/$venv/.installed-$pin" ) &
+    venv_pids+=($!)
+  fi
+done
+for p in "${venv_pids[@]}"; do
+  wait "$p" || { echo "a producer venv failed to install; see .tools/*.install.log" >&2; exit 1; }
+done
 say "tools ready: $(trunk --version), wasm-bindgen $WASM_BINDGEN_VERSION, $(wasm-opt --version | head -1), $(chromium --version 2>/dev/null | head -1)"

@@ -7,7 +7,7 @@ mod support;
 
 use support::*;
 
-const FILES: [&str; 11] = [
+const FILES: [&str; 13] = [
     "generated/otel_sdk/spans.jsonl",
     "generated/otel_sdk/console_exporter.txt",
     "generated/otel_sdk/otlp_traces.jsonl",
@@ -19,6 +19,8 @@ const FILES: [&str; 11] = [
     "public/langfuse/langfuse_claude-agent-2025-12-22.trace.json",
     "generated/structlog/worker.log.jsonl",
     "public/other/catapult_google_cloud_trace.json",
+    "generated/pflow/nested_workflow.trace.json",
+    "generated/pflow/legacy/v0.12_nested_workflow.trace.json",
 ];
 
 /// xorshift64: a fixed, seeded sequence (no dependency, same on every run).

@@ -51,6 +51,7 @@ fn view_state() -> impl Strategy<Value = ViewState> {
         prop::sample::select(vec![ColorMode::SpanType, ColorMode::Service]),
         prop::option::of(prop::sample::select(Panel::ALL.to_vec())),
         prop::option::of(any::<bool>()),
+        any::<bool>(),
     )
         .prop_map(
             |(
@@ -65,6 +66,7 @@ fn view_state() -> impl Strategy<Value = ViewState> {
                 color,
                 panel,
                 align,
+                follow,
             )| ViewState {
                 sources,
                 files,
@@ -77,6 +79,7 @@ fn view_state() -> impl Strategy<Value = ViewState> {
                 color,
                 panel,
                 align,
+                follow,
             },
         )
 }
@@ -93,11 +96,11 @@ proptest! {
     }
 
     #[test]
-    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..9, garbage in "[a-z!~]{1,6}") {
+    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..10, garbage in "[a-z!~]{1,6}") {
         let text = v.to_string();
         let (key, value) = [("t", garbage.clone()), ("span", format!("zz{garbage}")), ("view", format!("x{garbage}")), ("cp", format!("x{garbage}")),
             ("fold", format!("x{garbage}")), ("toggle", format!("!{garbage}")), ("url", format!("javascript:{garbage}")),
-            ("color", format!("x{garbage}")), ("panel", format!("x{garbage}"))][which].clone();
+            ("color", format!("x{garbage}")), ("panel", format!("x{garbage}")), ("follow", format!("x{garbage}"))][which].clone();
         let p = parse(&format!("{text}&{key}={value}"));
         prop_assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
         // everything else is as written
@@ -108,6 +111,17 @@ proptest! {
         if key == "toggle" { got.expansion.toggled = want.expansion.toggled.clone(); }
         prop_assert_eq!(got, want);
     }
+}
+
+#[test]
+fn follow_is_a_flag_of_its_own() {
+    // `skein open --follow` writes `&follow=1` after the `url=` sources
+    let p = parse("?url=http%3A%2F%2F127.0.0.1%3A8080%2Ff%2F0%2Frun.json&follow=1");
+    assert!(p.notes.is_empty(), "{:?}", p.notes);
+    assert!(p.state.follow);
+    assert_eq!(p.state.sources, ["http://127.0.0.1:8080/f/0/run.json"]);
+    assert!(!parse("?follow=0").state.follow);
+    assert!(!ViewState::default().to_string().contains("follow"));
 }
 
 #[test]

@@ -9,7 +9,11 @@
 //! - OpenTelemetry GenAI: `gen_ai.usage.input_tokens` / `output_tokens` (older
 //!   `prompt_tokens` / `completion_tokens`), `gen_ai.usage.cache_read.input_tokens`, model
 //!   `gen_ai.response.model`, else `gen_ai.request.model`;
-//! - OpenInference: `llm.token_count.*`, `llm.model_name`.
+//! - OpenInference: `llm.token_count.*`, `llm.model_name`;
+//! - pflow: `pflow.llm_call` {model, input_tokens, output_tokens, total_tokens,
+//!   cache_read_input_tokens, cost_usd} as written (an empty `{}` is a failed call: counted,
+//!   with no tokens; its model is the one the node's params asked for); a node marked
+//!   `pflow.cached` reused an earlier answer and is not counted, as in pflow's own `llm_summary`.
 //!
 //! Trace-level totals that producers also write (`mlflow.trace.tokenUsage`, `mlflow.trace.cost`)
 //! are not added again: they are what the tests compare our sums with.
@@ -162,6 +166,11 @@ fn span_tokens(trace: &Trace, s: SpanIdx) -> Option<Usage> {
         u.output = int_attr(trace, s, "llm.token_count.completion").unwrap_or(0);
         u.total = int_attr(trace, s, "llm.token_count.total").unwrap_or(u.input + u.output);
         u.cached = int_attr(trace, s, "llm.token_count.prompt_details.cache_read").unwrap_or(0);
+    } else if let Some(v) = json(trace, s, PFLOW_CALL) {
+        u.input = number(&v, "input_tokens").unwrap_or(0.0) as i64;
+        u.output = number(&v, "output_tokens").unwrap_or(0.0) as i64;
+        u.total = number(&v, "total_tokens").map_or(u.input + u.output, |t| t as i64);
+        u.cached = number(&v, "cache_read_input_tokens").unwrap_or(0.0) as i64;
     } else {
         return None;
     }
@@ -187,12 +196,17 @@ fn span_cost(trace: &Trace, s: SpanIdx) -> Option<f64> {
                 .map(|m| m.values().filter_map(Value::as_f64).sum())
         });
     }
-    json(trace, s, "mlflow.llm.cost").and_then(|v| number(&v, "total_cost"))
+    json(trace, s, "mlflow.llm.cost")
+        .and_then(|v| number(&v, "total_cost"))
+        .or_else(|| json(trace, s, PFLOW_CALL).and_then(|v| number(&v, "cost_usd")))
 }
+
+/// pflow's record of one LLM call on a node or batch item.
+const PFLOW_CALL: &str = "pflow.llm_call";
 
 /// Every attribute key whose presence lets the readers above report usage: a span carrying none
 /// of them reports none, so indexes (`usage_index`) read only the spans that carry one.
-pub const USAGE_TRIGGER_KEYS: [&str; 10] = [
+pub const USAGE_TRIGGER_KEYS: [&str; 11] = [
     "mlflow.chat.tokenUsage",
     "langfuse.usageDetails",
     "langfuse.observation.usage_details",
@@ -203,10 +217,14 @@ pub const USAGE_TRIGGER_KEYS: [&str; 10] = [
     "langfuse.costDetails",
     "langfuse.observation.cost_details",
     "mlflow.llm.cost",
+    PFLOW_CALL,
 ];
 
 /// Usage reported by one span (tokens and/or cost), if any.
 pub fn span_usage(trace: &Trace, s: SpanIdx) -> Option<Usage> {
+    if is_replayed(trace, s) {
+        return None;
+    }
     let cost = span_cost(trace, s);
     let mut u = match span_tokens(trace, s) {
         Some(u) => u,
@@ -220,14 +238,28 @@ pub fn span_usage(trace: &Trace, s: SpanIdx) -> Option<Usage> {
     Some(u)
 }
 
+/// A pflow memo-cache hit or a restored node: no call was made in this run.
+fn is_replayed(trace: &Trace, s: SpanIdx) -> bool {
+    trace.attribute(s, "pflow.cached") == Some(AttrValue::Bool(true))
+}
+
 /// The model a span used, if it says.
 pub fn span_model(trace: &Trace, s: SpanIdx) -> Option<String> {
-    MODEL_KEYS.iter().find_map(|k| {
-        trace
-            .attribute_str(s, k)
-            .filter(|m| !m.is_empty())
-            .map(str::to_string)
-    })
+    MODEL_KEYS
+        .iter()
+        .find_map(|k| {
+            trace
+                .attribute_str(s, k)
+                .filter(|m| !m.is_empty())
+                .map(str::to_string)
+        })
+        .or_else(|| {
+            // pflow: the call's model, else (a failed call's `{}`) the model the node asked for
+            let call = json(trace, s, PFLOW_CALL)?;
+            let asked = || json(trace, s, "pflow.node_params")?.get("model").cloned();
+            let model = call.get("model").cloned().or_else(asked)?;
+            Some(model.as_str()?.to_string())
+        })
 }
 
 /// Attributes naming the model, in the order they are trusted.
@@ -264,7 +296,7 @@ pub fn llm_summary(trace: &Trace) -> LlmSummary {
         // a model call is a span that names its model or reports usage
         let model = span_model(trace, s);
         let Some(u) = span_usage(trace, s).or_else(|| {
-            model.is_some().then_some(Usage {
+            (model.is_some() && !is_replayed(trace, s)).then_some(Usage {
                 spans: 1,
                 ..Usage::default()
             })

@@ -1,6 +1,7 @@
 //! Analyses: pure functions of `&Trace` (no browser, no clocks). Each returns plain data that
 //! the views, the analysis JSON and the CLI all read.
 
+pub mod assessments;
 pub mod breakdown;
 pub mod compare;
 pub mod failures;

@@ -4,6 +4,8 @@
 mod analyze;
 mod diff;
 mod input;
+mod open;
+mod serve;
 mod stats;
 
 const USAGE: &str = "usage: skein <command> [options]\n\n\
@@ -14,7 +16,9 @@ const USAGE: &str = "usage: skein <command> [options]\n\n\
          compare run B with baseline A (several trace ids in A: a baseline set; without --vs,\n    \
          A and B are picked by trace id from the same files)\n  \
     stats <files...> [--group name|service|type|attr:KEY] [--subgroup G] [--query Q]\n    \
-    [--sort COLUMN] [--format json|text]      statistics per group (count, total, self, p50, p95, ...)\n\n\
+    [--sort COLUMN] [--format json|text]      statistics per group (count, total, self, p50, p95, ...)\n  \
+    open <files or folders...> [--port N] [--no-browser] [--follow] [--app DIR]\n      \
+    serve the app and these files on 127.0.0.1 and open the browser on them (--follow: as they grow)\n\n\
     Files may be any trace format Skein reads (.gz too); problems with the input go to stderr.";
 
 /// Runs the CLI on its arguments (without the program name); returns the exit code.
@@ -26,6 +30,7 @@ pub fn run(args: Vec<String>) -> i32 {
         Some("analyze") => analyze::run(rest),
         Some("diff") => diff::run(rest),
         Some("stats") => stats::run(rest),
+        Some("open") => open::run(rest),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             0

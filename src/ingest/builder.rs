@@ -93,8 +93,9 @@ impl SpanDraft {
     }
 }
 
-/// Accumulates rows; `finish` links and repairs them into a `Trace`.
-#[derive(Debug, Default)]
+/// Accumulates rows; `finish` links and repairs them into a `Trace`. Cloning it is how a
+/// snapshot of an ingest still in progress is taken (`Session::snapshot`).
+#[derive(Debug, Default, Clone)]
 pub struct TraceBuilder {
     trace: Trace,
     trace_index: FxHashMap<TraceId, TraceIdx>,
@@ -104,6 +105,9 @@ pub struct TraceBuilder {
     diagnostics_per_kind: FxHashMap<DiagnosticKind, usize>,
     /// `span_type::TYPE_KEYS` interned, in trust order (filled on the first span).
     type_keys: Vec<StrIdx>,
+    /// Sources still being read (snapshots): a missing parent may still arrive, so their
+    /// orphans are marked but not diagnosed.
+    still_open: Vec<FileIdx>,
 }
 
 impl TraceBuilder {
@@ -124,8 +128,15 @@ impl TraceBuilder {
             bytes: 0,
             records: 0,
             format: String::new(),
+            clock: crate::model::Clock::default(),
+            completion: crate::model::Completion::default(),
         });
         FileIdx(self.trace.sources.len() as u32 - 1)
+    }
+
+    /// A source's bookkeeping.
+    pub fn source(&self, f: FileIdx) -> &Source {
+        &self.trace.sources[f.ix()]
     }
 
     /// Mutable access to a source's bookkeeping.
@@ -298,6 +309,35 @@ impl TraceBuilder {
             );
             return None;
         }
+        let span = self.span_from_draft(trace, draft);
+        let idx = SpanIdx(self.trace.spans.len() as u32);
+        self.span_index.insert((trace, span.span_id), idx);
+        self.trace.spans.push(span);
+        Some(idx)
+    }
+
+    /// Adds a span, or replaces the one with the same (trace id, span id): for producers that
+    /// re-write a record and whose last copy wins (pflow). The replaced copy's attributes stay
+    /// in the table, unreferenced. The caller reports the replacement.
+    pub fn upsert_span(&mut self, draft: SpanDraft) -> SpanIdx {
+        let trace = self.trace_idx(draft.trace_id);
+        let span = self.span_from_draft(trace, draft);
+        match self.span_index.get(&(trace, span.span_id)).copied() {
+            Some(idx) => {
+                self.trace.spans[idx.ix()] = span;
+                idx
+            }
+            None => {
+                let idx = SpanIdx(self.trace.spans.len() as u32);
+                self.span_index.insert((trace, span.span_id), idx);
+                self.trace.spans.push(span);
+                idx
+            }
+        }
+    }
+
+    /// The span a draft describes, with the end repair applied and its type found.
+    fn span_from_draft(&mut self, trace: TraceIdx, draft: SpanDraft) -> Span {
         let mut flags = draft.flags;
         let mut end = draft.end;
         if end < draft.start {
@@ -339,8 +379,7 @@ impl TraceBuilder {
             }
             span_type = best.map_or(StrIdx(0), |(_, v)| v);
         }
-        let idx = SpanIdx(self.trace.spans.len() as u32);
-        self.trace.spans.push(Span {
+        Span {
             trace,
             span_id: draft.span_id,
             parent_span_id: draft.parent_span_id,
@@ -359,9 +398,7 @@ impl TraceBuilder {
             source: draft.source,
             line: draft.line,
             flags,
-        });
-        self.span_index.insert((trace, draft.span_id), idx);
-        Some(idx)
+        }
     }
 
     /// Adds a lineage edge; an exact repeat is skipped with a diagnostic.
@@ -395,6 +432,13 @@ impl TraceBuilder {
     /// Adds an asset row.
     pub fn add_asset(&mut self, asset: AssetRow) {
         self.trace.assets.push(asset);
+    }
+
+    /// Like `finish`, for a snapshot taken while `still_open` sources are being read: their
+    /// spans whose parent has not arrived yet are shown as roots and marked, not diagnosed.
+    pub fn finish_snapshot(mut self, still_open: &[FileIdx]) -> Trace {
+        self.still_open = still_open.to_vec();
+        self.finish()
     }
 
     /// Links parents, applies the repair rules and builds the tree indices.
@@ -476,6 +520,9 @@ impl TraceBuilder {
                     let (source, line, id, parent) =
                         (s.source, s.line, s.span_id, s.parent_span_id);
                     self.trace.spans[i].flags.0 |= SpanFlags::ORPHAN;
+                    if self.still_open.contains(&source) {
+                        continue; // its parent may be in the part not read yet
+                    }
                     self.diagnose(
                         Severity::Repaired,
                         DiagnosticKind::OrphanSpan,

@@ -30,6 +30,9 @@ pub enum RecordKind {
     GcpTrace,
     /// A JSON log line with trace/span ids.
     LogLine,
+    /// A pflow workflow-run trace: its JSON Lines (`meta` line with `pflow_trace`, then one line
+    /// per node) or the older single object (`format_version` + `execution_id` + `nodes`).
+    Pflow,
 }
 
 impl RecordKind {
@@ -47,6 +50,7 @@ impl RecordKind {
             RecordKind::Zipkin => "Zipkin v2",
             RecordKind::GcpTrace => "Google Cloud Trace",
             RecordKind::LogLine => "JSON log",
+            RecordKind::Pflow => "pflow trace",
         }
     }
 }
@@ -64,6 +68,7 @@ pub const SUPPORTED: &[RecordKind] = &[
     RecordKind::LangfuseExport,
     RecordKind::LogLine,
     RecordKind::GcpTrace,
+    RecordKind::Pflow,
 ];
 
 /// Result of probing one record.
@@ -106,6 +111,11 @@ const K_MESSAGE: u32 = 1 << 22;
 const K_TIME: u32 = 1 << 23;
 const K_TS: u32 = 1 << 24;
 const K_SPAN_ID_SNAKE: u32 = 1 << 25;
+const K_KIND: u32 = 1 << 26;
+const K_PFLOW_TRACE: u32 = 1 << 27;
+const K_FORMAT_VERSION: u32 = 1 << 28;
+const K_EXECUTION_ID: u32 = 1 << 29;
+const K_NODES: u32 = 1 << 30;
 
 fn key_bit(key: &str) -> u32 {
     match key {
@@ -135,6 +145,11 @@ fn key_bit(key: &str) -> u32 {
         "time" => K_TIME,
         "ts" => K_TS,
         "span_id" => K_SPAN_ID_SNAKE,
+        "kind" => K_KIND,
+        "pflow_trace" => K_PFLOW_TRACE,
+        "format_version" => K_FORMAT_VERSION,
+        "execution_id" => K_EXECUTION_ID,
+        "nodes" => K_NODES,
         _ => 0,
     }
 }
@@ -227,6 +242,11 @@ pub fn probe(bytes: &[u8]) -> Result<Probe, serde_json::Error> {
         RecordKind::FlowMeshLineage
     } else if has(K_DATA_ID | K_ASSET_GUID) {
         RecordKind::FlowMeshAsset
+    } else if has(K_KIND | K_PFLOW_TRACE)
+        || (has(K_FORMAT_VERSION | K_EXECUTION_ID | K_NODES) && !has(K_KIND))
+    {
+        // the meta line of a pflow run (its `kind` is "meta"), or an older one-object trace
+        RecordKind::Pflow
     } else if (keys & (K_EVENT | K_MSG | K_MESSAGE)) != 0
         && (keys & (K_TIMESTAMP | K_TIME | K_TS | K_TRACE_ID_SNAKE | K_SPAN_ID_SNAKE)) != 0
     {
@@ -252,7 +272,7 @@ mod tests {
 
     #[test]
     fn keys_decide_the_kind() {
-        let cases: [(&str, Probe); 7] = [
+        let cases: [(&str, Probe); 9] = [
             (
                 r#"{"name": "x", "context": {"span_id": "0x1"}, "start_time": "t"}"#,
                 Probe::Kind(RecordKind::OtelSdkSpan),
@@ -270,6 +290,14 @@ mod tests {
                 Probe::Kind(RecordKind::Chrome),
             ),
             (r#"{"resourceSpans": []}"#, Probe::Kind(RecordKind::Otlp)),
+            (
+                r#"{"kind": "meta", "pflow_trace": "jsonl/1", "format_version": "2.8.0"}"#,
+                Probe::Kind(RecordKind::Pflow),
+            ),
+            (
+                r#"{"format_version": "2.0.0", "execution_id": "e", "nodes": []}"#,
+                Probe::Kind(RecordKind::Pflow),
+            ),
             (r#"[1, 2]"#, Probe::Array),
             (r#"{"hello": "world"}"#, Probe::Unknown),
         ];

@@ -9,6 +9,7 @@ pub mod chrome;
 pub mod detect;
 pub mod fingerprint;
 pub mod flowmesh_rows;
+pub mod follow;
 pub mod framing;
 pub mod gcp_trace;
 pub mod gzip;
@@ -17,8 +18,14 @@ pub mod json_log;
 pub mod json_value;
 pub mod langfuse;
 pub mod mlflow;
+pub mod mlflow_server;
 pub mod otel_sdk;
 pub mod otlp;
+pub mod pflow;
+pub mod pflow_legacy;
+mod pflow_nodes;
+mod pflow_run;
+mod snapshot;
 pub mod zipkin;
 
 use crate::model::{DiagnosticKind, FileIdx, Severity, Trace};
@@ -42,6 +49,8 @@ struct SourceState {
     unknown: Vec<(u32, String)>,
     unknown_count: u32,
     open: bool,
+    /// What a pflow source has said so far (it ends runs and running nodes at `end_source`).
+    pflow: pflow::RunState,
 }
 
 /// An ingest in progress.
@@ -147,6 +156,7 @@ impl Session {
             kinds,
             unknown,
             unknown_count,
+            pflow,
             ..
         } = state;
         let mut ctx = RecordContext {
@@ -156,6 +166,7 @@ impl Session {
             kinds,
             unknown,
             unknown_count,
+            pflow,
         };
         framer.feed(bytes, &mut |item| ctx.handle(item));
     }
@@ -194,6 +205,7 @@ impl Session {
                 kinds,
                 unknown,
                 unknown_count,
+                pflow,
                 ..
             } = state;
             let mut ctx = RecordContext {
@@ -203,25 +215,16 @@ impl Session {
                 kinds,
                 unknown,
                 unknown_count,
+                pflow,
             };
             framer.finish(&mut |item| ctx.handle(item));
+            pflow::flush(builder, &state.pflow);
         }
         let state = &mut self.sources[f.ix()];
         state.open = false;
-        let recognised: u32 = state.kinds.values().sum();
         let pending = std::mem::take(&mut state.unknown);
         let unknown_count = state.unknown_count;
-        let mut labels: Vec<(RecordKind, u32)> =
-            state.kinds.iter().map(|(k, n)| (*k, *n)).collect();
-        labels.sort_by_key(|(k, n)| (std::cmp::Reverse(*n), k.label()));
-        let format = labels
-            .iter()
-            .map(|(k, _)| k.label())
-            .collect::<Vec<_>>()
-            .join(" + ");
-        let src = self.builder.source_mut(f);
-        src.records = recognised;
-        src.format = format;
+        let recognised = snapshot::summarise(&mut self.builder, f, &self.sources[f.ix()]);
         if recognised == 0 && unknown_count > 0 {
             let tried = SUPPORTED
                 .iter()
@@ -287,6 +290,7 @@ struct RecordContext<'a> {
     kinds: &'a mut FxHashMap<RecordKind, u32>,
     unknown: &'a mut Vec<(u32, String)>,
     unknown_count: &'a mut u32,
+    pflow: &'a mut pflow::RunState,
 }
 
 fn is_syntax(e: &serde_json::Error) -> bool {
@@ -412,6 +416,7 @@ impl RecordContext<'_> {
             RecordKind::LangfuseExport => langfuse::read_export(self.builder, self.f, line, bytes),
             RecordKind::LogLine => json_log::read_line(self.builder, self.f, line, bytes),
             RecordKind::GcpTrace => gcp_trace::read_trace(self.builder, self.f, line, bytes),
+            RecordKind::Pflow => pflow::read_record(self.builder, self.f, line, bytes, self.pflow),
         };
         if r.is_ok() {
             *self.kinds.entry(kind).or_insert(0) += 1;

@@ -6,7 +6,8 @@
 //! `parts` (`text`, `tool_call`) and `gen_ai.system_instructions`; a single `{role, content}`
 //! object (Langfuse outputs); Anthropic `tool_use` / `tool_result` parts; LangChain
 //! `additional_kwargs.tool_calls` and `{name, args}` calls; Vercel AI SDK `{prompt}` and
-//! `{toolName, input}` calls. Everything stays text.
+//! `{toolName, input}` calls; pflow LLM calls (`pflow.llm_system`, `pflow.llm_prompt` or the
+//! resolved `prompt` param, `pflow.llm_response`). Everything stays text.
 
 use crate::model::{SpanIdx, Trace};
 use serde_json::Value;
@@ -212,6 +213,46 @@ fn collect(v: &Value, out: &mut Vec<ChatMessage>, depth: usize) {
     }
 }
 
+/// A pflow LLM call (a span with `pflow.llm_call`): system prompt, rendered prompt, response.
+/// pflow 0.12 wrote no `llm_prompt`: its prompt is the resolved `prompt` param.
+fn pflow_call(trace: &Trace, s: SpanIdx, out: &mut Vec<ChatMessage>) {
+    if trace.attribute_text(s, "pflow.llm_call").is_none() {
+        return; // `llm_response` is also written for HTTP text bodies: only calls are chats
+    }
+    let param = |key: &str, field: &str| -> Option<String> {
+        let v: Value = serde_json::from_str(trace.attribute_text(s, key)?).ok()?;
+        v.pointer(field).map(text_of)
+    };
+    let text = |key: &str| -> Option<String> {
+        let raw = trace.attribute_text(s, key)?;
+        Some(match trace.attribute(s, key) {
+            // a list of system blocks is JSON: its text parts
+            Some(crate::model::AttrValue::Json(_)) => {
+                serde_json::from_str::<Value>(raw).map_or_else(|_| raw.to_string(), |v| text_of(&v))
+            }
+            _ => raw.to_string(),
+        })
+    };
+    let system = text("pflow.llm_system").or_else(|| param("pflow.node_params", "/system"));
+    let prompt = text("pflow.llm_prompt")
+        .or_else(|| param("pflow.template_resolutions", "/prompt/resolved"))
+        .or_else(|| param("pflow.node_params", "/prompt"));
+    let response = text("pflow.llm_response");
+    for (role, content) in [
+        ("system", system),
+        ("user", prompt),
+        ("assistant", response),
+    ] {
+        if let Some(content) = content.filter(|c| !c.is_empty()) {
+            out.push(ChatMessage {
+                role: role.into(),
+                content,
+                tool_calls: Vec::new(),
+            });
+        }
+    }
+}
+
 /// The conversation in span `s`'s inputs then outputs (empty when there is none).
 pub fn conversation(trace: &Trace, s: SpanIdx) -> Vec<ChatMessage> {
     let mut out = Vec::new();
@@ -241,6 +282,7 @@ pub fn conversation(trace: &Trace, s: SpanIdx) -> Vec<ChatMessage> {
             });
         }
     }
+    pflow_call(trace, s, &mut out);
     for key in SOURCES {
         if let Some(value) = trace
             .attribute_text(s, key)

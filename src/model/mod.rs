@@ -1,6 +1,7 @@
 //! The domain model: ids, integer-ns time, interned strings, spans and the immutable `Trace`.
 //! Nothing here knows about files, browsers or drawing.
 
+pub mod assessment;
 pub mod attr;
 pub mod diagnostic;
 pub mod ids;
@@ -11,6 +12,7 @@ pub mod strings;
 pub mod time;
 pub mod trace;
 
+pub use assessment::{Assessment, AssessmentKind};
 pub use attr::{AttrValue, Attribute};
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};
 pub use ids::{FileIdx, ResourceIdx, SpanId, SpanIdx, StrIdx, TraceId, TraceIdx};
@@ -18,4 +20,4 @@ pub use span::{Span, SpanEvent, SpanFlags, SpanKind, SpanLink, StatusCode};
 pub use span_type::SpanType;
 pub use strings::Strings;
 pub use time::{DurationNs, TimestampNs};
-pub use trace::{AssetRow, LineageEdge, LogEntry, Resource, Source, Trace};
+pub use trace::{AssetRow, Clock, Completion, LineageEdge, LogEntry, Resource, Source, Trace};

@@ -90,6 +90,10 @@ impl SpanFlags {
     /// Its parent is a `FOLLOWS_FROM` reference (asynchronous follow-up): nested under it, but
     /// never on its critical path.
     pub const FOLLOWS_FROM: u8 = 16;
+    /// Still running when the source was read: no end was recorded, so its end is the latest
+    /// time the source had reached (a node started but never finished, a run without its
+    /// completion record).
+    pub const RUNNING: u8 = 32;
 
     /// True when all bits of `bit` are set.
     pub fn has(self, bit: u8) -> bool {

@@ -68,6 +68,29 @@ pub struct LogEntry {
     pub line: u32,
 }
 
+/// What a source's timestamps are measured against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Clock {
+    /// UTC (epoch times, or text with an offset): the usual case.
+    #[default]
+    Utc,
+    /// Naive local wall-clock time without an offset (pflow's `datetime.now().isoformat()`):
+    /// stored as if it were UTC so arithmetic works; show it as written, with no zone.
+    NaiveLocal,
+}
+
+/// Whether a source says that the run it records has ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Completion {
+    /// The format has no such marker (OTel JSONL, Jaeger, ...).
+    #[default]
+    Unstated,
+    /// It says the run is still going (pflow without `run.complete`, MLflow `IN_PROGRESS`).
+    Incomplete,
+    /// It says the run ended (pflow `run.complete`, MLflow state `OK` / `ERROR`).
+    Complete,
+}
+
 /// A file or URL that was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
@@ -79,6 +102,17 @@ pub struct Source {
     pub records: u32,
     /// Detected format label, e.g. `OTel SDK JSONL`.
     pub format: String,
+    /// What its timestamps are measured against.
+    pub clock: Clock,
+    /// Whether it says its run has ended.
+    pub completion: Completion,
+}
+
+impl Source {
+    /// True when the source says its run has ended (follow mode stops polling it).
+    pub fn is_complete(&self) -> bool {
+        self.completion == Completion::Complete
+    }
 }
 
 /// Everything loaded into one view.

@@ -171,6 +171,9 @@ pub struct ViewState {
     /// Each trace drawn from its own start (`Some(true)`), on one clock (`Some(false)`), or
     /// decided by the data (`None`: aligned when traces lie far apart, `layout::timeline::aligned`).
     pub align: Option<bool>,
+    /// Keep reading the URL sources as they grow (`follow=1`): poll for appended bytes until the
+    /// source says its run is complete or stops growing.
+    pub follow: bool,
 }
 
 impl ViewState {

@@ -4,6 +4,7 @@
 //! ```text
 //! ?v=1&url=<enc>&url=<enc>&file=<enc name>.<bytes>.<16 hex>&view=dag&t=<start_ns>,<end_ns>
 //!     &span=<16 hex>&q=<enc>&cp=1&color=service&panel=diagnostics&align=1&fold=all&toggle=<16 hex>.<16 hex>...
+//!     &follow=1
 //! ```
 //!
 //! Version 0 is the issue-2 form without `v=` (`?url=…&span=…`): it parses the same way.
@@ -87,6 +88,9 @@ impl fmt::Display for ViewState {
                 .map(|s| s.to_string())
                 .collect();
             parts.push(format!("toggle={}", ids.join(".")));
+        }
+        if self.follow {
+            parts.push("follow=1".into());
         }
         write!(f, "?{}", parts.join("&"))
     }
@@ -202,6 +206,11 @@ pub fn parse(query: &str) -> Parsed {
                     None => bad("expected span ids separated by '.'"),
                 }
             }
+            "follow" => match value.as_str() {
+                "1" | "true" => p.state.follow = true,
+                "0" | "false" => p.state.follow = false,
+                _ => bad("expected 1 or 0"),
+            },
             _ => p.notes.push(format!("ignored unknown parameter {key:?}")),
         }
     }
@@ -238,6 +247,7 @@ mod tests {
             color: ColorMode::Service,
             panel: Some(Panel::Diagnostics),
             align: Some(true),
+            follow: true,
         }
     }
 
@@ -256,8 +266,9 @@ mod tests {
 
     #[test]
     fn bad_fields_drop_alone() {
-        let p = parse("?url=javascript:alert(1)&url=file:///etc/passwd&span=zz&t=5,1&view=nope&cp=maybe&q=ok&fold=all");
-        assert_eq!(p.notes.len(), 6, "{:?}", p.notes);
+        let p = parse("?url=javascript:alert(1)&url=file:///etc/passwd&span=zz&t=5,1&view=nope&cp=maybe&q=ok&fold=all&follow=yes");
+        assert_eq!(p.notes.len(), 7, "{:?}", p.notes);
+        assert!(!p.state.follow);
         assert_eq!(p.state.search, "ok");
         assert!(p.state.expansion.all_collapsed);
         assert!(

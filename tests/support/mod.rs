@@ -62,3 +62,52 @@ pub fn span_summary(t: &Trace) -> Vec<(String, String, Option<String>, i64, i64,
 pub fn kinds(t: &Trace) -> Vec<DiagnosticKind> {
     t.diagnostics.iter().map(|d| d.kind).collect()
 }
+
+/// Everything a view can read of a trace, as text, for whole-trace comparisons.
+pub fn canonical(t: &Trace) -> Vec<String> {
+    let mut out: Vec<String> = t
+        .span_indices()
+        .map(|i| {
+            let s = t.span(i);
+            let attrs: Vec<String> = t
+                .span_attributes(i)
+                .iter()
+                .map(|a| format!("{}={:?}", t.text(a.key), attr_text(t, a.value)))
+                .collect();
+            let events: Vec<String> = t
+                .span_events(i)
+                .iter()
+                .map(|e| format!("{}@{}", t.text(e.name), e.time.0))
+                .collect();
+            format!(
+                "{} {} {:?} {} {}..{} {} {:?} f{} {} [{}] [{}]",
+                t.trace_id(i),
+                s.span_id,
+                s.parent.map(|p| t.span(p).span_id),
+                t.name(i),
+                s.start.0,
+                s.end.0,
+                s.status.label(),
+                t.text(s.status_message),
+                s.flags.0,
+                t.text(s.span_type),
+                attrs.join(", "),
+                events.join(", ")
+            )
+        })
+        .collect();
+    out.sort();
+    out.extend(t.diagnostics().iter().map(|d| d.to_string()));
+    out.extend(t.sources().iter().map(|s| format!("{s:?}")));
+    out
+}
+
+fn attr_text(t: &Trace, v: skein::model::AttrValue) -> String {
+    use skein::model::AttrValue::*;
+    match v {
+        Str(s) | Json(s) => t.text(s).to_string(),
+        Int(i) => i.to_string(),
+        Float(f) => f.to_string(),
+        Bool(b) => b.to_string(),
+    }
+}
