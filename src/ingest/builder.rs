@@ -13,7 +13,7 @@
 use crate::model::{
     AssetRow, AttrValue, Attribute, Diagnostic, DiagnosticKind, FileIdx, LineageEdge, Resource,
     ResourceIdx, Severity, Source, Span, SpanEvent, SpanFlags, SpanId, SpanIdx, SpanLink, StrIdx,
-    Strings, TimestampNs, Trace, TraceId, TraceIdx,
+    Strings, TimestampNs, Trace, TraceId, TraceIdx, TraceTables,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -96,7 +96,7 @@ impl SpanDraft {
 /// Accumulates rows; `finish` links and repairs them into a `Trace`.
 #[derive(Debug, Default)]
 pub struct TraceBuilder {
-    trace: Trace,
+    trace: TraceTables,
     trace_index: FxHashMap<TraceId, TraceIdx>,
     span_index: FxHashMap<(TraceIdx, SpanId), SpanIdx>,
     resource_by_text: FxHashMap<Box<str>, ResourceIdx>,
@@ -135,7 +135,7 @@ impl TraceBuilder {
 
     /// Name of a source.
     pub fn source_name(&self, f: FileIdx) -> &str {
-        self.trace.source_name(f)
+        self.trace.sources.get(f.ix()).map_or("", |s| &s.name)
     }
 
     /// Records a problem. Beyond `MAX_DIAGNOSTICS_PER_KIND` of one kind only a count is kept.
@@ -147,13 +147,13 @@ impl TraceBuilder {
         line: Option<u32>,
         message: String,
     ) {
-        let name = self.trace.source_name(source).to_string();
+        let name = self.source_name(source).to_string();
         self.diagnose_named(severity, kind, name, line, message);
     }
 
     /// True when a problem has been recorded for this source.
     pub fn has_problems(&self, source: FileIdx) -> bool {
-        let name = self.trace.source_name(source);
+        let name = self.source_name(source);
         self.trace
             .diagnostics
             .iter()
@@ -278,7 +278,6 @@ impl TraceBuilder {
         if let Some(first) = self.span_index.get(&(trace, draft.span_id)).copied() {
             let first_line = self.trace.spans[first.ix()].line;
             let first_source = self
-                .trace
                 .source_name(self.trace.spans[first.ix()].source)
                 .to_string();
             self.rollback(
@@ -313,7 +312,7 @@ impl TraceBuilder {
                 ),
             );
             end = draft.start;
-            flags.0 |= SpanFlags::END_REPAIRED;
+            flags.insert(SpanFlags::END_REPAIRED);
         }
         // span type, for every format: the first of `span_type::TYPE_KEYS` the span carries
         let mut span_type = draft.span_type;
@@ -397,34 +396,16 @@ impl TraceBuilder {
         self.trace.assets.push(asset);
     }
 
-    /// Links parents, applies the repair rules and builds the tree indices.
+    /// Links parents, applies the repair rules, and makes the trace (which derives its
+    /// indices).
     pub fn finish(mut self) -> Trace {
         self.link_parents();
         self.cut_cycles();
-        self.build_children();
         self.flag_skew();
-        self.build_roots_and_depth();
         self.join_logs();
-        let t = &mut self.trace;
-        t.span_by_id = FxHashMap::default();
-        t.span_by_id.reserve(t.spans.len());
-        for (i, s) in t.spans.iter().enumerate() {
-            t.span_by_id.entry(s.span_id).or_insert(SpanIdx(i as u32));
-        }
-        // each distinct type text is classified once, here, not per span per paint
-        for span in &t.spans {
-            if span.span_type.0 != 0 && !t.type_kinds.contains_key(&span.span_type) {
-                t.type_kinds.insert(
-                    span.span_type,
-                    crate::model::SpanType::classify(t.strings.text(span.span_type)),
-                );
-            }
-        }
-        t.start = t.spans.iter().map(|s| s.start).min().unwrap_or_default();
-        t.end = t.spans.iter().map(|s| s.end).max().unwrap_or_default();
         for (kind, n) in &self.diagnostics_per_kind {
             if *n > MAX_DIAGNOSTICS_PER_KIND {
-                t.diagnostics.push(Diagnostic {
+                self.trace.diagnostics.push(Diagnostic {
                     severity: Severity::Error,
                     kind: *kind,
                     source: "(all sources)".to_string(),
@@ -436,7 +417,7 @@ impl TraceBuilder {
                 });
             }
         }
-        self.trace
+        Trace::from_tables(self.trace)
     }
 
     /// Joins each log line to the span it names (same trace id when it gives one).
@@ -456,12 +437,6 @@ impl TraceBuilder {
                 .find(|(t, _)| want_trace.is_none_or(|w| w == *t))
                 .map(|(_, i)| *i);
         }
-        self.trace.logs.sort_by_key(|l| (l.time, l.source, l.line));
-        for (k, log) in self.trace.logs.iter().enumerate() {
-            if let Some(s) = log.span {
-                self.trace.logs_by_span.entry(s).or_default().push(k as u32);
-            }
-        }
     }
 
     fn link_parents(&mut self) {
@@ -475,7 +450,7 @@ impl TraceBuilder {
                 _ => {
                     let (source, line, id, parent) =
                         (s.source, s.line, s.span_id, s.parent_span_id);
-                    self.trace.spans[i].flags.0 |= SpanFlags::ORPHAN;
+                    self.trace.spans[i].flags.insert(SpanFlags::ORPHAN);
                     self.diagnose(
                         Severity::Repaired,
                         DiagnosticKind::OrphanSpan,
@@ -520,7 +495,7 @@ impl TraceBuilder {
                             .unwrap_or(cur);
                         let s = &mut self.trace.spans[cut];
                         s.parent = None;
-                        s.flags.0 |= SpanFlags::CYCLE_CUT;
+                        s.flags.insert(SpanFlags::CYCLE_CUT);
                         let (source, line, id, parent) =
                             (s.source, s.line, s.span_id, s.parent_span_id);
                         self.diagnose(
@@ -542,34 +517,6 @@ impl TraceBuilder {
         }
     }
 
-    fn build_children(&mut self) {
-        let t = &mut self.trace;
-        let n = t.spans.len();
-        let mut counts = vec![0u32; n + 1];
-        for s in &t.spans {
-            if let Some(p) = s.parent {
-                counts[p.ix() + 1] += 1;
-            }
-        }
-        for i in 0..n {
-            counts[i + 1] += counts[i];
-        }
-        let mut fill = counts.clone();
-        let mut list = vec![SpanIdx(0); counts[n] as usize];
-        for (i, s) in t.spans.iter().enumerate() {
-            if let Some(p) = s.parent {
-                list[fill[p.ix()] as usize] = SpanIdx(i as u32);
-                fill[p.ix()] += 1;
-            }
-        }
-        for i in 0..n {
-            let slice = &mut list[counts[i] as usize..counts[i + 1] as usize];
-            slice.sort_by_key(|c| (t.spans[c.ix()].start, *c));
-        }
-        t.child_offsets = counts;
-        t.child_list = list;
-    }
-
     fn flag_skew(&mut self) {
         for i in 0..self.trace.spans.len() {
             let Some(p) = self.trace.spans[i].parent else {
@@ -580,7 +527,9 @@ impl TraceBuilder {
             if s.start < parent_start {
                 let (source, line, id, by) =
                     (s.source, s.line, s.span_id, parent_start.since(s.start));
-                self.trace.spans[i].flags.0 |= SpanFlags::STARTS_BEFORE_PARENT;
+                self.trace.spans[i]
+                    .flags
+                    .insert(SpanFlags::STARTS_BEFORE_PARENT);
                 self.diagnose(
                     Severity::Repaired,
                     DiagnosticKind::StartsBeforeParent,
@@ -590,48 +539,5 @@ impl TraceBuilder {
                 );
             }
         }
-    }
-
-    fn build_roots_and_depth(&mut self) {
-        let t = &mut self.trace;
-        let mut trace_start = vec![i64::MAX; t.trace_ids.len()];
-        let mut trace_end = vec![i64::MIN; t.trace_ids.len()];
-        for s in &t.spans {
-            let ts = &mut trace_start[s.trace.ix()];
-            *ts = (*ts).min(s.start.0);
-            let te = &mut trace_end[s.trace.ix()];
-            *te = (*te).max(s.end.0);
-        }
-        t.trace_bounds = trace_start
-            .iter()
-            .zip(&trace_end)
-            .map(|(a, b)| (TimestampNs(*a), TimestampNs((*b).max(*a))))
-            .collect();
-        let mut roots: Vec<SpanIdx> = (0..t.spans.len() as u32)
-            .map(SpanIdx)
-            .filter(|i| t.spans[i.ix()].parent.is_none())
-            .collect();
-        roots.sort_by_key(|r| {
-            let s = &t.spans[r.ix()];
-            (trace_start[s.trace.ix()], s.trace, s.start, *r)
-        });
-        let mut depth = vec![0u16; t.spans.len()];
-        let mut stack: Vec<SpanIdx> = roots.clone();
-        while let Some(i) = stack.pop() {
-            let d = depth[i.ix()].saturating_add(1);
-            let a = t.child_offsets[i.ix()] as usize;
-            let b = t.child_offsets[i.ix() + 1] as usize;
-            for &c in &t.child_list[a..b] {
-                depth[c.ix()] = d;
-                stack.push(c);
-            }
-        }
-        let mut first_roots = vec![None; t.trace_ids.len()];
-        for &r in roots.iter().rev() {
-            first_roots[t.spans[r.ix()].trace.ix()] = Some(r);
-        }
-        t.first_roots = first_roots;
-        t.roots = roots;
-        t.depth = depth;
     }
 }

@@ -253,7 +253,7 @@ fn read_span_list(
                 .and_then(|r| r.span_id.as_deref().and_then(SpanId::from_external))
             {
                 Some(p) => {
-                    flags.0 |= crate::model::SpanFlags::FOLLOWS_FROM;
+                    flags.insert(crate::model::SpanFlags::FOLLOWS_FROM);
                     p
                 }
                 None => SpanId(0),

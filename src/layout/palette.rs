@@ -146,10 +146,10 @@ impl Palette {
     pub fn new(trace: &Trace) -> Palette {
         let mut types = FxHashMap::default();
         let mut unknown: Vec<StrIdx> = Vec::new();
-        for (&t, kind) in &trace.type_kinds {
+        for (t, kind) in trace.type_kinds() {
             match kind {
                 Some(kind) => {
-                    types.insert(t, type_color(*kind));
+                    types.insert(t, type_color(kind));
                 }
                 None => unknown.push(t),
             }
@@ -159,7 +159,7 @@ impl Palette {
             types.insert(t, PALETTE[i % PALETTE.len()]);
         }
         let mut names: Vec<StrIdx> = trace
-            .resources
+            .resources()
             .iter()
             .map(|r| r.service_name)
             .filter(|n| !trace.text(*n).is_empty())
@@ -183,7 +183,7 @@ impl Palette {
             }
         }
         let service = trace
-            .resources
+            .resources()
             .get(span.resource.ix())
             .map(|r| r.service_name);
         service
@@ -195,7 +195,7 @@ impl Palette {
     /// The legend: each category in use with its colour, sorted by name (at most 24).
     pub fn legend(&self, trace: &Trace, mode: ColorMode) -> Vec<(String, Rgb)> {
         let mut keys: std::collections::BTreeMap<&str, Rgb> = std::collections::BTreeMap::new();
-        for i in 0..trace.spans.len() as u32 {
+        for i in 0..trace.span_count() as u32 {
             let s = SpanIdx(i);
             keys.entry(category(trace, s, mode))
                 .or_insert_with(|| self.span_color(trace, s, mode));

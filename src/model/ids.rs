@@ -47,6 +47,10 @@ dense_index!(
     /// Dense index of a deduplicated resource in `Trace::resources`.
     ResourceIdx
 );
+dense_index!(
+    /// Dense index of a node of the lineage DAG (a FlowMesh data id) in the analysis' node list.
+    DagNodeIdx
+);
 
 impl fmt::Display for TraceId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -4,6 +4,7 @@
 pub mod attr;
 pub mod diagnostic;
 pub mod ids;
+pub mod records;
 pub mod span;
 pub mod span_type;
 pub mod strings;
@@ -12,9 +13,10 @@ pub mod trace;
 
 pub use attr::{AttrValue, Attribute};
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};
-pub use ids::{FileIdx, ResourceIdx, SpanId, SpanIdx, StrIdx, TraceId, TraceIdx};
+pub use ids::{DagNodeIdx, FileIdx, ResourceIdx, SpanId, SpanIdx, StrIdx, TraceId, TraceIdx};
+pub use records::{AssetRow, LineageEdge, LogEntry, Resource, Source};
 pub use span::{Span, SpanEvent, SpanFlags, SpanKind, SpanLink, StatusCode};
 pub use span_type::SpanType;
 pub use strings::Strings;
 pub use time::{DurationNs, TimestampNs};
-pub use trace::{AssetRow, LineageEdge, LogEntry, Resource, Source, Trace};
+pub use trace::{Trace, TraceTables};

@@ -40,13 +40,13 @@ pub fn ingest_paths(paths: &[PathBuf]) -> Trace {
 /// (span id, parent span id as read, linked parent's span id, start, end, name), sorted.
 pub fn span_summary(t: &Trace) -> Vec<(String, String, Option<String>, i64, i64, String)> {
     let mut v: Vec<_> = t
-        .spans
+        .spans()
         .iter()
         .map(|s| {
             (
                 s.span_id.to_string(),
                 s.parent_span_id.to_string(),
-                s.parent.map(|p| t.spans[p.ix()].span_id.to_string()),
+                s.parent.map(|p| t.spans()[p.ix()].span_id.to_string()),
                 s.start.0,
                 s.end.0,
                 t.text(s.name).to_string(),
@@ -58,5 +58,5 @@ pub fn span_summary(t: &Trace) -> Vec<(String, String, Option<String>, i64, i64,
 }
 
 pub fn kinds(t: &Trace) -> Vec<DiagnosticKind> {
-    t.diagnostics.iter().map(|d| d.kind).collect()
+    t.diagnostics().iter().map(|d| d.kind).collect()
 }
