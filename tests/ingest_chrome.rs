@@ -57,7 +57,10 @@ fn events(file: &str) -> Vec<serde_json::Value> {
     match serde_json::from_slice::<serde_json::Value>(&bytes) {
         Ok(serde_json::Value::Array(v)) => v,
         Ok(serde_json::Value::Object(o)) => o["traceEvents"].as_array().unwrap().clone(),
-        _ => skein::ingest::chrome::salvage_array(&bytes),
+        _ => skein::ingest::chrome::complete_elements(&bytes)
+            .iter()
+            .map(|e| serde_json::from_str(e.get()).unwrap())
+            .collect(),
     }
 }
 

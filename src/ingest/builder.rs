@@ -93,8 +93,9 @@ impl SpanDraft {
     }
 }
 
-/// Accumulates rows; `finish` links and repairs them into a `Trace`.
-#[derive(Debug, Default)]
+/// Accumulates rows; `finish` links and repairs them into a `Trace`. Resource 0 is "no
+/// resource" (no attributes, no service), the one a `SpanDraft` starts with.
+#[derive(Debug)]
 pub struct TraceBuilder {
     trace: TraceTables,
     trace_index: FxHashMap<TraceId, TraceIdx>,
@@ -104,6 +105,22 @@ pub struct TraceBuilder {
     diagnostics_per_kind: FxHashMap<DiagnosticKind, usize>,
     /// `span_type::TYPE_KEYS` interned, in trust order (filled on the first span).
     type_keys: Vec<StrIdx>,
+}
+
+impl Default for TraceBuilder {
+    fn default() -> Self {
+        let mut b = TraceBuilder {
+            trace: TraceTables::default(),
+            trace_index: FxHashMap::default(),
+            span_index: FxHashMap::default(),
+            resource_by_text: FxHashMap::default(),
+            lineage_seen: FxHashSet::default(),
+            diagnostics_per_kind: FxHashMap::default(),
+            type_keys: Vec::new(),
+        };
+        b.resource_from("\u{0}no resource", |_| Vec::new());
+        b
+    }
 }
 
 impl TraceBuilder {
@@ -207,6 +224,15 @@ impl TraceBuilder {
         self.trace.events.push(event);
     }
 
+    /// Appends an event at `time` named `name` with the attributes in `attributes`.
+    pub fn add_event(&mut self, time: TimestampNs, name: StrIdx, attributes: std::ops::Range<u32>) {
+        self.push_event(SpanEvent {
+            time,
+            name,
+            attributes,
+        });
+    }
+
     /// Current end of the link table.
     pub fn link_mark(&self) -> u32 {
         self.trace.links.len() as u32
@@ -217,6 +243,15 @@ impl TraceBuilder {
         self.trace.links.push(link);
     }
 
+    /// Appends a link to `(trace_id, span_id)` with the attributes in `attributes`.
+    pub fn add_link(&mut self, ids: (TraceId, SpanId), attributes: std::ops::Range<u32>) {
+        self.push_link(SpanLink {
+            trace_id: ids.0,
+            span_id: ids.1,
+            attributes,
+        });
+    }
+
     /// Drops attributes, events and links pushed after the marks (a row was rejected).
     pub fn rollback(&mut self, attr: u32, event: u32, link: u32) {
         self.trace.attributes.truncate(attr as usize);
@@ -224,18 +259,37 @@ impl TraceBuilder {
         self.trace.links.truncate(link as usize);
     }
 
-    /// The resource for this exact resource text, building it with `make` the first time.
-    pub fn resource(
+    /// True when a resource with this exact text was made.
+    pub fn has_resource(&self, text: &str) -> bool {
+        self.resource_by_text.contains_key(text)
+    }
+
+    /// The resource for this exact resource text (resources are deduplicated by it), made the
+    /// first time from the attributes `make` returns; its service is its first `service.name`
+    /// string attribute. `text` should start with the format's name, so two formats' texts never
+    /// meet.
+    pub fn resource_from(
         &mut self,
         text: &str,
-        make: impl FnOnce(&mut Self) -> Resource,
+        make: impl FnOnce(&mut Self) -> Vec<Attribute>,
     ) -> ResourceIdx {
         if let Some(&r) = self.resource_by_text.get(text) {
             return r;
         }
-        let resource = make(self);
+        let attributes = make(self);
+        let key = self.intern("service.name");
+        let service_name = attributes
+            .iter()
+            .find_map(|a| match (a.key == key, a.value) {
+                (true, AttrValue::Str(s)) => Some(s),
+                _ => None,
+            })
+            .unwrap_or(StrIdx(0));
         let r = ResourceIdx(self.trace.resources.len() as u32);
-        self.trace.resources.push(resource);
+        self.trace.resources.push(Resource {
+            service_name,
+            attributes,
+        });
         self.resource_by_text.insert(text.into(), r);
         r
     }
@@ -243,16 +297,10 @@ impl TraceBuilder {
     /// A resource holding only `service.name = name`, shared by every span of the same `scope`
     /// (format + whatever identifies the producer there) and name.
     pub fn service_resource(&mut self, scope: &str, name: &str) -> ResourceIdx {
-        self.resource(&format!("{scope}\u{0}{name}"), |b| {
+        self.resource_from(&format!("{scope}\u{0}{name}"), |b| {
             let key = b.intern("service.name");
-            let service_name = b.intern(name);
-            Resource {
-                service_name,
-                attributes: vec![Attribute {
-                    key,
-                    value: AttrValue::Str(service_name),
-                }],
-            }
+            let value = AttrValue::Str(b.intern(name));
+            vec![Attribute { key, value }]
         })
     }
 

@@ -4,89 +4,43 @@
 //! - `X` (ts + dur) and matched `B`/`E` pairs are slices; `E` closes the latest open `B` of its
 //!   (pid, tid) whatever its name (LIFO, as the format says; a name mismatch is reported); an `E`
 //!   with nothing open and a `B` never closed are reported (the latter ends at the thread's last
-//!   timestamp);
+//!   timestamp); an `X` without `dur` is an instant (reported);
 //! - slices nest by time per (pid, tid), by `dur` rather than file order; when an event carries
 //!   `args.span_id` / `args.parent_id` (OTel converters, our generator) those ids and links win;
 //! - a thread-scoped instant (`i`/`I`/`R`) inside a slice is an event of the innermost one;
 //!   other instants, and instants that carry `args.span_id`, are zero-duration spans (markers);
 //! - nestable async `b`/`e` and legacy `S`/`F` pairs (matched by cat + id + name) are spans;
 //! - `M` process/thread names name services and threads; counters, samples, objects, flows and
-//!   clock syncs are not spans and are skipped;
+//!   clock syncs are not spans and are skipped; an element that is no event object, or an event
+//!   without `ts`, is skipped (reported);
 //! - `ts`/`dur` are µs (integers exact, floats rounded to ns); the trace id is
 //!   `otherData.trace_id` when given, else derived from the source name.
 
-use super::builder::{SpanDraft, TraceBuilder};
-use super::json_value::{push_value_attrs, value_attr};
+use super::builder::TraceBuilder;
+use super::detect::Keys;
+use super::formats::Reader;
+use super::toolkit::{attr_from_json, json_micros, json_text, push_json_attrs, RecordCx};
 use crate::model::{
-    AttrValue, DiagnosticKind, FileIdx, ResourceIdx, Severity, SpanEvent, SpanId, StatusCode,
-    TimestampNs, TraceId,
+    AttrValue, DiagnosticKind, ResourceIdx, SpanId, StatusCode, TimestampNs, TraceId,
 };
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 
-/// µs (integer or float JSON number) to ns, exact for integers.
-fn ns(v: Option<&Value>) -> Option<i64> {
-    let n = v?.as_number()?;
-    match n.as_i64() {
-        Some(i) => i.checked_mul(1000),
-        None => n.as_f64().map(|f| (f * 1000.0).round() as i64),
-    }
-}
-
-fn key_of(v: Option<&Value>) -> String {
-    match v {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(other) => other.to_string(),
-        None => String::new(),
-    }
-}
-
-/// Events of a possibly truncated array: every complete element before the cut.
-pub fn salvage_array(bytes: &[u8]) -> Vec<Value> {
-    let mut out = Vec::new();
-    let Some(open) = bytes.iter().position(|b| *b == b'[') else {
-        return out;
-    };
-    let mut rest = &bytes[open + 1..];
-    loop {
-        let skip = rest
-            .iter()
-            .position(|b| !(b.is_ascii_whitespace() || *b == b','))
-            .unwrap_or(rest.len());
-        rest = &rest[skip..];
-        if rest.is_empty() || rest[0] == b']' {
-            return out;
-        }
-        let mut it = serde_json::Deserializer::from_slice(rest).into_iter::<Value>();
-        match it.next() {
-            Some(Ok(v)) => {
-                out.push(v);
-                rest = &rest[it.byte_offset()..];
-            }
-            _ => return out,
-        }
-    }
-}
-
-struct Slice {
-    name: String,
-    start: i64,
-    end: i64,
-    pid: String,
-    tid: String,
-    args: Map<String, Value>,
-    order: usize,
-    events: Vec<(i64, String, Map<String, Value>)>,
-    span_id: Option<SpanId>,
-    parent: Option<SpanId>,
-}
+/// The Chrome reader: `{traceEvents}` documents, event arrays, single events (`ph`).
+pub const READER: Reader = Reader {
+    salvage: Some(salvage),
+    ..Reader::new(
+        "Chrome trace",
+        |k: &Keys| k.has_any(&["traceEvents", "ph"]),
+        read_record,
+    )
+};
 
 /// One trace event: the fields the reader uses, typed (no JSON tree per event but `args`).
 #[derive(Deserialize, Default)]
-pub struct Event {
+struct Event {
     #[serde(default)]
     ph: Option<String>,
     #[serde(default)]
@@ -120,68 +74,128 @@ struct Document<'a> {
     other_data: Option<Map<String, Value>>,
 }
 
-/// Typed events of raw event texts; elements that are not event objects are skipped.
-fn typed(raw: &[&RawValue]) -> Vec<Event> {
-    raw.iter()
-        .filter_map(|r| serde_json::from_str::<Event>(r.get()).ok())
-        .collect()
+/// A slice or instant on its way to becoming a span.
+struct Slice {
+    name: String,
+    start: i64,
+    end: i64,
+    pid: String,
+    tid: String,
+    args: Map<String, Value>,
+    order: usize,
+    events: Vec<(i64, String, Map<String, Value>)>,
+    span_id: Option<SpanId>,
+    parent: Option<SpanId>,
 }
 
-/// Reads a whole Chrome trace (array or object), already parsed (the salvage path).
-pub fn read_events(
-    b: &mut TraceBuilder,
-    source: FileIdx,
-    line: u32,
-    doc: Value,
-) -> Result<(), serde_json::Error> {
-    let convert = |v: Vec<Value>| {
-        v.into_iter()
-            .filter_map(|e| serde_json::from_value::<Event>(e).ok())
-            .collect::<Vec<_>>()
+fn key_of(v: Option<&Value>) -> String {
+    v.map(|v| json_text(v).into_owned()).unwrap_or_default()
+}
+
+/// Reads one Chrome record (array or object).
+fn read_record(cx: &mut RecordCx<'_>, bytes: &[u8]) -> Result<(), serde_json::Error> {
+    if super::detect::is_array(bytes) {
+        let raw: Vec<&RawValue> = serde_json::from_slice(bytes)?;
+        let events = typed(cx, raw.iter().map(|r| r.get()));
+        read_events(cx, events, &Map::new());
+        return Ok(());
+    }
+    let doc: Document<'_> = serde_json::from_slice(bytes)?;
+    let events = match &doc.trace_events {
+        Some(raw) => typed(cx, raw.iter().map(|r| r.get())),
+        // one event per record (JSON Lines of events)
+        None => vec![serde_json::from_slice::<Event>(bytes)?],
     };
-    let (events, other) = match doc {
-        Value::Array(ev) => (convert(ev), Map::new()),
-        Value::Object(mut o) => {
-            let ev = match o.remove("traceEvents") {
-                Some(Value::Array(ev)) => convert(ev),
-                _ => convert(vec![Value::Object(o.clone())]),
-            };
-            let other = match o.remove("otherData") {
-                Some(Value::Object(m)) => m,
-                _ => Map::new(),
-            };
-            (ev, other)
-        }
-        _ => return Err(serde::de::Error::custom("not a Chrome trace")),
-    };
-    read_typed(b, source, line, events, &other);
+    read_events(cx, events, &doc.other_data.unwrap_or_default());
     Ok(())
 }
 
-fn read_typed(
-    b: &mut TraceBuilder,
-    source: FileIdx,
-    line: u32,
-    events: Vec<Event>,
-    other: &Map<String, Value>,
-) {
-    let source_name = b.source_name(source).to_string();
-    let trace_id = other
-        .get("trace_id")
-        .and_then(Value::as_str)
-        .and_then(TraceId::from_external)
-        .unwrap_or_else(|| {
-            TraceId::from_external(&format!("chrome:{source_name}")).unwrap_or_default()
-        });
-    let mut process_names: HashMap<String, String> = HashMap::new();
-    let mut thread_names: HashMap<(String, String), String> = HashMap::new();
-    let mut slices: Vec<Slice> = Vec::new();
-    let mut open: HashMap<(String, String), Vec<Slice>> = HashMap::new();
-    let mut open_async: HashMap<(String, String, String), Vec<Slice>> = HashMap::new();
-    let mut instants: Vec<Slice> = Vec::new();
-    let mut last_ts: HashMap<(String, String), i64> = HashMap::new();
-    let mut problems: Vec<String> = Vec::new();
-    for (order, e) in events.into_iter().enumerate() {
+/// Reads the complete events of an event array cut off mid-way; false when the bytes are no
+/// array of Chrome events.
+fn salvage(cx: &mut RecordCx<'_>, bytes: &[u8]) -> bool {
+    if !super::detect::is_array(bytes) {
+        return false;
+    }
+    let raw = complete_elements(bytes);
+    let first_is_event = raw
+        .first()
+        .and_then(|r| serde_json::from_str::<Event>(r.get()).ok())
+        .is_some_and(|e| e.ph.is_some());
+    if !first_is_event {
+        return false;
+    }
+    let n = raw.len();
+    cx.repair(
+        DiagnosticKind::Truncated,
+        format!("the event array is cut off (allowed by the Trace Event Format); read the {n} complete events"),
+    );
+    let events = typed(cx, raw.iter().map(|r| r.get()));
+    read_events(cx, events, &Map::new());
+    true
+}
+
+/// Every complete element of a possibly truncated array, as raw JSON.
+pub fn complete_elements(bytes: &[u8]) -> Vec<Box<RawValue>> {
+    let mut out = Vec::new();
+    let Some(open) = bytes.iter().position(|b| *b == b'[') else {
+        return out;
+    };
+    let mut rest = &bytes[open + 1..];
+    loop {
+        let skip = rest
+            .iter()
+            .position(|b| !(b.is_ascii_whitespace() || *b == b','))
+            .unwrap_or(rest.len());
+        rest = &rest[skip..];
+        if rest.is_empty() || rest[0] == b']' {
+            return out;
+        }
+        let mut it = serde_json::Deserializer::from_slice(rest).into_iter::<Box<RawValue>>();
+        match it.next() {
+            Some(Ok(v)) => {
+                out.push(v);
+                rest = &rest[it.byte_offset()..];
+            }
+            _ => return out,
+        }
+    }
+}
+
+/// Typed events of raw event texts; an element that is not an event object is skipped
+/// (reported, once per record with its count).
+fn typed<'a>(cx: &mut RecordCx<'_>, raw: impl Iterator<Item = &'a str>) -> Vec<Event> {
+    let mut skipped = 0usize;
+    let events = raw
+        .filter_map(|r| {
+            let e = serde_json::from_str::<Event>(r).ok();
+            skipped += usize::from(e.is_none());
+            e
+        })
+        .collect();
+    if skipped > 0 {
+        cx.repair(
+            DiagnosticKind::BadValue,
+            format!("{skipped} element(s) of the event array are not event objects; skipped"),
+        );
+    }
+    events
+}
+
+/// Slices, instants, names and problems gathered from the events in file order.
+#[derive(Default)]
+struct Gathered {
+    process_names: HashMap<String, String>,
+    thread_names: HashMap<(String, String), String>,
+    slices: Vec<Slice>,
+    open: HashMap<(String, String), Vec<Slice>>,
+    open_async: HashMap<(String, String, String), Vec<Slice>>,
+    instants: Vec<Slice>,
+    last_ts: HashMap<(String, String), i64>,
+    problems: Vec<String>,
+}
+
+impl Gathered {
+    fn add(&mut self, order: usize, e: Event) {
         let ph = e.ph.unwrap_or_default();
         let pid = key_of(e.pid.as_ref());
         let tid = key_of(e.tid.as_ref());
@@ -191,36 +205,33 @@ fn read_typed(
             _ => Map::new(),
         };
         if ph == "M" {
-            let label = args
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
+            let label = args.get("name").and_then(Value::as_str).unwrap_or("");
             match name.as_str() {
-                "process_name" => {
-                    process_names.insert(pid, label);
-                }
-                "thread_name" => {
-                    thread_names.insert((pid, tid), label);
-                }
+                "process_name" => drop(self.process_names.insert(pid, label.to_string())),
+                "thread_name" => drop(self.thread_names.insert((pid, tid), label.to_string())),
                 _ => {}
             }
-            continue;
+            return;
         }
-        let Some(ts) = ns(e.ts.as_ref()) else {
-            continue;
+        let Some(ts) = e.ts.as_ref().and_then(json_micros) else {
+            if matches!(
+                ph.as_str(),
+                "X" | "B" | "E" | "b" | "e" | "S" | "F" | "i" | "I" | "R" | "n"
+            ) {
+                self.problems
+                    .push(format!("{ph} event {name:?} has no readable ts; skipped"));
+            }
+            return;
         };
         let thread = (pid.clone(), tid.clone());
-        let lt = last_ts.entry(thread.clone()).or_insert(ts);
+        let lt = self.last_ts.entry(thread.clone()).or_insert(ts);
         *lt = (*lt).max(ts);
-        let span_id = args
-            .get("span_id")
-            .and_then(Value::as_str)
-            .and_then(SpanId::from_external);
-        let parent = args
-            .get("parent_id")
-            .and_then(Value::as_str)
-            .and_then(SpanId::from_external);
+        let id_arg = |k: &str| {
+            args.get(k)
+                .and_then(Value::as_str)
+                .and_then(SpanId::from_external)
+        };
+        let (span_id, parent) = (id_arg("span_id"), id_arg("parent_id"));
         let slice = |start: i64, end: i64, args: Map<String, Value>| Slice {
             name: name.clone(),
             start,
@@ -235,35 +246,50 @@ fn read_typed(
         };
         match ph.as_str() {
             "X" => {
-                let dur = ns(e.dur.as_ref()).unwrap_or(0).max(0);
-                *last_ts.entry(thread).or_insert(ts) = (ts + dur).max(ts);
-                slices.push(slice(ts, ts + dur, args));
-            }
-            "B" => open.entry(thread).or_default().push(slice(ts, ts, args)),
-            "E" => match open.get_mut(&thread).and_then(Vec::pop) {
-                Some(mut s) => {
-                    if !name.is_empty() && name != s.name {
-                        problems.push(format!("E event {name:?} at {ts} ns closes B event {:?} (matched by order)", s.name));
+                let dur = match e.dur.as_ref().and_then(json_micros) {
+                    Some(d) if d >= 0 => d,
+                    _ => {
+                        self.problems.push(format!(
+                            "X event {name:?} at {ts} ns has no readable duration; drawn as an instant"
+                        ));
+                        0
                     }
-                    s.end = ts.max(s.start);
-                    s.args.extend(args);
-                    slices.push(s);
-                }
-                None => problems.push(format!("E event {name:?} at {ts} ns has no open B event on pid {pid} tid {tid}; ignored")),
-            },
+                };
+                *self.last_ts.entry(thread).or_insert(ts) = ts.saturating_add(dur).max(ts);
+                self.slices.push(slice(ts, ts.saturating_add(dur), args));
+            }
+            "B" => self
+                .open
+                .entry(thread)
+                .or_default()
+                .push(slice(ts, ts, args)),
+            "E" => self.close(thread, &name, ts, args),
             "b" | "S" => {
-                let key = (key_of(e.cat.as_ref()), key_of(e.id.as_ref().or(e.id2.as_ref())), name.clone());
-                open_async.entry(key).or_default().push(slice(ts, ts, args));
+                let key = (
+                    key_of(e.cat.as_ref()),
+                    key_of(e.id.as_ref().or(e.id2.as_ref())),
+                    name.clone(),
+                );
+                self.open_async
+                    .entry(key)
+                    .or_default()
+                    .push(slice(ts, ts, args));
             }
             "e" | "F" => {
-                let key = (key_of(e.cat.as_ref()), key_of(e.id.as_ref().or(e.id2.as_ref())), name.clone());
-                match open_async.get_mut(&key).and_then(Vec::pop) {
+                let key = (
+                    key_of(e.cat.as_ref()),
+                    key_of(e.id.as_ref().or(e.id2.as_ref())),
+                    name.clone(),
+                );
+                match self.open_async.get_mut(&key).and_then(Vec::pop) {
                     Some(mut s) => {
                         s.end = ts.max(s.start);
                         s.tid = format!("async {}", key.0);
-                        slices.push(s);
+                        self.slices.push(s);
                     }
-                    None => problems.push(format!("async end {name:?} at {ts} ns has no matching begin; ignored")),
+                    None => self.problems.push(format!(
+                        "async end {name:?} at {ts} ns has no matching begin; ignored"
+                    )),
                 }
             }
             "i" | "I" | "R" | "n" => {
@@ -272,41 +298,78 @@ fn read_typed(
                 if scope != "t" {
                     s.tid = String::new();
                 }
-                instants.push(s);
+                self.instants.push(s);
             }
             _ => {}
         }
     }
-    for (thread, stack) in open {
-        for mut s in stack {
-            s.end = last_ts
-                .get(&thread)
-                .copied()
-                .unwrap_or(s.start)
-                .max(s.start);
-            problems.push(format!(
-                "B event {:?} on pid {} tid {} never ends; ended at the thread's last timestamp",
-                s.name, thread.0, thread.1
-            ));
-            slices.push(s);
+
+    /// An `E` closes the latest open `B` of its thread.
+    fn close(&mut self, thread: (String, String), name: &str, ts: i64, args: Map<String, Value>) {
+        match self.open.get_mut(&thread).and_then(Vec::pop) {
+            Some(mut s) => {
+                if !name.is_empty() && name != s.name {
+                    self.problems.push(format!(
+                        "E event {name:?} at {ts} ns closes B event {:?} (matched by order)",
+                        s.name
+                    ));
+                }
+                s.end = ts.max(s.start);
+                s.args.extend(args);
+                self.slices.push(s);
+            }
+            None => self.problems.push(format!(
+                "E event {name:?} at {ts} ns has no open B event on pid {} tid {}; ignored",
+                thread.0, thread.1
+            )),
         }
     }
-    for (_, stack) in open_async {
-        for s in stack {
-            problems.push(format!("async begin {:?} never ends; skipped", s.name));
+
+    /// Ends what never ended: a `B` at its thread's last timestamp; an async begin is dropped.
+    fn close_all(&mut self) {
+        for (thread, stack) in std::mem::take(&mut self.open) {
+            for mut s in stack {
+                s.end = self
+                    .last_ts
+                    .get(&thread)
+                    .copied()
+                    .unwrap_or(s.start)
+                    .max(s.start);
+                self.problems.push(format!(
+                    "B event {:?} on pid {} tid {} never ends; ended at the thread's last timestamp",
+                    s.name, thread.0, thread.1
+                ));
+                self.slices.push(s);
+            }
+        }
+        for (_, stack) in std::mem::take(&mut self.open_async) {
+            for s in stack {
+                self.problems
+                    .push(format!("async begin {:?} never ends; skipped", s.name));
+            }
         }
     }
-    for p in problems {
-        b.diagnose(
-            Severity::Repaired,
-            DiagnosticKind::BadValue,
-            source,
-            Some(line),
-            p,
-        );
+}
+
+fn read_events(cx: &mut RecordCx<'_>, events: Vec<Event>, other: &Map<String, Value>) {
+    let source_name = cx.b.source_name(cx.source).to_string();
+    let trace_id = other
+        .get("trace_id")
+        .and_then(Value::as_str)
+        .and_then(TraceId::from_external)
+        .unwrap_or_else(|| {
+            TraceId::from_external(&format!("chrome:{source_name}")).unwrap_or_default()
+        });
+    let mut g = Gathered::default();
+    for (order, e) in events.into_iter().enumerate() {
+        g.add(order, e);
+    }
+    g.close_all();
+    for p in std::mem::take(&mut g.problems) {
+        cx.repair(DiagnosticKind::BadValue, p);
     }
     // nest by time per thread: longest first among equal starts, then file order
-    slices.sort_by(|a, c| {
+    g.slices.sort_by(|a, c| {
         (&a.pid, &a.tid, a.start, std::cmp::Reverse(a.end), a.order).cmp(&(
             &c.pid,
             &c.tid,
@@ -315,15 +378,37 @@ fn read_typed(
             c.order,
         ))
     });
-    let mut ids: Vec<SpanId> = Vec::with_capacity(slices.len());
-    let mut parents: Vec<Option<usize>> = vec![None; slices.len()];
+    let own_id = |s: &Slice| {
+        s.span_id.unwrap_or_else(|| {
+            SpanId::from_external(&format!("chrome:{source_name}:{}", s.order)).unwrap_or(SpanId(1))
+        })
+    };
+    let ids: Vec<SpanId> = g.slices.iter().map(own_id).collect();
+    let parents = nest(&g.slices);
+    let markers = attach_instants(&mut g.slices, std::mem::take(&mut g.instants));
+    let mut spans = Spans {
+        trace_id,
+        source_name: &source_name,
+        names: &g,
+        resources: BTreeMap::new(),
+    };
+    for (i, s) in g.slices.iter().enumerate() {
+        let parent = s
+            .parent
+            .or_else(|| parents[i].map(|p| ids[p]))
+            .unwrap_or(SpanId(0));
+        spans.emit(cx, s, ids[i], parent);
+    }
+    for m in &markers {
+        spans.emit(cx, m, own_id(m), m.parent.unwrap_or(SpanId(0)));
+    }
+}
+
+/// The enclosing slice of each slice on its thread (slices sorted by thread, start, longest).
+fn nest(slices: &[Slice]) -> Vec<Option<usize>> {
+    let mut parents = vec![None; slices.len()];
     let mut stack: Vec<usize> = Vec::new();
     for i in 0..slices.len() {
-        let id = slices[i].span_id.unwrap_or_else(|| {
-            SpanId::from_external(&format!("chrome:{source_name}:{}", slices[i].order))
-                .unwrap_or(SpanId(1))
-        });
-        ids.push(id);
         while let Some(&top) = stack.last() {
             let (t, s) = (&slices[top], &slices[i]);
             if t.pid == s.pid && t.tid == s.tid && t.start <= s.start && s.end <= t.end {
@@ -334,7 +419,12 @@ fn read_typed(
         parents[i] = stack.last().copied();
         stack.push(i);
     }
-    // instants: events of the innermost enclosing slice on their thread, else markers
+    parents
+}
+
+/// Instants become events of the innermost enclosing slice on their thread; the others (and
+/// those carrying their own span id) are returned, to be markers.
+fn attach_instants(slices: &mut [Slice], instants: Vec<Slice>) -> Vec<Slice> {
     let mut markers = Vec::new();
     for inst in instants {
         let host = if inst.span_id.is_some() || inst.tid.is_empty() {
@@ -350,106 +440,72 @@ fn read_typed(
                 .find(|&j| slices[j].end >= inst.start)
         };
         match host {
-            Some(j) => slices[j]
-                .events
-                .push((inst.start, inst.name.clone(), inst.args.clone())),
+            Some(j) => slices[j].events.push((inst.start, inst.name, inst.args)),
             None => markers.push(inst),
         }
     }
-    let mut resources: BTreeMap<String, ResourceIdx> = BTreeMap::new();
-    let mut emit = |b: &mut TraceBuilder, s: &Slice, id: SpanId, parent: SpanId| {
-        let resource = *resources.entry(s.pid.clone()).or_insert_with(|| {
-            let service = process_names
-                .get(&s.pid)
-                .cloned()
-                .unwrap_or_else(|| format!("pid {}", s.pid));
-            b.service_resource(&format!("chrome\u{0}{source_name}\u{0}{}", s.pid), &service)
-        });
+    markers
+}
+
+/// Turns slices into spans: one service resource per process, thread names as attributes.
+struct Spans<'a> {
+    trace_id: TraceId,
+    source_name: &'a str,
+    names: &'a Gathered,
+    resources: BTreeMap<String, ResourceIdx>,
+}
+
+impl Spans<'_> {
+    fn resource(&mut self, b: &mut TraceBuilder, pid: &str) -> ResourceIdx {
+        if let Some(r) = self.resources.get(pid) {
+            return *r;
+        }
+        let service = self
+            .names
+            .process_names
+            .get(pid)
+            .cloned()
+            .unwrap_or_else(|| format!("pid {pid}"));
+        let scope = format!("chrome\u{0}{}\u{0}{pid}", self.source_name);
+        let r = b.service_resource(&scope, &service);
+        self.resources.insert(pid.to_string(), r);
+        r
+    }
+
+    fn emit(&mut self, cx: &mut RecordCx<'_>, s: &Slice, id: SpanId, parent: SpanId) {
+        let name = cx.span_name(Some(&s.name), id);
+        let times = (TimestampNs(s.start), TimestampNs(s.end));
+        let mut d = cx.draft((self.trace_id, id), name, times);
+        d.parent_span_id = parent;
+        d.resource = self.resource(cx.b, &s.pid);
+        let b = &mut *cx.b;
         let a0 = b.attr_mark();
-        let mut status = StatusCode::Unset;
         for (k, v) in &s.args {
             if k == "span_id" || k == "parent_id" {
                 continue;
             }
-            if k == "status" && v.as_str() == Some("ERROR") {
-                status = StatusCode::Error;
+            if k == "status" {
+                d.status = v
+                    .as_str()
+                    .and_then(StatusCode::parse_name)
+                    .unwrap_or(d.status);
             }
             let key = b.intern(k);
-            if let Some(value) = value_attr(b, v) {
+            if let Some(value) = attr_from_json(b, v) {
                 b.push_attr(key, value);
             }
         }
-        if let Some(t) = thread_names.get(&(s.pid.clone(), s.tid.clone())) {
+        if let Some(t) = self.names.thread_names.get(&(s.pid.clone(), s.tid.clone())) {
             let key = b.intern("thread.name");
             let value = b.intern(t);
             b.push_attr(key, AttrValue::Str(value));
         }
-        let attributes = a0..b.attr_mark();
-        let e0 = b.event_mark();
+        d.attributes = a0..b.attr_mark();
         for (t, name, args) in &s.events {
             let name = b.intern(name);
-            let attributes = push_value_attrs(b, args);
-            b.push_event(SpanEvent {
-                time: TimestampNs(*t),
-                name,
-                attributes,
-            });
+            let attributes = push_json_attrs(b, args);
+            b.add_event(TimestampNs(*t), name, attributes);
         }
-        let events = e0..b.event_mark();
-        let name = b.intern(if s.name.is_empty() {
-            "(unnamed)"
-        } else {
-            &s.name
-        });
-        let draft = SpanDraft::new(
-            b,
-            (trace_id, id),
-            name,
-            (TimestampNs(s.start), TimestampNs(s.end)),
-            (source, line),
-        );
-        b.add_span(SpanDraft {
-            parent_span_id: parent,
-            status,
-            attributes,
-            events,
-            resource,
-            ..draft
-        });
-    };
-    for (i, s) in slices.iter().enumerate() {
-        let parent = s
-            .parent
-            .or_else(|| parents[i].map(|p| ids[p]))
-            .unwrap_or(SpanId(0));
-        emit(b, s, ids[i], parent);
+        cx.add(d);
     }
-    for m in &markers {
-        let id = m.span_id.unwrap_or_else(|| {
-            SpanId::from_external(&format!("chrome:{source_name}:{}", m.order)).unwrap_or(SpanId(1))
-        });
-        emit(b, m, id, m.parent.unwrap_or(SpanId(0)));
-    }
-}
-
-/// Reads one Chrome record (array or object).
-pub fn read_record(
-    b: &mut TraceBuilder,
-    source: FileIdx,
-    line: u32,
-    bytes: &[u8],
-) -> Result<(), serde_json::Error> {
-    if super::detect::is_array(bytes) {
-        let raw: Vec<&RawValue> = serde_json::from_slice(bytes)?;
-        read_typed(b, source, line, typed(&raw), &Map::new());
-        return Ok(());
-    }
-    let doc: Document<'_> = serde_json::from_slice(bytes)?;
-    let events = match &doc.trace_events {
-        Some(raw) => typed(raw),
-        // one event per record (JSON Lines of events)
-        None => vec![serde_json::from_slice::<Event>(bytes)?],
-    };
-    read_typed(b, source, line, events, &doc.other_data.unwrap_or_default());
-    Ok(())
 }

@@ -2,6 +2,7 @@
 //! tool, ...), otherwise by service name.
 //! Invariant: the same key always gets the same colour; errors always read as errors.
 
+use crate::model::ids::fnv1a64;
 use crate::model::{SpanIdx, SpanType, StrIdx, Trace};
 use rustc_hash::FxHashMap;
 
@@ -73,13 +74,6 @@ const PALETTE: [Rgb; 18] = [
 
 pub use crate::view_state::ColorMode;
 
-fn hash(text: &str) -> u32 {
-    // FNV-1a: stable across runs and platforms
-    text.bytes().fold(0x811c_9dc5u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
-}
-
 /// Fixed colour of each known span type, so LLM calls, tools and retrievers never share one.
 pub fn type_color(t: SpanType) -> Rgb {
     match t {
@@ -106,7 +100,7 @@ pub fn type_color(t: SpanType) -> Rgb {
 pub fn category_color(key: &str) -> Rgb {
     match SpanType::classify(key) {
         Some(t) => type_color(t),
-        None => PALETTE[(hash(key) % PALETTE.len() as u32) as usize],
+        None => PALETTE[(fnv1a64(key.as_bytes()) % PALETTE.len() as u64) as usize],
     }
 }
 

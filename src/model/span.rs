@@ -36,6 +36,20 @@ impl SpanKind {
         }
     }
 
+    /// The OTLP enum number: 0 unspecified, 1 internal, 2 server, 3 client, 4 producer,
+    /// 5 consumer.
+    pub fn from_number(n: u64) -> Option<SpanKind> {
+        Some(match n {
+            0 => SpanKind::Unspecified,
+            1 => SpanKind::Internal,
+            2 => SpanKind::Server,
+            3 => SpanKind::Client,
+            4 => SpanKind::Producer,
+            5 => SpanKind::Consumer,
+            _ => return None,
+        })
+    }
+
     /// Reads `SpanKind.SERVER`, `SPAN_KIND_SERVER`, `server`, `SERVER` and similar.
     pub fn parse_name(text: &str) -> Option<SpanKind> {
         let t = text.rsplit(['.', '_']).next().unwrap_or(text);
@@ -64,6 +78,28 @@ pub enum StatusCode {
 }
 
 impl StatusCode {
+    /// Reads `ERROR`, `STATUS_CODE_ERROR`, `StatusCode.ERROR`, `error`, `Ok`, `UNSET` and similar
+    /// (the last word decides, any case).
+    pub fn parse_name(text: &str) -> Option<StatusCode> {
+        let t = text.rsplit(['.', '_']).next().unwrap_or(text);
+        Some(match t.to_ascii_lowercase().as_str() {
+            "error" => StatusCode::Error,
+            "ok" => StatusCode::Ok,
+            "unset" => StatusCode::Unset,
+            _ => return None,
+        })
+    }
+
+    /// The OTLP enum number: 0 unset, 1 ok, 2 error.
+    pub fn from_number(n: u64) -> Option<StatusCode> {
+        match n {
+            0 => Some(StatusCode::Unset),
+            1 => Some(StatusCode::Ok),
+            2 => Some(StatusCode::Error),
+            _ => None,
+        }
+    }
+
     /// Uppercase name as shown to users.
     pub fn label(self) -> &'static str {
         match self {
@@ -217,6 +253,22 @@ mod tests {
         );
         assert_eq!(SpanKind::parse_name("producer"), Some(SpanKind::Producer));
         assert_eq!(SpanKind::parse_name("SPAN_KIND_INVALID_TYPE"), None);
+    }
+
+    #[test]
+    fn status_names_from_every_producer() {
+        for (text, want) in [
+            ("ERROR", StatusCode::Error),
+            ("STATUS_CODE_ERROR", StatusCode::Error),
+            ("StatusCode.ERROR", StatusCode::Error),
+            ("ok", StatusCode::Ok),
+            ("STATUS_CODE_UNSET", StatusCode::Unset),
+        ] {
+            assert_eq!(StatusCode::parse_name(text), Some(want), "{text}");
+        }
+        assert_eq!(StatusCode::parse_name("TERROR"), None);
+        assert_eq!(StatusCode::from_number(2), Some(StatusCode::Error));
+        assert_eq!(StatusCode::from_number(7), None);
     }
 
     #[test]
