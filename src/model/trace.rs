@@ -125,9 +125,17 @@ impl Trace {
         &self.tables.logs
     }
 
-    /// Problems found while reading.
+    /// Problems found while reading: each listed, except that a source's many problems of one
+    /// kind end in one row that counts the rest.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.tables.diagnostics
+    }
+
+    /// Every problem found while reading, listed or not (at least `diagnostics().len()`).
+    pub fn problem_count(&self) -> u64 {
+        self.tables
+            .problem_count
+            .max(self.tables.diagnostics.len() as u64)
     }
 
     /// Deduplicated resources, by `ResourceIdx`.

@@ -265,12 +265,12 @@ pub fn App() -> impl IntoView {
     let span_count = move || {
         state
             .trace
-            .with(|t| t.as_ref().map_or(0, |(_, t)| t.spans().len()))
+            .with(|t| t.as_ref().map_or(0, |(_, t)| t.span_count()))
     };
     let diag_count = move || {
         state
             .trace
-            .with(|t| t.as_ref().map_or(0, |(_, t)| t.diagnostics().len()))
+            .with(|t| t.as_ref().map_or(0, |(_, t)| t.problem_count()))
     };
     let has_trace = move || state.trace.with(|t| t.is_some());
     let matches = Memo::new(move |_| {

@@ -37,7 +37,8 @@ pub fn DiagnosticsPanel() -> impl IntoView {
             return None;
         }
         let (_, trace) = state.trace.get()?;
-        let total = trace.diagnostics().len();
+        let total = trace.problem_count();
+        let listed = trace.diagnostics().len();
         let rows = trace
             .diagnostics()
             .iter()
@@ -61,8 +62,8 @@ pub fn DiagnosticsPanel() -> impl IntoView {
                 }
             })
             .collect_view();
-        let more = (total > MAX_SHOWN)
-            .then(|| view! { <li>{format!("… and {} more", total - MAX_SHOWN)}</li> });
+        let more = (listed > MAX_SHOWN)
+            .then(|| view! { <li>{format!("… and {} more", listed - MAX_SHOWN)}</li> });
         Some(panel_frame(
             state,
             "diagnostics-panel",

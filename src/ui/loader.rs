@@ -337,8 +337,8 @@ fn install(
     elapsed_ms: f64,
     bytes: u64,
 ) {
-    let spans = trace.spans().len();
-    let problems = trace.diagnostics().len();
+    let spans = trace.span_count();
+    let problems = trace.problem_count();
     let phase = if spans == 0
         && trace.lineage().is_empty()
         && trace.assets().is_empty()

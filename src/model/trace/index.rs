@@ -39,8 +39,11 @@ pub struct TraceTables {
     pub sources: Vec<Source>,
     /// JSON log lines, each joined to its span (`span`) or not; any order.
     pub logs: Vec<LogEntry>,
-    /// Problems found while reading.
+    /// Problems found while reading (a source's many problems of one kind are listed up to a
+    /// limit, then summed up in one row).
     pub diagnostics: Vec<Diagnostic>,
+    /// Every problem found, listed or not.
+    pub problem_count: u64,
 }
 
 impl Trace {

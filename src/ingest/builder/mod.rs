@@ -17,8 +17,11 @@ use crate::model::{
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
-/// Most diagnostics kept per kind; the rest are counted in one summary diagnostic.
-pub const MAX_DIAGNOSTICS_PER_KIND: usize = 1000;
+mod problems;
+mod repair;
+
+use problems::Problems;
+pub use problems::LISTED_PER_GROUP;
 
 /// A span as handed over by a reader, before linking.
 #[derive(Debug, Clone)]
@@ -102,7 +105,7 @@ pub struct TraceBuilder {
     span_index: FxHashMap<(TraceIdx, SpanId), SpanIdx>,
     resource_by_text: FxHashMap<Box<str>, ResourceIdx>,
     lineage_seen: FxHashSet<(String, String, String)>,
-    diagnostics_per_kind: FxHashMap<DiagnosticKind, usize>,
+    problems: Problems,
     /// `span_type::TYPE_KEYS` interned, in trust order (filled on the first span).
     type_keys: Vec<StrIdx>,
 }
@@ -115,7 +118,7 @@ impl Default for TraceBuilder {
             span_index: FxHashMap::default(),
             resource_by_text: FxHashMap::default(),
             lineage_seen: FxHashSet::default(),
-            diagnostics_per_kind: FxHashMap::default(),
+            problems: Problems::default(),
             type_keys: Vec::new(),
         };
         b.resource_from("\u{0}no resource", |_| Vec::new());
@@ -155,7 +158,8 @@ impl TraceBuilder {
         self.trace.sources.get(f.ix()).map_or("", |s| &s.name)
     }
 
-    /// Records a problem. Beyond `MAX_DIAGNOSTICS_PER_KIND` of one kind only a count is kept.
+    /// Records a problem (listed, or only counted when its source already has many of its
+    /// kind: see `LISTED_PER_GROUP`).
     pub fn diagnose(
         &mut self,
         severity: Severity,
@@ -168,13 +172,9 @@ impl TraceBuilder {
         self.diagnose_named(severity, kind, name, line, message);
     }
 
-    /// True when a problem has been recorded for this source.
+    /// True when an error has been recorded for this source.
     pub fn has_problems(&self, source: FileIdx) -> bool {
-        let name = self.source_name(source);
-        self.trace
-            .diagnostics
-            .iter()
-            .any(|d| d.source == name && d.severity == Severity::Error)
+        self.problems.has_errors(self.source_name(source))
     }
 
     /// Records a problem for a source given by name (e.g. a URL that never opened).
@@ -186,17 +186,13 @@ impl TraceBuilder {
         line: Option<u32>,
         message: String,
     ) {
-        let n = self.diagnostics_per_kind.entry(kind).or_insert(0);
-        *n += 1;
-        if *n <= MAX_DIAGNOSTICS_PER_KIND {
-            self.trace.diagnostics.push(Diagnostic {
-                severity,
-                kind,
-                source,
-                line,
-                message,
-            });
-        }
+        self.problems.report(Diagnostic {
+            severity,
+            kind,
+            source,
+            line,
+            message,
+        });
     }
 
     /// Current end of the attribute table; attributes pushed after it form a range.
@@ -451,141 +447,8 @@ impl TraceBuilder {
         self.cut_cycles();
         self.flag_skew();
         self.join_logs();
-        for (kind, n) in &self.diagnostics_per_kind {
-            if *n > MAX_DIAGNOSTICS_PER_KIND {
-                self.trace.diagnostics.push(Diagnostic {
-                    severity: Severity::Error,
-                    kind: *kind,
-                    source: "(all sources)".to_string(),
-                    line: None,
-                    message: format!(
-                        "{} more diagnostics of this kind ({kind:?}) were not listed",
-                        n - MAX_DIAGNOSTICS_PER_KIND
-                    ),
-                });
-            }
-        }
+        self.trace.problem_count = self.problems.total();
+        self.trace.diagnostics = self.problems.into_rows();
         Trace::from_tables(self.trace)
-    }
-
-    /// Joins each log line to the span it names (same trace id when it gives one).
-    fn join_logs(&mut self) {
-        let mut by_span: FxHashMap<SpanId, Vec<(TraceIdx, SpanIdx)>> = FxHashMap::default();
-        if !self.trace.logs.is_empty() {
-            for (&(t, s), &i) in &self.span_index {
-                by_span.entry(s).or_default().push((t, i));
-            }
-        }
-        for log in &mut self.trace.logs {
-            let Some(id) = log.span_id else { continue };
-            let candidates = by_span.get(&id).map(Vec::as_slice).unwrap_or(&[]);
-            let want_trace = log.trace_id.and_then(|t| self.trace_index.get(&t).copied());
-            log.span = candidates
-                .iter()
-                .find(|(t, _)| want_trace.is_none_or(|w| w == *t))
-                .map(|(_, i)| *i);
-        }
-    }
-
-    fn link_parents(&mut self) {
-        for i in 0..self.trace.spans.len() {
-            let s = &self.trace.spans[i];
-            if s.parent_span_id.0 == 0 {
-                continue;
-            }
-            match self.span_index.get(&(s.trace, s.parent_span_id)).copied() {
-                Some(p) if p.ix() != i => self.trace.spans[i].parent = Some(p),
-                _ => {
-                    let (source, line, id, parent) =
-                        (s.source, s.line, s.span_id, s.parent_span_id);
-                    self.trace.spans[i].flags.insert(SpanFlags::ORPHAN);
-                    self.diagnose(
-                        Severity::Repaired,
-                        DiagnosticKind::OrphanSpan,
-                        source,
-                        Some(line),
-                        format!(
-                            "span {id}: parent {parent} is not in the loaded data; shown as a root"
-                        ),
-                    );
-                }
-            }
-        }
-    }
-
-    /// Walks each parent chain once; a chain that reaches a span still on the current walk is
-    /// a cycle. The cycle's earliest-starting span (lowest index on ties), most likely the real
-    /// root, loses its parent link.
-    fn cut_cycles(&mut self) {
-        const NEW: u8 = 0;
-        const ON_WALK: u8 = 1;
-        const DONE: u8 = 2;
-        let n = self.trace.spans.len();
-        let mut state = vec![NEW; n];
-        let mut walk: Vec<usize> = Vec::new();
-        for start in 0..n {
-            walk.clear();
-            let mut cur = start;
-            loop {
-                if state[cur] != NEW {
-                    break;
-                }
-                state[cur] = ON_WALK;
-                walk.push(cur);
-                match self.trace.spans[cur].parent {
-                    Some(p) if state[p.ix()] == ON_WALK => {
-                        let from = walk.iter().position(|&w| w == p.ix()).unwrap_or(0);
-                        let spans = &self.trace.spans;
-                        let cut = walk[from..]
-                            .iter()
-                            .copied()
-                            .min_by_key(|&w| (spans[w].start, w))
-                            .unwrap_or(cur);
-                        let s = &mut self.trace.spans[cut];
-                        s.parent = None;
-                        s.flags.insert(SpanFlags::CYCLE_CUT);
-                        let (source, line, id, parent) =
-                            (s.source, s.line, s.span_id, s.parent_span_id);
-                        self.diagnose(
-                            Severity::Repaired,
-                            DiagnosticKind::ParentCycle,
-                            source,
-                            Some(line),
-                            format!("span {id}: parent {parent} is its own descendant (a cycle); link cut, shown as a root"),
-                        );
-                        break;
-                    }
-                    Some(p) => cur = p.ix(),
-                    None => break,
-                }
-            }
-            for &w in &walk {
-                state[w] = DONE;
-            }
-        }
-    }
-
-    fn flag_skew(&mut self) {
-        for i in 0..self.trace.spans.len() {
-            let Some(p) = self.trace.spans[i].parent else {
-                continue;
-            };
-            let parent_start = self.trace.spans[p.ix()].start;
-            let s = &self.trace.spans[i];
-            if s.start < parent_start {
-                let (source, line, id, by) =
-                    (s.source, s.line, s.span_id, parent_start.since(s.start));
-                self.trace.spans[i]
-                    .flags
-                    .insert(SpanFlags::STARTS_BEFORE_PARENT);
-                self.diagnose(
-                    Severity::Repaired,
-                    DiagnosticKind::StartsBeforeParent,
-                    source,
-                    Some(line),
-                    format!("span {id} starts {by} before its parent (clock skew?); kept as is and marked"),
-                );
-            }
-        }
     }
 }
