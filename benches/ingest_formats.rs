@@ -80,9 +80,9 @@ fn main() {
                 "  {format:<16} {file:<18} {mb:>7.1} MB  {:>6.0} ms  {:>6.1} MB/s  {:>8.0} spans/s  ({} spans, {} problems)",
                 s * 1e3,
                 mb / s,
-                trace.spans.len() as f64 / s,
-                trace.spans.len(),
-                trace.diagnostics.len()
+                trace.span_count() as f64 / s,
+                trace.span_count(),
+                trace.diagnostics().len()
             );
         }
     }

@@ -14,7 +14,7 @@ const TOL: f64 = 1e-6;
 
 fn check(files: &[&str], expected: &str) {
     let t = ingest_paths(&files.iter().map(|f| shared(f)).collect::<Vec<_>>());
-    assert!(t.diagnostics.is_empty(), "{:#?}", t.diagnostics);
+    assert!(t.diagnostics().is_empty(), "{:#?}", t.diagnostics());
     let a = analyze(&t);
     let got = profile_value(&t, &a);
     let want: serde_json::Value = serde_json::from_slice(&read(&shared(expected))).unwrap();

@@ -12,7 +12,7 @@ const MS: i64 = 1_000_000;
 
 fn run(name: &str) -> (skein::model::Trace, FlowMeshAnalysis) {
     let t = ingest_paths(&[ours(&format!("analysis/{name}"))]);
-    assert!(t.diagnostics.is_empty(), "{:#?}", t.diagnostics);
+    assert!(t.diagnostics().is_empty(), "{:#?}", t.diagnostics());
     let a = analyze(&t);
     (t, a)
 }
@@ -111,7 +111,7 @@ fn lineage_cycle_is_reported_and_does_not_hang() {
 #[test]
 fn spans_without_a_data_id_take_no_part() {
     let (t, a) = run("spans_without_data_id.jsonl");
-    assert_eq!(t.spans.len(), 5);
+    assert_eq!(t.span_count(), 5);
     assert_eq!(a.event_count, 3);
     assert!(a.e2e.network.iter().all(|n| n.name != "http GET"));
     assert!(a.e2e.compute.iter().all(|n| n.name != "orphan compute"));

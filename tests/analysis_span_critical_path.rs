@@ -38,7 +38,7 @@ fn big_sample_1k_matches_jaeger_ui() {
     let t = ingest_paths(&[shared("generated/big_sample_1k/spans.jsonl")]);
     let (roots, want) = expected_sections("expected/jaeger-critical-path/big_sample_1k.cp.json");
     let our_roots: Vec<String> = t
-        .roots
+        .roots()
         .iter()
         .map(|r| t.span(*r).span_id.to_string())
         .collect();

@@ -173,7 +173,7 @@ fn our_count(reference: &str, t: &Trace) -> usize {
     // a repeated span id is kept once, a span without a start time is skipped: each is reported,
     // and together with the loaded spans they are the file's spans
     let reported = t
-        .diagnostics
+        .diagnostics()
         .iter()
         .filter(|d| {
             d.kind == DiagnosticKind::DuplicateSpan
@@ -181,10 +181,10 @@ fn our_count(reference: &str, t: &Trace) -> usize {
         })
         .count();
     match reference {
-        "json-log" => t.logs.len(),
-        "flowmesh-lineage" => t.lineage.len(),
-        "flowmesh-asset" => t.assets.len(),
-        _ => t.spans.len() + reported,
+        "json-log" => t.logs().len(),
+        "flowmesh-lineage" => t.lineage().len(),
+        "flowmesh-asset" => t.assets().len(),
+        _ => t.span_count() + reported,
     }
 }
 
@@ -208,18 +208,22 @@ fn every_shared_fixture_loads_with_its_format_and_counts() {
         let Some(reference) = formats.get(&rel) else {
             // files the sniffer leaves out are not traces (a capture log, a generator manifest):
             // they load nothing and say why
-            assert!(t.spans.is_empty(), "{rel}");
+            assert!(t.spans().is_empty(), "{rel}");
             assert!(
-                t.diagnostics
+                t.diagnostics()
                     .iter()
                     .any(|d| d.kind == DiagnosticKind::UnknownFormat),
                 "{rel}: {:#?}",
-                t.diagnostics
+                t.diagnostics()
             );
             checked += 1;
             continue;
         };
-        assert_eq!(t.sources[0].format, our_label(reference), "{rel}: detected");
+        assert_eq!(
+            t.sources()[0].format,
+            our_label(reference),
+            "{rel}: detected"
+        );
         let ours = our_count(reference, &t);
         if let Some(col) = listed.get(&rel) {
             // "57", "35 ev (3 X/B)" or "partial"
@@ -247,7 +251,7 @@ fn every_shared_fixture_loads_with_its_format_and_counts() {
                 (None, Ok(n)) if rel.contains("/invalid/") => {
                     assert!(ours <= n, "{rel}");
                     assert!(
-                        t.diagnostics
+                        t.diagnostics()
                             .iter()
                             .any(|d| d.severity == Severity::Error
                                 || d.severity == Severity::Repaired),
@@ -284,9 +288,9 @@ fn every_shared_fixture_loads_with_its_format_and_counts() {
             }
             if reference != "empty" {
                 assert!(
-                    t.diagnostics.is_empty(),
+                    t.diagnostics().is_empty(),
                     "{rel}: {:#?}",
-                    &t.diagnostics[..t.diagnostics.len().min(3)]
+                    &t.diagnostics()[..t.diagnostics().len().min(3)]
                 );
             }
         }

@@ -11,10 +11,10 @@ fn cloud_trace_spans_and_parents_match_the_file() {
     let rel = "public/other/catapult_google_cloud_trace.json";
     let t = ingest_paths(&[shared(rel)]);
     let d: serde_json::Value = serde_json::from_slice(&read(&shared(rel))).unwrap();
-    assert!(t.diagnostics.is_empty(), "{:#?}", t.diagnostics);
-    assert_eq!(t.sources[0].format, "Google Cloud Trace");
+    assert!(t.diagnostics().is_empty(), "{:#?}", t.diagnostics());
+    assert_eq!(t.sources()[0].format, "Google Cloud Trace");
     let spans = d["spans"].as_array().unwrap();
-    assert_eq!(t.spans.len(), spans.len());
+    assert_eq!(t.span_count(), spans.len());
     for s in spans {
         let id = SpanId(s["spanId"].as_str().unwrap().parse().unwrap());
         let ours = t.span(t.find_span(id).unwrap());
@@ -28,7 +28,7 @@ fn cloud_trace_spans_and_parents_match_the_file() {
         }
     }
     assert_eq!(
-        t.trace_ids[0].to_string(),
+        t.trace_ids()[0].to_string(),
         d["traceId"].as_str().unwrap().to_lowercase()
     );
 }

@@ -24,15 +24,15 @@ fn mlflow_traces_load_and_their_token_totals_match_the_trace_metadata() {
             let rel = format!("generated/mlflow/{file}");
             let t = ingest_paths(&[shared(&rel)]);
             let d = doc(&rel);
-            assert!(t.diagnostics.is_empty(), "{file}: {:#?}", t.diagnostics);
-            assert_eq!(t.sources[0].format, "MLflow trace");
+            assert!(t.diagnostics().is_empty(), "{file}: {:#?}", t.diagnostics());
+            assert_eq!(t.sources()[0].format, "MLflow trace");
             assert_eq!(
-                t.spans.len(),
+                t.span_count(),
                 d["data"]["spans"].as_array().unwrap().len(),
                 "{file}"
             );
             assert_eq!(
-                t.trace_ids[0].to_string(),
+                t.trace_ids()[0].to_string(),
                 d["info"]["trace_id"]
                     .as_str()
                     .unwrap()
@@ -69,9 +69,9 @@ fn mlflow_traces_load_and_their_token_totals_match_the_trace_metadata() {
     }
     // one line per trace: the three traces together
     let t = ingest_paths(&[shared("generated/mlflow/traces.jsonl")]);
-    assert_eq!(t.trace_ids.len(), 3);
+    assert_eq!(t.trace_ids().len(), 3);
     assert!(
-        t.spans.iter().any(|s| s.is_error()),
+        t.spans().iter().any(|s| s.is_error()),
         "the failing tool and run"
     );
 }
@@ -85,13 +85,13 @@ fn langfuse_exports_load_and_their_usage_and_cost_match_the_observations() {
         let t = ingest_paths(&[shared(&rel)]);
         let d = doc(&rel);
         let obs = d["observations"].as_array().unwrap();
-        assert_eq!(t.sources[0].format, "Langfuse export", "{file}");
+        assert_eq!(t.sources()[0].format, "Langfuse export", "{file}");
         let repeats = t
-            .diagnostics
+            .diagnostics()
             .iter()
             .filter(|x| x.kind == skein::model::DiagnosticKind::DuplicateSpan)
             .count();
-        assert_eq!(t.spans.len() + repeats, obs.len(), "{file}");
+        assert_eq!(t.span_count() + repeats, obs.len(), "{file}");
         let s = llm_summary(&t);
         let want_total: i64 = obs
             .iter()
@@ -225,9 +225,9 @@ fn langfuse_sdk_otlp_spans_give_types_usage_cost_and_models_as_written() {
         "generated/langfuse/otlp_requests.protojson_raw.jsonl",
     ] {
         let t = ingest_paths(&[shared(rel)]);
-        assert!(t.diagnostics.is_empty(), "{rel}: {:#?}", t.diagnostics);
+        assert!(t.diagnostics().is_empty(), "{rel}: {:#?}", t.diagnostics());
         let spans = otlp_span_attributes(rel);
-        assert_eq!(t.spans.len(), spans.len(), "{rel}");
+        assert_eq!(t.span_count(), spans.len(), "{rel}");
         let (mut input, mut output, mut cost, mut generations) = (0i64, 0i64, 0f64, 0u32);
         for (_, attrs) in &spans {
             let get = |k: &str| {
@@ -391,19 +391,19 @@ fn a_langfuse_export_puts_its_user_and_session_on_the_root() {
     let d = doc(rel);
     let user = d["trace"]["userId"].as_str().unwrap();
     let session = d["trace"]["sessionId"].as_str().unwrap();
-    for &r in &t.roots {
+    for &r in t.roots() {
         assert_eq!(t.attribute_str(r, "user.id"), Some(user));
         assert_eq!(t.attribute_str(r, "session.id"), Some(session));
     }
     // not repeated on every observation
-    let children = t.spans.len() - t.roots.len();
+    let children = t.span_count() - t.roots().len();
     assert!(children > 0);
     assert!(
-        (0..t.spans.len() as u32)
+        (0..t.span_count() as u32)
             .map(skein::model::SpanIdx)
             .filter(|s| t.attribute_str(*s, "user.id").is_some())
             .count()
-            == t.roots.len()
+            == t.roots().len()
     );
 }
 

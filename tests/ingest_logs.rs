@@ -12,20 +12,20 @@ fn every_log_line_with_a_span_is_attached_to_that_span() {
         shared("generated/structlog/worker.log.jsonl"),
         shared("generated/otel_sdk/spans.jsonl"),
     ]);
-    assert!(t.diagnostics.is_empty(), "{:#?}", t.diagnostics);
+    assert!(t.diagnostics().is_empty(), "{:#?}", t.diagnostics());
     let lines: Vec<serde_json::Value> =
         std::str::from_utf8(&read(&shared("generated/structlog/worker.log.jsonl")))
             .unwrap()
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
-    assert_eq!(t.logs.len(), lines.len());
-    let span_ids: Vec<String> = t.spans.iter().map(|s| s.span_id.to_string()).collect();
+    assert_eq!(t.logs().len(), lines.len());
+    let span_ids: Vec<String> = t.spans().iter().map(|s| s.span_id.to_string()).collect();
     for l in &lines {
         let want = l["span_id"].as_str().unwrap();
         let msg = l["event"].as_str().unwrap();
         let log = t
-            .logs
+            .logs()
             .iter()
             .find(|x| {
                 t.text(x.message) == msg
@@ -44,10 +44,10 @@ fn every_log_line_with_a_span_is_attached_to_that_span() {
         }
     }
     assert!(
-        t.logs.iter().all(|l| l.span.is_some()),
+        t.logs().iter().all(|l| l.span.is_some()),
         "every line of this log names a loaded span"
     );
-    assert_eq!(t.sources[0].format, "JSON log");
+    assert_eq!(t.sources()[0].format, "JSON log");
 }
 
 #[test]
@@ -56,10 +56,10 @@ fn mixed_log_lines() {
         ours("ingest/children_before_parents.jsonl"),
         ours("ingest/logs_mixed_timestamps.jsonl"),
     ]);
-    assert_eq!(t.logs.len(), 3);
-    assert_eq!(t.diagnostics.len(), 1, "{:#?}", t.diagnostics);
-    assert_eq!(t.diagnostics[0].line, Some(4));
-    let by_msg = |m: &str| t.logs.iter().find(|l| t.text(l.message) == m).unwrap();
+    assert_eq!(t.logs().len(), 3);
+    assert_eq!(t.diagnostics().len(), 1, "{:#?}", t.diagnostics());
+    assert_eq!(t.diagnostics()[0].line, Some(4));
+    let by_msg = |m: &str| t.logs().iter().find(|l| t.text(l.message) == m).unwrap();
     let ms = by_msg("epoch ms");
     assert_eq!(ms.time.0, 1_767_225_600_123_000_000);
     assert_eq!(

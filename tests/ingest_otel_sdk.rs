@@ -44,37 +44,37 @@ fn flowmesh_workflow_files_load_completely() {
         otel("lineage.jsonl"),
         otel("assets.jsonl"),
     ]);
-    assert_eq!(t.spans.len(), 31);
-    assert_eq!(t.lineage.len(), 6);
-    assert_eq!(t.assets.len(), 5);
-    assert!(t.diagnostics.is_empty(), "{:#?}", t.diagnostics);
+    assert_eq!(t.span_count(), 31);
+    assert_eq!(t.lineage().len(), 6);
+    assert_eq!(t.assets().len(), 5);
+    assert!(t.diagnostics().is_empty(), "{:#?}", t.diagnostics());
     let mut got: Vec<_> = t
-        .spans
+        .spans()
         .iter()
         .map(|s| {
             (
                 s.span_id.to_string(),
-                s.parent.map(|p| t.spans[p.ix()].span_id.to_string()),
+                s.parent.map(|p| t.spans()[p.ix()].span_id.to_string()),
                 t.text(s.name).to_string(),
             )
         })
         .collect();
     got.sort();
     assert_eq!(got, expected_from_file(&read(&otel("spans.jsonl"))));
-    assert_eq!(t.trace_ids.len(), 1);
+    assert_eq!(t.trace_ids().len(), 1);
     assert_eq!(
-        t.trace_ids[0].to_string(),
+        t.trace_ids()[0].to_string(),
         "7c1e5b0f3a2d4e6f8091a2b3c4d5e6f7"
     );
     // one root `task` span per data id, ordered by start
-    let roots: Vec<_> = t.roots.iter().map(|r| t.name(*r)).collect();
+    let roots: Vec<_> = t.roots().iter().map(|r| t.name(*r)).collect();
     assert_eq!(roots, vec!["task"; 5]);
     assert!(t
-        .roots
+        .roots()
         .windows(2)
         .all(|w| t.span(w[0]).start <= t.span(w[1]).start));
     assert_eq!(
-        t.sources
+        t.sources()
             .iter()
             .map(|s| s.format.as_str())
             .collect::<Vec<_>>(),
@@ -86,7 +86,7 @@ fn flowmesh_workflow_files_load_completely() {
 fn span_fields_are_read() {
     let t = ingest_paths(&[otel("spans.jsonl")]);
     let failed = t
-        .spans
+        .spans()
         .iter()
         .position(|s| s.is_error())
         .map(|i| skein::model::SpanIdx(i as u32))
@@ -105,10 +105,14 @@ fn span_fields_are_read() {
         Some(skein::model::AttrValue::Int(256))
     );
     // resources are deduplicated by value
-    assert_eq!(t.resources.len(), 2, "the empty resource plus one real one");
+    assert_eq!(
+        t.resources().len(),
+        2,
+        "the empty resource plus one real one"
+    );
     // task spans link to their upstream tasks
     let linked: usize = t
-        .spans
+        .spans()
         .iter()
         .map(|s| (s.links.end - s.links.start) as usize)
         .sum();
@@ -119,12 +123,12 @@ fn span_fields_are_read() {
 fn console_exporter_output_equals_jsonl() {
     let a = ingest_paths(&[otel("spans.jsonl")]);
     let b = ingest_paths(&[otel("console_exporter.txt")]);
-    assert!(b.diagnostics.is_empty(), "{:#?}", b.diagnostics);
+    assert!(b.diagnostics().is_empty(), "{:#?}", b.diagnostics());
     assert_eq!(span_summary(&a), span_summary(&b));
-    assert_eq!(b.spans.len(), 31);
+    assert_eq!(b.span_count(), 31);
     // line numbers point at each object's first line
-    assert_eq!(b.spans[0].line, 1);
-    assert!(b.spans[1].line > 30);
+    assert_eq!(b.spans()[0].line, 1);
+    assert!(b.spans()[1].line > 30);
 }
 
 #[test]
@@ -142,8 +146,11 @@ fn flowmesh_per_task_layout_merges() {
         }
     }
     let t = ingest_paths(&paths);
-    assert_eq!((t.spans.len(), t.lineage.len(), t.assets.len()), (31, 6, 5));
-    assert!(t.diagnostics.is_empty(), "{:#?}", t.diagnostics);
+    assert_eq!(
+        (t.span_count(), t.lineage().len(), t.assets().len()),
+        (31, 6, 5)
+    );
+    assert!(t.diagnostics().is_empty(), "{:#?}", t.diagnostics());
     assert_eq!(
         span_summary(&t),
         span_summary(&ingest_paths(&[otel("spans.jsonl")]))
@@ -153,10 +160,10 @@ fn flowmesh_per_task_layout_merges() {
 #[test]
 fn same_file_twice_keeps_each_span_once() {
     let t = ingest_paths(&[otel("spans.jsonl"), otel("spans.jsonl")]);
-    assert_eq!(t.spans.len(), 31);
-    assert_eq!(t.diagnostics.len(), 31);
+    assert_eq!(t.span_count(), 31);
+    assert_eq!(t.diagnostics().len(), 31);
     assert!(t
-        .diagnostics
+        .diagnostics()
         .iter()
         .all(|d| d.kind == DiagnosticKind::DuplicateSpan));
 }
@@ -171,7 +178,7 @@ fn gz(bytes: &[u8]) -> Vec<u8> {
 fn gzip_file_is_inflated() {
     let plain = read(&otel("spans.jsonl"));
     let t = ingest_sources([("spans.jsonl.gz", gz(&plain).as_slice())]);
-    assert!(t.diagnostics.is_empty(), "{:#?}", t.diagnostics);
+    assert!(t.diagnostics().is_empty(), "{:#?}", t.diagnostics());
     assert_eq!(
         span_summary(&t),
         span_summary(&ingest_sources([("spans.jsonl", plain.as_slice())]))
@@ -184,13 +191,13 @@ fn truncated_gzip_keeps_what_was_readable() {
     let z = gz(&plain);
     let t = ingest_sources([("cut.jsonl.gz", &z[..z.len() / 2])]);
     assert!(
-        t.diagnostics
+        t.diagnostics()
             .iter()
             .any(|d| d.kind == DiagnosticKind::BadCompression),
         "{:#?}",
-        t.diagnostics
+        t.diagnostics()
     );
-    assert!(!t.spans.is_empty() && t.spans.len() < 31);
+    assert!(!t.spans().is_empty() && t.span_count() < 31);
 }
 
 fn chunked(sources: &[(&str, Vec<u8>)], chunk: usize) -> skein::model::Trace {
@@ -223,14 +230,18 @@ fn chunk_boundaries_never_change_the_result() {
     let whole = chunked(&sources, usize::MAX);
     let expect = (
         span_summary(&whole),
-        whole.diagnostics.clone(),
-        whole.lineage.clone(),
+        whole.diagnostics().to_vec(),
+        whole.lineage().to_vec(),
     );
     // a deterministic spread of chunk sizes: 1, 2, 3, primes, and sizes around 4 KiB
     for chunk in [1, 2, 3, 7, 13, 64, 997, 4095, 4096, 4097, 65_536] {
         let t = chunked(&sources, chunk);
         assert_eq!(
-            (span_summary(&t), t.diagnostics.clone(), t.lineage.clone()),
+            (
+                span_summary(&t),
+                t.diagnostics().to_vec(),
+                t.lineage().to_vec()
+            ),
             expect,
             "chunk size {chunk}"
         );
@@ -248,55 +259,55 @@ fn id(hex: &str) -> SpanId {
 #[test]
 fn children_before_parents_are_linked() {
     let t = scenario("children_before_parents.jsonl");
-    assert!(t.diagnostics.is_empty());
+    assert!(t.diagnostics().is_empty());
     let child = t.find_span(id("c1")).unwrap();
     assert_eq!(t.span(t.span(child).parent.unwrap()).span_id, id("a1"));
-    assert_eq!(t.roots.len(), 1);
-    assert_eq!(t.depth[child.ix()], 1);
+    assert_eq!(t.roots().len(), 1);
+    assert_eq!(t.depth_of(child), 1);
 }
 
 #[test]
 fn bad_json_line_in_the_middle() {
     let t = scenario("bad_json_line_in_middle.jsonl");
-    assert_eq!(t.spans.len(), 2);
+    assert_eq!(t.span_count(), 2);
     assert_eq!(kinds(&t), vec![DiagnosticKind::InvalidJson]);
-    assert_eq!(t.diagnostics[0].line, Some(2));
-    assert_eq!(t.diagnostics[0].source, "bad_json_line_in_middle.jsonl");
+    assert_eq!(t.diagnostics()[0].line, Some(2));
+    assert_eq!(t.diagnostics()[0].source, "bad_json_line_in_middle.jsonl");
 }
 
 #[test]
 fn truncated_last_line() {
     let t = scenario("truncated_last_line.jsonl");
-    assert_eq!(t.spans.len(), 1);
+    assert_eq!(t.span_count(), 1);
     assert_eq!(kinds(&t), vec![DiagnosticKind::Truncated]);
-    assert_eq!(t.diagnostics[0].line, Some(2));
+    assert_eq!(t.diagnostics()[0].line, Some(2));
 }
 
 #[test]
 fn empty_file() {
     let t = scenario("empty.jsonl");
-    assert!(t.spans.is_empty() && t.diagnostics.is_empty());
+    assert!(t.spans().is_empty() && t.diagnostics().is_empty());
 }
 
 #[test]
 fn invalid_utf8_line() {
     let t = scenario("invalid_utf8.jsonl");
-    assert_eq!(t.spans.len(), 2);
+    assert_eq!(t.span_count(), 2);
     assert_eq!(kinds(&t), vec![DiagnosticKind::InvalidJson]);
     assert!(
-        t.diagnostics[0].message.contains("UTF-8"),
+        t.diagnostics()[0].message.contains("UTF-8"),
         "{}",
-        t.diagnostics[0].message
+        t.diagnostics()[0].message
     );
-    assert_eq!(t.diagnostics[0].line, Some(2));
+    assert_eq!(t.diagnostics()[0].line, Some(2));
 }
 
 #[test]
 fn duplicate_span_keeps_first() {
     let t = scenario("duplicate_span.jsonl");
-    assert_eq!(t.spans.len(), 2);
+    assert_eq!(t.span_count(), 2);
     assert_eq!(kinds(&t), vec![DiagnosticKind::DuplicateSpan]);
-    assert_eq!(t.diagnostics[0].line, Some(3));
+    assert_eq!(t.diagnostics()[0].line, Some(3));
     assert_eq!(t.name(t.find_span(id("c1")).unwrap()), "child");
 }
 
@@ -306,14 +317,14 @@ fn orphan_parent_becomes_marked_root() {
     let lost = t.find_span(id("c1")).unwrap();
     assert!(t.span(lost).parent.is_none());
     assert!(t.span(lost).flags.has(SpanFlags::ORPHAN));
-    assert_eq!(t.roots.len(), 2);
+    assert_eq!(t.roots().len(), 2);
     assert_eq!(kinds(&t), vec![DiagnosticKind::OrphanSpan]);
 }
 
 #[test]
 fn missing_fields_are_reported_and_the_rest_loads() {
     let t = scenario("missing_fields.jsonl");
-    let got: Vec<_> = t.diagnostics.iter().map(|d| (d.line, d.kind)).collect();
+    let got: Vec<_> = t.diagnostics().iter().map(|d| (d.line, d.kind)).collect();
     assert_eq!(
         got,
         vec![
@@ -323,7 +334,7 @@ fn missing_fields_are_reported_and_the_rest_loads() {
             (Some(5), DiagnosticKind::BadValue),
         ]
     );
-    assert_eq!(t.spans.len(), 2);
+    assert_eq!(t.span_count(), 2);
     assert_eq!(t.name(t.find_span(id("b2")).unwrap()), "(unnamed)");
 }
 
@@ -339,11 +350,11 @@ fn end_before_start_is_clamped() {
 #[test]
 fn parent_cycle_is_cut() {
     let t = scenario("parent_cycle.jsonl");
-    assert_eq!(t.spans.len(), 3);
+    assert_eq!(t.span_count(), 3);
     assert_eq!(kinds(&t), vec![DiagnosticKind::ParentCycle]);
     // every span is reachable from a root exactly once
     let mut seen = 0;
-    let mut stack = t.roots.clone();
+    let mut stack = t.roots().to_vec();
     while let Some(s) = stack.pop() {
         seen += 1;
         stack.extend_from_slice(t.children(s));
@@ -363,10 +374,10 @@ fn child_starting_before_parent_is_marked() {
 #[test]
 fn flowmesh_rows_with_a_bad_row() {
     let t = scenario("flowmesh_rows_with_bad_row.jsonl");
-    assert_eq!((t.lineage.len(), t.assets.len()), (1, 1));
-    assert_eq!(t.diagnostics.len(), 1);
+    assert_eq!((t.lineage().len(), t.assets().len()), (1, 1));
+    assert_eq!(t.diagnostics().len(), 1);
     assert_eq!(
-        (t.diagnostics[0].line, t.diagnostics[0].kind),
+        (t.diagnostics()[0].line, t.diagnostics()[0].kind),
         (Some(2), DiagnosticKind::MissingField)
     );
 }
@@ -376,8 +387,8 @@ fn not_a_trace_says_what_was_tried() {
     let t = scenario("not_a_trace.json");
     assert_eq!(kinds(&t), vec![DiagnosticKind::UnknownFormat]);
     assert!(
-        t.diagnostics[0].message.contains("tried: OTel SDK spans"),
+        t.diagnostics()[0].message.contains("tried: OTel SDK spans"),
         "{}",
-        t.diagnostics[0].message
+        t.diagnostics()[0].message
     );
 }

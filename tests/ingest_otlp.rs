@@ -41,12 +41,12 @@ fn otel_sdk_workflow_in_every_otlp_flavour_equals_the_jsonl() {
         "otlp_trace.protojson_raw.json",
     ] {
         let t = ingest_paths(&[shared(&format!("generated/otel_sdk/{file}"))]);
-        assert!(t.diagnostics.is_empty(), "{file}: {:#?}", t.diagnostics);
-        assert_eq!(t.sources[0].format, "OTLP/JSON");
+        assert!(t.diagnostics().is_empty(), "{file}: {:#?}", t.diagnostics());
+        assert_eq!(t.sources()[0].format, "OTLP/JSON");
         close(&summary_us(&t), &reference);
-        assert_eq!(t.service_name(t.roots[0]), "flowmesh-worker", "{file}");
+        assert_eq!(t.service_name(t.roots()[0]), "flowmesh-worker", "{file}");
         assert!(
-            t.spans.iter().any(|s| s.is_error()),
+            t.spans().iter().any(|s| s.is_error()),
             "{file}: the failed generation"
         );
     }
@@ -56,7 +56,7 @@ fn otel_sdk_workflow_in_every_otlp_flavour_equals_the_jsonl() {
 fn big_sample_1k_otlp_equals_the_jsonl() {
     let a = ingest_paths(&[shared("generated/big_sample_1k/otlp.jsonl")]);
     let b = ingest_paths(&[shared("generated/big_sample_1k/spans.jsonl")]);
-    assert!(a.diagnostics.is_empty());
+    assert!(a.diagnostics().is_empty());
     close(&summary_us(&a), &summary_us(&b));
 }
 
@@ -76,25 +76,25 @@ fn public_otlp_fixtures_load_with_their_listed_span_counts() {
     ] {
         let t = ingest_paths(&[shared(&format!("public/otlp/{file}"))]);
         let repeats = t
-            .diagnostics
+            .diagnostics()
             .iter()
             .filter(|d| d.kind == DiagnosticKind::DuplicateSpan)
             .count();
         assert_eq!(
-            t.spans.len() + repeats,
+            t.span_count() + repeats,
             listed,
             "{file}: {:#?}",
-            t.diagnostics
+            t.diagnostics()
         );
         assert!(
-            t.diagnostics.iter().all(|d| matches!(
+            t.diagnostics().iter().all(|d| matches!(
                 d.kind,
                 DiagnosticKind::DuplicateSpan | DiagnosticKind::OrphanSpan
             )),
             "{file}: {:#?}",
-            t.diagnostics
+            t.diagnostics()
         );
-        assert_eq!(t.sources[0].format, "OTLP/JSON", "{file}");
+        assert_eq!(t.sources()[0].format, "OTLP/JSON", "{file}");
     }
 }
 
@@ -102,7 +102,7 @@ fn public_otlp_fixtures_load_with_their_listed_span_counts() {
 fn uppercase_hex_ids_are_normalised() {
     let t = ingest_paths(&[shared("public/otlp/otel-proto_examples_trace.json")]);
     assert_eq!(
-        t.trace_ids[0].to_string(),
+        t.trace_ids()[0].to_string(),
         "5b8efff798038103d269b633813fc60c"
     );
 }
@@ -115,8 +115,8 @@ fn invalid_otlp_files_give_diagnostics_not_panics() {
         "otlp2parquet_trace_mixed_encoding.json",
     ] {
         let t = ingest_paths(&[shared(&format!("public/otlp/invalid/{file}"))]);
-        assert!(!t.diagnostics.is_empty(), "{file} should be reported");
-        for d in &t.diagnostics {
+        assert!(!t.diagnostics().is_empty(), "{file} should be reported");
+        for d in t.diagnostics() {
             assert_eq!(d.source, file);
             assert!(d.line.is_some());
         }

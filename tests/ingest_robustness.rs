@@ -44,13 +44,13 @@ fn cut_files_load_a_prefix_and_say_where_they_were_cut() {
     for rel in FILES {
         let bytes = read(&shared(rel));
         let whole = load(rel, &bytes);
-        let records = whole.spans.len() + whole.logs.len();
+        let records = whole.span_count() + whole.logs().len();
         assert!(records > 0, "{rel}");
         for k in 1..60 {
             let cut = bytes.len() * k / 60;
             let part = &bytes[..cut];
             let t = load(rel, part);
-            assert!(t.spans.len() <= whole.spans.len(), "{rel} cut at {cut}");
+            assert!(t.span_count() <= whole.span_count(), "{rel} cut at {cut}");
             // a cut in the middle of a value is always said (a cut between records need not be)
             let mid_value = !part.ends_with(b"\n")
                 && !part.ends_with(b"}\n")
@@ -61,7 +61,7 @@ fn cut_files_load_a_prefix_and_say_where_they_were_cut() {
             });
             if mid_value && !lines_ok {
                 assert!(
-                    !t.diagnostics.is_empty(),
+                    !t.diagnostics().is_empty(),
                     "{rel} cut at {cut}: nothing reported"
                 );
             }
@@ -84,7 +84,7 @@ fn overwritten_bytes_never_panic() {
             let t = load(rel, &b);
             // whatever broke is reported or harmless; the rest still loads
             assert!(
-                t.spans.len() + t.logs.len() + t.diagnostics.len() > 0,
+                t.span_count() + t.logs().len() + t.diagnostics().len() > 0,
                 "{rel}: silently empty"
             );
         }

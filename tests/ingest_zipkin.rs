@@ -34,18 +34,18 @@ fn every_zipkin_fixture_loads_every_record() {
     ] {
         let t = load(file);
         let repeats = t
-            .diagnostics
+            .diagnostics()
             .iter()
             .filter(|d| d.kind == DiagnosticKind::DuplicateSpan)
             .count();
-        assert_eq!(t.spans.len() + repeats, records(file).len(), "{file}");
-        assert_eq!(t.sources[0].format, "Zipkin v2", "{file}");
+        assert_eq!(t.span_count() + repeats, records(file).len(), "{file}");
+        assert_eq!(t.sources()[0].format, "Zipkin v2", "{file}");
         assert!(
-            t.diagnostics
+            t.diagnostics()
                 .iter()
                 .all(|d| d.severity == skein::model::Severity::Repaired),
             "{file}: {:#?}",
-            t.diagnostics
+            t.diagnostics()
         );
     }
 }
@@ -64,12 +64,12 @@ fn shared_server_spans_nest_under_their_client() {
     assert_eq!(shared_count, 3);
     let root = recs.iter().find(|r| r["parentId"].is_null()).unwrap();
     assert_eq!(
-        t.span(t.roots[0]).span_id.to_string(),
+        t.span(t.roots()[0]).span_id.to_string(),
         root["id"].as_str().unwrap(),
         "a shared span without its client keeps its id"
     );
     let nested = t
-        .spans
+        .spans()
         .iter()
         .filter(|s| {
             s.kind == SpanKind::Server
@@ -90,19 +90,19 @@ fn incomplete_spans_and_missing_names_are_kept() {
         .filter(|r| r.get("duration").is_none())
         .count();
     let reported = t
-        .diagnostics
+        .diagnostics()
         .iter()
         .filter(|d| d.message.contains("no duration"))
         .count();
     assert!(reported > 0 && reported <= no_duration);
-    assert!(t.spans.iter().any(|s| t.text(s.name) == "(unnamed)"));
+    assert!(t.spans().iter().any(|s| t.text(s.name) == "(unnamed)"));
 }
 
 #[test]
 fn skewed_child_is_marked() {
     let t = load("zipkin-lens_skew.json");
     assert!(t
-        .spans
+        .spans()
         .iter()
         .any(|s| s.flags.has(SpanFlags::STARTS_BEFORE_PARENT)));
 }
@@ -115,5 +115,5 @@ fn raw_utf8_names_survive() {
         .unwrap()
         .to_string();
     assert_eq!(t.name(skein::model::SpanIdx(0)), want);
-    assert_eq!(t.trace_ids[0].to_string().len(), 32);
+    assert_eq!(t.trace_ids()[0].to_string().len(), 32);
 }

@@ -5,8 +5,10 @@
 
 mod support;
 
+use skein::analysis::llm::llm_summary;
 use skein::layout::palette::Palette;
 use skein::layout::rows::{visible_rows, RowItem};
+use skein::layout::span_notes::SpanNotes;
 use skein::layout::timeline::{draw_list, DrawCmd, Geometry, TimelineView};
 use skein::view_state::{ColorMode, Expansion, TimeWindow};
 use support::*;
@@ -31,7 +33,7 @@ fn the_same_trace_id_in_two_formats_is_one_trace() {
         shared("generated/otel_sdk/otlp_trace.json"),
     ]);
     let alone = ingest_paths(&[shared("generated/otel_sdk/spans.jsonl")]);
-    assert_eq!(t.trace_ids, alone.trace_ids);
+    assert_eq!(t.trace_ids(), alone.trace_ids());
     assert_eq!(span_summary(&t), span_summary(&alone));
 }
 
@@ -45,17 +47,17 @@ fn different_trace_ids_from_different_formats_sit_side_by_side_under_their_heade
     let singles: Vec<_> = files.iter().map(|f| ingest_paths(&[shared(f)])).collect();
     let t = ingest_paths(&files.map(shared));
     assert_eq!(
-        t.trace_ids.len(),
-        singles.iter().map(|s| s.trace_ids.len()).sum::<usize>()
+        t.trace_ids().len(),
+        singles.iter().map(|s| s.trace_ids().len()).sum::<usize>()
     );
     assert_eq!(
-        t.spans.len(),
-        singles.iter().map(|s| s.spans.len()).sum::<usize>()
+        t.span_count(),
+        singles.iter().map(|s| s.span_count()).sum::<usize>()
     );
     // every trace keeps to the file it came from
-    for (i, _) in t.trace_ids.iter().enumerate() {
+    for (i, _) in t.trace_ids().iter().enumerate() {
         let sources: std::collections::BTreeSet<_> = t
-            .spans
+            .spans()
             .iter()
             .filter(|s| s.trace.ix() == i)
             .map(|s| s.source)
@@ -68,18 +70,19 @@ fn different_trace_ids_from_different_formats_sit_side_by_side_under_their_heade
         .iter()
         .filter(|r| matches!(r.item, RowItem::TraceHeader(_)))
         .count();
-    assert_eq!(headers, t.trace_ids.len());
+    assert_eq!(headers, t.trace_ids().len());
     let g = all_rows(rows.len(), 1600.0);
     let view = TimelineView {
         window: TimeWindow {
             start_ns: 0,
-            end_ns: t.end.since(t.start).0.max(1),
+            end_ns: t.end_time().since(t.start_time()).0.max(1),
         },
         selected: None,
         search_lower: "",
         color_mode: ColorMode::SpanType,
         critical: None,
         palette: &Palette::new(&t),
+        notes: &SpanNotes::new(&t, &llm_summary(&t)),
         aligned: false,
     };
     let texts: Vec<String> = draw_list(&t, &rows, &view, &g)
@@ -93,7 +96,7 @@ fn different_trace_ids_from_different_formats_sit_side_by_side_under_their_heade
         .collect();
     for (file, single) in files.iter().zip(&singles) {
         let name = file.rsplit('/').next().unwrap();
-        let label = format!("{} ({name})", single.sources[0].format);
+        let label = format!("{} ({name})", single.sources()[0].format);
         assert!(
             texts.iter().any(|h| h.contains(&label)),
             "{label} in {texts:#?}"
@@ -127,6 +130,7 @@ fn traces_far_apart_are_drawn_each_from_its_own_start() {
         color_mode: ColorMode::SpanType,
         critical: None,
         palette: &palette,
+        notes: &SpanNotes::new(&t, &llm_summary(&t)),
         aligned: true,
     };
     let cmds = draw_list(&t, &rows, &view, &g);

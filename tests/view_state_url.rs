@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use proptest::prelude::*;
-use skein::model::SpanId;
+use skein::model::{SpanId, TraceId};
 use skein::view_state::url::parse;
 use skein::view_state::{ActiveView, ColorMode, Expansion, FileRef, Panel, TimeWindow, ViewState};
 
@@ -39,7 +39,10 @@ fn view_state() -> impl Strategy<Value = ViewState> {
                 end_ns: a / 2 + len / 2 + 1,
             }),
         ),
-        prop::option::of(span_id()),
+        (
+            prop::option::of(span_id()),
+            prop::option::of(any::<u128>().prop_map(TraceId)),
+        ),
         (any::<bool>(), prop::collection::btree_set(span_id(), 0..4)).prop_map(
             |(all_collapsed, toggled)| Expansion {
                 all_collapsed,
@@ -59,7 +62,7 @@ fn view_state() -> impl Strategy<Value = ViewState> {
                 files,
                 view,
                 window,
-                selected,
+                (selected, selected_trace),
                 expansion,
                 search,
                 critical_path,
@@ -73,6 +76,7 @@ fn view_state() -> impl Strategy<Value = ViewState> {
                 view,
                 window,
                 selected,
+                selected_trace,
                 expansion,
                 search,
                 critical_path,
@@ -96,11 +100,12 @@ proptest! {
     }
 
     #[test]
-    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..10, garbage in "[a-z!~]{1,6}") {
+    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..11, garbage in "[a-z!~]{1,6}") {
         let text = v.to_string();
         let (key, value) = [("t", garbage.clone()), ("span", format!("zz{garbage}")), ("view", format!("x{garbage}")), ("cp", format!("x{garbage}")),
             ("fold", format!("x{garbage}")), ("toggle", format!("!{garbage}")), ("url", format!("javascript:{garbage}")),
-            ("color", format!("x{garbage}")), ("panel", format!("x{garbage}")), ("follow", format!("x{garbage}"))][which].clone();
+            ("color", format!("x{garbage}")), ("panel", format!("x{garbage}")), ("follow", format!("x{garbage}")),
+            ("trace", format!("zz{garbage}"))][which].clone();
         let p = parse(&format!("{text}&{key}={value}"));
         prop_assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
         // everything else is as written
@@ -108,6 +113,7 @@ proptest! {
         let mut got = p.state.clone();
         if key == "t" { got.window = want.window; }
         if key == "span" { got.selected = want.selected; }
+        if key == "trace" { got.selected_trace = want.selected_trace; }
         if key == "toggle" { got.expansion.toggled = want.expansion.toggled.clone(); }
         prop_assert_eq!(got, want);
     }

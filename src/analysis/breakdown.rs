@@ -12,9 +12,9 @@ pub fn breakdown(
     spans: &[SpanIdx],
     batch_key: Option<crate::model::StrIdx>,
 ) -> Breakdown {
-    let compute = trace.strings.find("compute");
-    let network = trace.strings.find("network");
-    let task_name = trace.strings.find(TASK);
+    let compute = trace.strings().find("compute");
+    let network = trace.strings().find("network");
+    let task_name = trace.strings().find(TASK);
     let mut b = Breakdown::default();
     let mut net_intervals: FxHashMap<crate::model::StrIdx, Vec<(i64, i64)>> = FxHashMap::default();
     let mut slot_of: FxHashMap<(bool, crate::model::StrIdx), usize> = FxHashMap::default();

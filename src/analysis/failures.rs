@@ -33,7 +33,7 @@ fn event_attr(trace: &Trace, range: &std::ops::Range<u32>, key: &str) -> Option<
 
 /// The failed spans of the whole trace.
 pub fn failures(trace: &Trace) -> Vec<Failure> {
-    let mut out: Vec<Failure> = (0..trace.spans.len() as u32)
+    let mut out: Vec<Failure> = (0..trace.span_count() as u32)
         .map(SpanIdx)
         .filter(|&s| trace.span(s).is_error())
         .map(|s| {

@@ -15,7 +15,8 @@
 
 pub use super::breakdown::breakdown;
 use crate::model::{
-    AttrValue, Diagnostic, DiagnosticKind, DurationNs, Severity, SpanIdx, TimestampNs, Trace,
+    AttrValue, DagNodeIdx, Diagnostic, DiagnosticKind, DurationNs, Severity, SpanIdx, TimestampNs,
+    Trace,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -40,11 +41,11 @@ pub struct DataNode {
     /// When its output was ready (latest `dump to storage` end).
     pub ready: Option<TimestampNs>,
     /// Parents (indices into `FlowMeshAnalysis::nodes`), in lineage-row order.
-    pub parents: Vec<usize>,
+    pub parents: Vec<DagNodeIdx>,
     /// Wait for the latest-ready parent.
     pub queuing_delay: DurationNs,
     /// The parent it waited for.
-    pub blocking_parent: Option<usize>,
+    pub blocking_parent: Option<DagNodeIdx>,
     /// True when its task span failed, or an error left it without a ready time.
     pub is_error: bool,
 }
@@ -111,13 +112,13 @@ pub struct FlowMeshAnalysis {
     pub nodes: Vec<DataNode>,
     /// Lineage edges as (parent, child) node indices, in row order (rows naming unknown data
     /// ids are kept in the trace's lineage but not here).
-    pub edges: Vec<(usize, usize)>,
+    pub edges: Vec<(DagNodeIdx, DagNodeIdx)>,
     /// End-to-end breakdown.
     pub e2e: Breakdown,
     /// Latest task end - earliest task start.
     pub workflow_duration: DurationNs,
     /// Critical path, source first (node indices).
-    pub critical_path: Vec<usize>,
+    pub critical_path: Vec<DagNodeIdx>,
     /// Breakdown restricted to the critical path (plus merge parents).
     pub critical_breakdown: Breakdown,
     /// Problems found (lineage cycles).
@@ -128,10 +129,16 @@ pub struct FlowMeshAnalysis {
 
 impl FlowMeshAnalysis {
     /// Node index of a data id.
-    pub fn node(&self, data_id: &str) -> Option<usize> {
+    pub fn node(&self, data_id: &str) -> Option<DagNodeIdx> {
         self.nodes
             .binary_search_by(|n| n.data_id.as_str().cmp(data_id))
             .ok()
+            .map(|i| DagNodeIdx(i as u32))
+    }
+
+    /// Every node index, in order.
+    pub fn node_indices(&self) -> impl Iterator<Item = DagNodeIdx> {
+        (0..self.nodes.len() as u32).map(DagNodeIdx)
     }
 
     /// Sum of active + wait over the critical path.
@@ -145,8 +152,28 @@ impl FlowMeshAnalysis {
     }
 
     /// True when node `i` is on the critical path.
-    pub fn is_critical(&self, i: usize) -> bool {
+    pub fn is_critical(&self, i: DagNodeIdx) -> bool {
         self.critical_path.contains(&i)
+    }
+
+    /// True when the edge `parent -> child` is a step of the critical path.
+    pub fn is_critical_edge(&self, parent: DagNodeIdx, child: DagNodeIdx) -> bool {
+        self.critical_path
+            .windows(2)
+            .any(|w| w[0] == parent && w[1] == child)
+    }
+}
+
+impl std::ops::Index<DagNodeIdx> for Vec<DataNode> {
+    type Output = DataNode;
+    fn index(&self, i: DagNodeIdx) -> &DataNode {
+        &self[i.ix()]
+    }
+}
+
+impl std::ops::IndexMut<DagNodeIdx> for Vec<DataNode> {
+    fn index_mut(&mut self, i: DagNodeIdx) -> &mut DataNode {
+        &mut self[i.ix()]
     }
 }
 
@@ -183,9 +210,9 @@ pub fn analyze(trace: &Trace) -> FlowMeshAnalysis {
 /// if they had been loaded alone: comparing two runs read in one load needs each run's own.
 pub fn analyze_traces(trace: &Trace, only: Option<&[bool]>) -> FlowMeshAnalysis {
     let kept = |t: crate::model::TraceIdx| only.is_none_or(|o| o.get(t.ix()) == Some(&true));
-    let data_key = trace.strings.find("data_id");
-    let batch_key = trace.strings.find("batch_id");
-    let workflow_key = trace.strings.find("workflow_id");
+    let data_key = trace.strings().find("data_id");
+    let batch_key = trace.strings().find("batch_id");
+    let workflow_key = trace.strings().find("workflow_id");
     // data ids in input order of their first span, grouped by their interned text (no
     // per-span allocation: a million spans share a few thousand data id strings)
     let mut order: Vec<crate::model::StrIdx> = Vec::new();
@@ -216,8 +243,8 @@ pub fn analyze_traces(trace: &Trace, only: Option<&[bool]>) -> FlowMeshAnalysis 
     };
     let mut sorted = order.clone();
     sorted.sort();
-    let task_name = trace.strings.find(TASK);
-    let dump_name = trace.strings.find(DUMP);
+    let task_name = trace.strings().find(TASK);
+    let dump_name = trace.strings().find(DUMP);
     let is_named = |s: SpanIdx, n: Option<crate::model::StrIdx>| Some(trace.span(s).name) == n;
     let input_rank: FxHashMap<&str, usize> = order
         .iter()
@@ -288,8 +315,8 @@ pub fn analyze_traces(trace: &Trace, only: Option<&[bool]>) -> FlowMeshAnalysis 
         })
         .unwrap_or_default();
     link_lineage(trace, &mut a);
-    for i in 0..a.nodes.len() {
-        let mut best: Option<(usize, TimestampNs)> = None;
+    for i in a.node_indices().collect::<Vec<_>>() {
+        let mut best: Option<(DagNodeIdx, TimestampNs)> = None;
         for &p in &a.nodes[i].parents {
             if let Some(r) = a.nodes[p].ready {
                 if best.is_none_or(|(_, b)| r > b) {
@@ -322,16 +349,16 @@ pub fn analyze_traces(trace: &Trace, only: Option<&[bool]>) -> FlowMeshAnalysis 
 
 /// Lineage edges from rows; with no rows, from OTel links between `task` spans (derived).
 fn link_lineage(trace: &Trace, a: &mut FlowMeshAnalysis) {
-    let mut seen: FxHashSet<(usize, usize)> = FxHashSet::default();
-    if !trace.lineage.is_empty() {
+    let mut seen: FxHashSet<(DagNodeIdx, DagNodeIdx)> = FxHashSet::default();
+    if !trace.lineage().is_empty() {
         a.edges_from_lineage = true;
-        let index: FxHashMap<String, usize> = a
+        let index: FxHashMap<String, DagNodeIdx> = a
             .nodes
             .iter()
-            .enumerate()
-            .map(|(i, n)| (n.data_id.clone(), i))
+            .zip(a.node_indices())
+            .map(|(n, i)| (n.data_id.clone(), i))
             .collect();
-        for e in &trace.lineage {
+        for e in trace.lineage() {
             if let (Some(&p), Some(&c)) = (index.get(&e.source_data_id), index.get(&e.data_id)) {
                 if seen.insert((p, c)) {
                     a.edges.push((p, c));
@@ -341,16 +368,16 @@ fn link_lineage(trace: &Trace, a: &mut FlowMeshAnalysis) {
         }
         return;
     }
-    let task_node: FxHashMap<SpanIdx, usize> = a
+    let task_node: FxHashMap<SpanIdx, DagNodeIdx> = a
         .nodes
         .iter()
-        .enumerate()
-        .filter_map(|(i, n)| n.task_span.map(|t| (t, i)))
+        .zip(a.node_indices())
+        .filter_map(|(n, i)| n.task_span.map(|t| (t, i)))
         .collect();
-    for (c, node) in a.nodes.clone().iter().enumerate() {
+    for (node, c) in a.nodes.clone().iter().zip(a.node_indices()) {
         let Some(t) = node.task_span else { continue };
         for l in trace.span_links(t) {
-            let Some(target) = trace.find_span(l.span_id) else {
+            let Some(target) = trace.find_span_in(l.trace_id, l.span_id) else {
                 continue;
             };
             if let Some(&p) = task_node.get(&target) {
@@ -364,14 +391,14 @@ fn link_lineage(trace: &Trace, a: &mut FlowMeshAnalysis) {
 }
 
 fn walk_critical_path(a: &mut FlowMeshAnalysis, input_rank: &FxHashMap<&str, usize>) {
-    let rank = |i: usize| {
+    let rank = |i: DagNodeIdx| {
         input_rank
             .get(a.nodes[i].data_id.as_str())
             .copied()
             .unwrap_or(usize::MAX)
     };
-    let mut sink: Option<usize> = None;
-    for i in 0..a.nodes.len() {
+    let mut sink: Option<DagNodeIdx> = None;
+    for i in a.node_indices() {
         let better = match sink {
             None => true,
             Some(s) => {
@@ -385,9 +412,9 @@ fn walk_critical_path(a: &mut FlowMeshAnalysis, input_rank: &FxHashMap<&str, usi
     }
     let Some(mut cur) = sink else { return };
     let mut path = vec![cur];
-    let mut on_path: FxHashSet<usize> = [cur].into_iter().collect();
+    let mut on_path: FxHashSet<DagNodeIdx> = [cur].into_iter().collect();
     loop {
-        let mut best: Option<(usize, TimestampNs)> = None;
+        let mut best: Option<(DagNodeIdx, TimestampNs)> = None;
         for &p in &a.nodes[cur].parents {
             if let Some(r) = a.nodes[p].ready {
                 if best.is_none_or(|(_, b)| r > b) {
@@ -422,7 +449,7 @@ fn critical_spans(
     a: &FlowMeshAnalysis,
     batch_key: Option<crate::model::StrIdx>,
 ) -> Vec<SpanIdx> {
-    let mut ids: FxHashSet<usize> = a.critical_path.iter().copied().collect();
+    let mut ids: FxHashSet<DagNodeIdx> = a.critical_path.iter().copied().collect();
     for &i in &a.critical_path {
         for &s in &a.nodes[i].spans {
             if let Some(b) = str_attr(trace, s, batch_key).and_then(|b| a.node(b)) {

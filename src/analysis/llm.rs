@@ -288,10 +288,10 @@ pub fn format_cost(cost: f64) -> String {
 /// Sums usage over all spans.
 pub fn llm_summary(trace: &Trace) -> LlmSummary {
     let mut out = LlmSummary::default();
-    let mut per_trace: Vec<Usage> = vec![Usage::default(); trace.trace_ids.len()];
+    let mut per_trace: Vec<Usage> = vec![Usage::default(); trace.trace_ids().len()];
     let mut per_model: std::collections::BTreeMap<String, Usage> =
         std::collections::BTreeMap::new();
-    for i in 0..trace.spans.len() as u32 {
+    for i in 0..trace.span_count() as u32 {
         let s = SpanIdx(i);
         // a model call is a span that names its model or reports usage
         let model = span_model(trace, s);
@@ -323,7 +323,7 @@ pub fn llm_summary(trace: &Trace) -> LlmSummary {
             .then(a.span.cmp(&b.span))
     });
     out.per_trace = trace
-        .trace_ids
+        .trace_ids()
         .iter()
         .copied()
         .zip(per_trace)

@@ -23,16 +23,19 @@ pub fn mermaid(a: &FlowMeshAnalysis) -> String {
     }
     let mut critical_links = Vec::new();
     for (k, &(p, c)) in a.edges.iter().enumerate() {
-        let _ = writeln!(out, "  n{p} --> n{c}");
-        let on_path = a.critical_path.windows(2).any(|w| w[0] == p && w[1] == c);
-        if on_path {
+        let _ = writeln!(out, "  n{} --> n{}", p.0, c.0);
+        if a.is_critical_edge(p, c) {
             critical_links.push(k.to_string());
         }
     }
     out.push_str("  classDef critical stroke:#d62728,stroke-width:3px\n");
     out.push_str("  classDef failed fill:#fde2e2\n");
     if !a.critical_path.is_empty() {
-        let ids: Vec<String> = a.critical_path.iter().map(|i| format!("n{i}")).collect();
+        let ids: Vec<String> = a
+            .critical_path
+            .iter()
+            .map(|i| format!("n{}", i.0))
+            .collect();
         let _ = writeln!(out, "  class {} critical", ids.join(","));
     }
     let failed: Vec<String> = a
@@ -59,7 +62,7 @@ pub fn mermaid(a: &FlowMeshAnalysis) -> String {
 mod tests {
     use super::*;
     use crate::analysis::flowmesh::{DataNode, FlowMeshAnalysis};
-    use crate::model::{DurationNs, TimestampNs};
+    use crate::model::{DagNodeIdx, DurationNs, TimestampNs};
 
     fn node(id: &str) -> DataNode {
         DataNode {
@@ -80,8 +83,11 @@ mod tests {
     fn critical_nodes_and_links_are_styled_and_labels_escaped() {
         let a = FlowMeshAnalysis {
             nodes: vec![node("a\"<b>"), node("b"), node("c")],
-            edges: vec![(0, 1), (0, 2)],
-            critical_path: vec![0, 2],
+            edges: vec![
+                (DagNodeIdx(0), DagNodeIdx(1)),
+                (DagNodeIdx(0), DagNodeIdx(2)),
+            ],
+            critical_path: vec![DagNodeIdx(0), DagNodeIdx(2)],
             ..FlowMeshAnalysis::default()
         };
         let m = mermaid(&a);

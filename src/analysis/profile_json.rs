@@ -3,7 +3,7 @@
 //! `%Y-%m-%dT%H:%M:%S.%fZ` (microseconds).
 
 use super::flowmesh::{Breakdown, FlowMeshAnalysis};
-use crate::model::{time::format_iso8601_micros, Trace};
+use crate::model::{time::format_iso8601_micros, DagNodeIdx, Trace};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -104,7 +104,7 @@ fn split(b: &Breakdown) -> (Summary, Summary, f64) {
 /// a later row winning a tie.
 fn assets(trace: &Trace) -> Vec<Asset> {
     let mut out: Vec<Asset> = Vec::new();
-    for row in &trace.assets {
+    for row in trace.assets() {
         match out.iter_mut().find(|a| a.asset_guid == row.asset_guid) {
             Some(a) => {
                 a.versions += 1;
@@ -132,14 +132,14 @@ fn assets(trace: &Trace) -> Vec<Asset> {
 pub fn profile_value(trace: &Trace, a: &FlowMeshAnalysis) -> serde_json::Value {
     let (hw, net, total_net) = split(&a.e2e);
     let (cp_hw, cp_net, cp_total_net) = split(&a.critical_breakdown);
-    let name = |i: usize| a.nodes[i].data_id.clone();
+    let name = |i: DagNodeIdx| a.nodes[i].data_id.clone();
     let summary = ProfileSummary {
         workflow_id: a.workflow_id.clone(),
         event_count: a.event_count,
         data_ids: a.nodes.iter().map(|n| n.data_id.clone()).collect(),
         assets: assets(trace),
         lineage: trace
-            .lineage
+            .lineage()
             .iter()
             .map(|e| Lineage {
                 data_id: e.data_id.clone(),

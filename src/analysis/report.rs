@@ -93,7 +93,7 @@ pub fn text_report(trace: &Trace, a: &FlowMeshAnalysis) -> String {
             out,
             "  {:<32} {:>11} {:>11} {:>11}  {}",
             n.data_id,
-            format!("+{}", n.start.since(trace.start)),
+            format!("+{}", n.start.since(trace.start_time())),
             n.duration().to_string(),
             n.queuing_delay.to_string(),
             blocking
@@ -104,7 +104,7 @@ pub fn text_report(trace: &Trace, a: &FlowMeshAnalysis) -> String {
         let _ = writeln!(out, "  {} -> {}", a.nodes[p].data_id, a.nodes[c].data_id);
     }
     let problems: Vec<String> = trace
-        .diagnostics
+        .diagnostics()
         .iter()
         .chain(&a.diagnostics)
         .map(|d| d.to_string())

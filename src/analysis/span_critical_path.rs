@@ -237,7 +237,7 @@ fn walk_root(trace: &Trace, root: SpanIdx, rules: Rules, p: &mut Prepared, out: 
 
 /// Critical sections of every root, roots in display order.
 pub fn critical_path(trace: &Trace, rules: Rules) -> Vec<Section> {
-    roots_critical_path(trace, trace.roots.iter().copied(), rules)
+    roots_critical_path(trace, trace.roots().iter().copied(), rules)
 }
 
 fn roots_critical_path(
@@ -273,7 +273,11 @@ pub fn workflow_critical_path(
     }
     roots_critical_path(
         trace,
-        trace.roots.iter().copied().filter(|r| on_path.contains(r)),
+        trace
+            .roots()
+            .iter()
+            .copied()
+            .filter(|r| on_path.contains(r)),
         rules,
     )
 }
@@ -308,7 +312,7 @@ mod tests {
 
     fn sections(text: &str, rules: Rules) -> Vec<(String, i64, i64)> {
         let t = ingest_sources([("t.jsonl", text.as_bytes())]);
-        let base = t.start.0;
+        let base = t.start_time().0;
         critical_path(&t, rules)
             .into_iter()
             .map(|s| {
@@ -361,7 +365,7 @@ mod tests {
         let path = critical_path(&t, Rules::fixed());
         // every span covers the same interval: only the deepest one is critical
         assert_eq!(path.len(), 1);
-        assert_eq!(t.depth[path[0].span.ix()], (n - 1) as u16);
+        assert_eq!(t.depth_of(path[0].span), (n - 1) as u16);
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub fn run(args: Vec<String>) -> i32 {
     };
     let analysis = analyze(&trace);
     if format == "json" {
-        for d in trace.diagnostics.iter().chain(&analysis.diagnostics) {
+        for d in trace.diagnostics().iter().chain(&analysis.diagnostics) {
             eprintln!("skein: {d}");
         }
         println!("{}", profile_json(&trace, &analysis));

@@ -7,20 +7,13 @@ const FULL_PREFIX: u64 = 1 << 20;
 const BLOCK: u64 = 1 << 20;
 const SAMPLE: u64 = 4096;
 
+use crate::model::ids::Fnv1a;
+
 /// Incremental fingerprint.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Fingerprinter {
     offset: u64,
-    hash: u64,
-}
-
-impl Default for Fingerprinter {
-    fn default() -> Self {
-        Fingerprinter {
-            offset: 0,
-            hash: 0xcbf2_9ce4_8422_2325,
-        }
-    }
+    hash: Fnv1a,
 }
 
 impl Fingerprinter {
@@ -29,7 +22,7 @@ impl Fingerprinter {
         for &b in chunk {
             let o = self.offset;
             if o < FULL_PREFIX || o % BLOCK < SAMPLE {
-                self.hash = (self.hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+                self.hash.write_byte(b);
             }
             self.offset += 1;
         }
@@ -38,10 +31,8 @@ impl Fingerprinter {
     /// (size in bytes, fingerprint).
     pub fn finish(&self) -> (u64, u64) {
         let mut h = self.hash;
-        for b in self.offset.to_le_bytes() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        (self.offset, h)
+        h.write(&self.offset.to_le_bytes());
+        (self.offset, h.finish())
     }
 }
 

@@ -1,10 +1,26 @@
 //! FlowMesh `lineage.jsonl` and `assets.jsonl` rows (FORMATS.md §4). `created_at` is kept as
 //! written (`+00:00`, fraction omitted when zero) so FlowMesh-compatible output can echo it.
 
-use super::builder::TraceBuilder;
-use crate::model::{AssetRow, DiagnosticKind, FileIdx, LineageEdge, Severity};
+use super::detect::Keys;
+use super::formats::Reader;
+use super::toolkit::{json_text, RecordCx};
+use crate::model::{AssetRow, DiagnosticKind, LineageEdge};
 use serde::Deserialize;
 use serde_json::Value;
+
+/// FlowMesh lineage rows: `data_id` + `source_data_id`.
+pub const LINEAGE_READER: Reader = Reader::new(
+    "FlowMesh lineage",
+    |k: &Keys| k.has_all(&["data_id", "source_data_id"]),
+    read_lineage,
+);
+
+/// FlowMesh asset rows: `data_id` + `asset_guid`.
+pub const ASSET_READER: Reader = Reader::new(
+    "FlowMesh assets",
+    |k: &Keys| k.has_all(&["data_id", "asset_guid"]),
+    read_asset,
+);
 
 #[derive(Deserialize)]
 struct LineageRow {
@@ -23,38 +39,25 @@ struct AssetRowFile {
 }
 
 fn text_of(v: Option<Value>) -> String {
-    match v {
-        Some(Value::String(s)) => s,
-        Some(Value::Null) | None => String::new(),
-        Some(other) => other.to_string(),
-    }
+    v.as_ref()
+        .map(|v| json_text(v).into_owned())
+        .unwrap_or_default()
 }
 
 /// Reads one lineage row. `Err` carries the serde error for shape/syntax classification.
-pub fn read_lineage(
-    b: &mut TraceBuilder,
-    source: FileIdx,
-    line: u32,
-    bytes: &[u8],
-) -> Result<(), serde_json::Error> {
+fn read_lineage(cx: &mut RecordCx<'_>, bytes: &[u8]) -> Result<(), serde_json::Error> {
     let row: LineageRow = serde_json::from_slice(bytes)?;
     match (row.data_id, row.source_data_id) {
         (Value::String(data_id), Value::String(source_data_id)) => {
-            b.add_lineage(
-                LineageEdge {
-                    data_id,
-                    source_data_id,
-                    created_at: text_of(row.created_at),
-                },
-                source,
-                line,
-            );
+            let edge = LineageEdge {
+                data_id,
+                source_data_id,
+                created_at: text_of(row.created_at),
+            };
+            cx.b.add_lineage(edge, cx.source, cx.line);
         }
-        _ => b.diagnose(
-            Severity::Error,
+        _ => cx.skip(
             DiagnosticKind::MissingField,
-            source,
-            Some(line),
             "lineage row needs data_id and source_data_id (strings); row skipped".into(),
         ),
     }
@@ -62,12 +65,7 @@ pub fn read_lineage(
 }
 
 /// Reads one asset row.
-pub fn read_asset(
-    b: &mut TraceBuilder,
-    source: FileIdx,
-    line: u32,
-    bytes: &[u8],
-) -> Result<(), serde_json::Error> {
+fn read_asset(cx: &mut RecordCx<'_>, bytes: &[u8]) -> Result<(), serde_json::Error> {
     let row: AssetRowFile = serde_json::from_slice(bytes)?;
     let version = match &row.version {
         Some(Value::Number(n)) => n.as_i64(),
@@ -75,18 +73,15 @@ pub fn read_asset(
         _ => None,
     };
     match (row.data_id, row.asset_guid, version) {
-        (Some(data_id), Value::String(asset_guid), Some(version)) => b.add_asset(AssetRow {
+        (Some(data_id), Value::String(asset_guid), Some(version)) => cx.b.add_asset(AssetRow {
             data_id,
             asset_guid,
             version,
             user_id: row.user_id.unwrap_or_default(),
             created_at: text_of(row.created_at),
         }),
-        _ => b.diagnose(
-            Severity::Error,
+        _ => cx.skip(
             DiagnosticKind::MissingField,
-            source,
-            Some(line),
             "asset row needs data_id, asset_guid (strings) and an integer version; row skipped"
                 .into(),
         ),

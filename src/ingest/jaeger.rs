@@ -7,15 +7,24 @@
 //! `otel.status_code` = ERROR marks a failure; ids that are not hex are hashed (ids.rs).
 
 use super::builder::{SpanDraft, TraceBuilder};
-use super::json_value::value_attr;
+use super::detect::Keys;
+use super::formats::Reader;
+use super::toolkit::{attr_from_json, RecordCx};
 use crate::model::{
-    AttrValue, Attribute, DiagnosticKind, FileIdx, Resource, ResourceIdx, Severity, SpanEvent,
-    SpanId, SpanKind, StatusCode, StrIdx, TimestampNs, TraceId,
+    AttrValue, Attribute, DiagnosticKind, DurationNs, ResourceIdx, SpanFlags, SpanId, SpanKind,
+    StatusCode, TimestampNs, TraceId,
 };
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::collections::BTreeMap;
+
+/// The Jaeger reader: `{data}`, a trace (`traceID` + `spans`) or a span (`traceID` + `spanID`).
+pub const READER: Reader = Reader::new("Jaeger JSON", is_jaeger, read_record);
+
+fn is_jaeger(k: &Keys) -> bool {
+    k.has("data") || k.has_all(&["traceID", "spans"]) || k.has_all(&["traceID", "spanID"])
+}
 
 #[derive(Deserialize)]
 struct Tag {
@@ -88,22 +97,12 @@ struct JTrace {
 /// Reads one Jaeger record (any container); the serde error is returned for classification.
 /// The container is told apart by its top-level keys, read without building a JSON tree; then
 /// the spans are deserialised straight into typed records (one pass over the span text).
-pub fn read_record(
-    b: &mut TraceBuilder,
-    source: FileIdx,
-    line: u32,
-    bytes: &[u8],
-) -> Result<(), serde_json::Error> {
+fn read_record(cx: &mut RecordCx<'_>, bytes: &[u8]) -> Result<(), serde_json::Error> {
     let no_processes = BTreeMap::new();
     if super::detect::is_array(bytes) {
-        return read_span_list(
-            b,
-            source,
-            line,
-            serde_json::from_slice(bytes)?,
-            &no_processes,
-            None,
-        );
+        let spans = serde_json::from_slice(bytes)?;
+        read_span_list(cx, spans, &no_processes, None);
+        return Ok(());
     }
     let top: BTreeMap<String, &RawValue> = serde_json::from_slice(bytes)?;
     let traces: Vec<JTrace> = match top.get("data") {
@@ -111,32 +110,20 @@ pub fn read_record(
         Some(data) if data.get().starts_with('{') => vec![serde_json::from_str(data.get())?],
         _ if top.contains_key("spans") => vec![serde_json::from_slice(bytes)?],
         _ if top.contains_key("spanID") => {
-            return read_span_list(
-                b,
-                source,
-                line,
-                vec![serde_json::from_slice(bytes)?],
-                &no_processes,
-                None,
-            )
+            let span = serde_json::from_slice(bytes)?;
+            read_span_list(cx, vec![span], &no_processes, None);
+            return Ok(());
         }
         _ => return Err(serde::de::Error::custom("no Jaeger trace or span here")),
     };
     for trace in traces {
-        read_span_list(
-            b,
-            source,
-            line,
-            trace.spans,
-            &trace.processes,
-            trace.trace_id.as_deref(),
-        )?;
+        read_span_list(cx, trace.spans, &trace.processes, trace.trace_id.as_deref());
     }
     Ok(())
 }
 
 fn tag_value(b: &mut TraceBuilder, t: &Tag) -> Option<AttrValue> {
-    let v = value_attr(b, &t.value)?;
+    let v = attr_from_json(b, &t.value)?;
     Some(match (t.kind.as_deref(), v) {
         (Some("bool"), AttrValue::Str(s)) => {
             AttrValue::Bool(b.strings().text(s).eq_ignore_ascii_case("true"))
@@ -165,183 +152,171 @@ fn process_resource(b: &mut TraceBuilder, key: &str, p: &Process) -> ResourceIdx
             .collect::<Vec<_>>()
             .join(",")
     );
-    b.resource(&text, |b| {
-        let service_key = b.intern("service.name");
-        let service_name = b.intern(p.service_name.as_deref().unwrap_or(""));
-        let mut attributes = vec![Attribute {
-            key: service_key,
-            value: AttrValue::Str(service_name),
-        }];
-        for t in &p.tags {
-            let key = b.intern(&t.key);
-            if let Some(value) = tag_value(b, t) {
-                attributes.push(Attribute { key, value });
-            }
-        }
-        Resource {
-            service_name,
-            attributes,
-        }
+    b.resource_from(&text, |b| {
+        // the process's service name comes first, so it is the resource's service
+        let key = b.intern("service.name");
+        let value = AttrValue::Str(b.intern(p.service_name.as_deref().unwrap_or("")));
+        let mut attributes = vec![Attribute { key, value }];
+        attributes.extend(tag_attributes(b, &p.tags).collect::<Vec<_>>());
+        attributes
     })
 }
 
+/// Tags as attributes, with their declared types (nulls left out).
+fn tag_attributes<'a>(
+    b: &'a mut TraceBuilder,
+    tags: &'a [Tag],
+) -> impl Iterator<Item = Attribute> + 'a {
+    tags.iter().filter_map(move |t| {
+        let key = b.intern(&t.key);
+        tag_value(b, t).map(|value| Attribute { key, value })
+    })
+}
+
+/// The parent (a `CHILD_OF` reference in the same trace, else the first `CHILD_OF`, else a
+/// `FOLLOWS_FROM` one, flagged) and the flags it implies.
+fn parent_of(refs: &[Reference], trace_id: TraceId) -> (SpanId, SpanFlags) {
+    let child_of: Vec<&Reference> = refs
+        .iter()
+        .filter(|r| r.ref_type.as_deref().unwrap_or("CHILD_OF") == "CHILD_OF")
+        .collect();
+    let id = |r: &Reference| r.span_id.as_deref().and_then(SpanId::from_external);
+    let same_trace =
+        |r: &&&Reference| r.trace_id.as_deref().and_then(TraceId::from_external) == Some(trace_id);
+    match child_of
+        .iter()
+        .find(same_trace)
+        .or_else(|| child_of.first())
+        .and_then(|r| id(r))
+    {
+        Some(p) => (p, SpanFlags::default()),
+        None => match refs.first().and_then(id) {
+            Some(p) => (p, SpanFlags::FOLLOWS_FROM),
+            None => (SpanId(0), SpanFlags::default()),
+        },
+    }
+}
+
+/// Pushes the span's tags as attributes; kind, status and status message come from them.
+fn push_tags(b: &mut TraceBuilder, tags: &[Tag], d: &mut SpanDraft) {
+    for t in tags {
+        let key = b.intern(&t.key);
+        let Some(value) = tag_value(b, t) else {
+            continue;
+        };
+        let text = |b: &TraceBuilder| match value {
+            AttrValue::Str(v) => b.strings().text(v).to_string(),
+            AttrValue::Bool(v) => v.to_string(),
+            _ => String::new(),
+        };
+        match t.key.as_str() {
+            "span.kind" => d.kind = SpanKind::parse_name(&text(b)).unwrap_or_default(),
+            "error" if text(b).eq_ignore_ascii_case("true") => d.status = StatusCode::Error,
+            "otel.status_code" => match StatusCode::parse_name(&text(b)) {
+                Some(StatusCode::Error) => d.status = StatusCode::Error,
+                Some(StatusCode::Ok) if d.status != StatusCode::Error => d.status = StatusCode::Ok,
+                _ => {}
+            },
+            "otel.status_description" => d.status_message = b.intern(&text(b)),
+            _ => {}
+        }
+        b.push_attr(key, value);
+    }
+}
+
+/// Logs become events named by their `event` field ("log" without one, Jaeger's own rule).
+fn push_logs(cx: &mut RecordCx<'_>, logs: &[Log], span_id: SpanId, start: TimestampNs) {
+    for l in logs {
+        let at = l.timestamp.and_then(TimestampNs::from_micros);
+        let time = cx.event_time(at, span_id, start);
+        let event_name = l
+            .fields
+            .iter()
+            .find(|f| f.key == "event")
+            .and_then(|f| f.value.as_str());
+        let b = &mut *cx.b;
+        let name = b.intern(event_name.unwrap_or("log"));
+        let attributes = tag_attributes(b, &l.fields).collect::<Vec<_>>();
+        let a0 = b.attr_mark();
+        for a in attributes {
+            b.push_attr(a.key, a.value);
+        }
+        b.add_event(time, name, a0..b.attr_mark());
+    }
+}
+
+/// The span's times (µs in the file), or `None` (skipped, reported).
+fn times(cx: &mut RecordCx<'_>, s: &JSpan, span_id: SpanId) -> Option<(TimestampNs, TimestampNs)> {
+    let Some(start_us) = s.start_time else {
+        cx.skip(
+            DiagnosticKind::MissingField,
+            format!("Jaeger span {span_id}: missing startTime; span skipped"),
+        );
+        return None;
+    };
+    let out_of_range = |cx: &mut RecordCx<'_>| {
+        let m = format!("Jaeger span {span_id}: startTime or duration out of range; span skipped");
+        cx.skip(DiagnosticKind::BadValue, m);
+        None
+    };
+    let Some(start) = TimestampNs::from_micros(start_us) else {
+        return out_of_range(cx);
+    };
+    let end = match s.duration.map(DurationNs::from_micros) {
+        None => None,
+        Some(Some(d)) => Some(start.plus(d)),
+        Some(None) => return out_of_range(cx),
+    };
+    Some((start, cx.end_or_instant(end, span_id, start, "no duration")))
+}
+
 fn read_span_list(
-    b: &mut TraceBuilder,
-    source: FileIdx,
-    line: u32,
+    cx: &mut RecordCx<'_>,
     spans: Vec<JSpan>,
     processes: &BTreeMap<String, Process>,
     trace_hint: Option<&str>,
-) -> Result<(), serde_json::Error> {
+) {
     // the resource of each process id, built once per list (a trace names its processes once)
-    let mut process_cache: std::collections::HashMap<String, ResourceIdx> =
-        std::collections::HashMap::new();
+    let mut process_cache: BTreeMap<String, ResourceIdx> = BTreeMap::new();
     for s in spans {
-        let reject = |b: &mut TraceBuilder, kind: DiagnosticKind, what: String| {
-            b.diagnose(
-                Severity::Error,
-                kind,
-                source,
-                Some(line),
-                format!("Jaeger span {what}; span skipped"),
-            );
-        };
-        let Some(trace_id) = s
+        let trace_id = s
             .trace_id
             .as_deref()
             .or(trace_hint)
-            .and_then(TraceId::from_external)
-        else {
-            reject(
-                b,
-                DiagnosticKind::MissingField,
-                format!("{:?}: missing traceID", s.span_id),
-            );
+            .and_then(TraceId::from_external);
+        let Some(trace_id) = trace_id else {
+            let m = format!("Jaeger span {:?}: missing traceID; span skipped", s.span_id);
+            cx.skip(DiagnosticKind::MissingField, m);
             continue;
         };
         let Some(span_id) = s.span_id.as_deref().and_then(SpanId::from_external) else {
-            reject(b, DiagnosticKind::MissingField, "without spanID".into());
+            let m = "Jaeger span without spanID; span skipped".to_string();
+            cx.skip(DiagnosticKind::MissingField, m);
             continue;
         };
-        let Some(start_us) = s.start_time else {
-            reject(
-                b,
-                DiagnosticKind::MissingField,
-                format!("{span_id}: missing startTime"),
-            );
+        let Some((start, end)) = times(cx, &s, span_id) else {
             continue;
         };
-        let start = TimestampNs(start_us.saturating_mul(1000));
-        let end = start.plus(crate::model::DurationNs(
-            s.duration.unwrap_or(0).saturating_mul(1000),
-        ));
-        let refs = s.references.unwrap_or_default();
-        let child_of: Vec<&Reference> = refs
-            .iter()
-            .filter(|r| r.ref_type.as_deref().unwrap_or("CHILD_OF") == "CHILD_OF")
-            .collect();
-        let mut flags = crate::model::SpanFlags::default();
-        let parent = match child_of
-            .iter()
-            .find(|r| r.trace_id.as_deref().and_then(TraceId::from_external) == Some(trace_id))
-            .or_else(|| child_of.first())
-            .and_then(|r| r.span_id.as_deref().and_then(SpanId::from_external))
-        {
-            Some(p) => p,
-            None => match refs
-                .first()
-                .and_then(|r| r.span_id.as_deref().and_then(SpanId::from_external))
-            {
-                Some(p) => {
-                    flags.0 |= crate::model::SpanFlags::FOLLOWS_FROM;
-                    p
-                }
-                None => SpanId(0),
-            },
-        };
-        let name = b.intern(s.operation_name.as_deref().unwrap_or("(unnamed)"));
-        let marks = (b.attr_mark(), b.event_mark(), b.link_mark());
-        let mut kind = SpanKind::Unspecified;
-        let mut status = StatusCode::Unset;
-        let mut status_message = StrIdx(0);
-        for t in s.tags.iter().flatten() {
-            let key = b.intern(&t.key);
-            let Some(value) = tag_value(b, t) else {
-                continue;
-            };
-            let text = |b: &TraceBuilder| match value {
-                AttrValue::Str(v) => b.strings().text(v).to_string(),
-                AttrValue::Bool(v) => v.to_string(),
-                _ => String::new(),
-            };
-            match t.key.as_str() {
-                "span.kind" => kind = SpanKind::parse_name(&text(b)).unwrap_or_default(),
-                "error" if text(b).eq_ignore_ascii_case("true") => status = StatusCode::Error,
-                "otel.status_code" => match text(b).as_str() {
-                    "ERROR" => status = StatusCode::Error,
-                    "OK" if status != StatusCode::Error => status = StatusCode::Ok,
-                    _ => {}
-                },
-                "otel.status_description" => status_message = b.intern(&text(b)),
-                _ => {}
-            }
-            b.push_attr(key, value);
-        }
-        let attributes = marks.0..b.attr_mark();
-        for l in s.logs.iter().flatten() {
-            let time = l
-                .timestamp
-                .map_or(start, |us| TimestampNs(us.saturating_mul(1000)));
-            let event_name = l
-                .fields
-                .iter()
-                .find(|f| f.key == "event")
-                .and_then(|f| f.value.as_str().map(str::to_string));
-            let name = b.intern(event_name.as_deref().unwrap_or("log"));
-            let a0 = b.attr_mark();
-            for f in &l.fields {
-                let key = b.intern(&f.key);
-                if let Some(value) = tag_value(b, f) {
-                    b.push_attr(key, value);
-                }
-            }
-            let attributes = a0..b.attr_mark();
-            b.push_event(SpanEvent {
-                time,
-                name,
-                attributes,
-            });
-        }
-        let events = marks.1..b.event_mark();
-        let resource = match (
-            &s.process,
-            s.process_id
-                .as_deref()
-                .and_then(|p| processes.get(p).map(|proc_| (p, proc_))),
-        ) {
-            (Some(inline), _) => process_resource(b, "inline", inline),
-            (None, Some((key, p))) => match process_cache.get(key) {
-                Some(r) => *r,
-                None => {
-                    let r = process_resource(b, key, p);
-                    process_cache.insert(key.to_string(), r);
-                    r
-                }
-            },
+        let (parent, flags) = parent_of(s.references.as_deref().unwrap_or_default(), trace_id);
+        let name = cx.span_name(s.operation_name.as_deref(), span_id);
+        let mut d = cx.draft((trace_id, span_id), name, (start, end));
+        d.parent_span_id = parent;
+        d.flags = flags;
+        let a0 = cx.b.attr_mark();
+        push_tags(cx.b, s.tags.as_deref().unwrap_or_default(), &mut d);
+        d.attributes = a0..cx.b.attr_mark();
+        push_logs(cx, s.logs.as_deref().unwrap_or_default(), span_id, start);
+        let named = s
+            .process_id
+            .as_deref()
+            .and_then(|p| processes.get(p).map(|proc_| (p, proc_)));
+        d.resource = match (&s.process, named) {
+            (Some(inline), _) => process_resource(cx.b, "inline", inline),
+            (None, Some((key, p))) => *process_cache
+                .entry(key.to_string())
+                .or_insert_with(|| process_resource(cx.b, key, p)),
             (None, None) => ResourceIdx(0),
         };
-        let draft = SpanDraft::new(b, (trace_id, span_id), name, (start, end), (source, line));
-        b.add_span(SpanDraft {
-            parent_span_id: parent,
-            kind,
-            status,
-            status_message,
-            attributes,
-            events,
-            resource,
-            flags,
-            ..draft
-        });
+        cx.add(d);
     }
-    Ok(())
 }

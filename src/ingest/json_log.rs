@@ -5,13 +5,20 @@
 //! are normalised like span ids; other fields are kept as attributes. Lines are joined to their
 //! spans after everything is read (logs and spans may come in any order, in any files).
 
-use super::builder::TraceBuilder;
-use super::json_value::value_attr;
+use super::detect::Keys;
+use super::formats::Reader;
+use super::toolkit::{attr_from_json, RecordCx};
 use crate::model::{
-    time::parse_iso8601, DiagnosticKind, FileIdx, LogEntry, Severity, SpanId, StrIdx, TimestampNs,
-    TraceId,
+    time::parse_iso8601, DiagnosticKind, LogEntry, SpanId, StrIdx, TimestampNs, TraceId,
 };
 use serde_json::{Map, Value};
+
+/// The JSON log reader: a message key with a time or trace/span ids.
+pub const READER: Reader = Reader::new("JSON log", is_log_line, read_line);
+
+fn is_log_line(k: &Keys) -> bool {
+    k.has_any(&MESSAGE) && k.has_any(&["timestamp", "time", "ts", "trace_id", "span_id"])
+}
 
 const MESSAGE: [&str; 3] = ["event", "msg", "message"];
 const TIME: [&str; 3] = ["timestamp", "time", "ts"];
@@ -22,25 +29,21 @@ const SPAN: [&str; 3] = ["span_id", "spanId", "otelSpanID"];
 /// ns ~1.7e18) to ns; integers stay exact, fractions are split off before scaling.
 fn epoch(n: &serde_json::Number) -> Option<TimestampNs> {
     if let Some(i) = n.as_i64() {
-        let scale = match i.unsigned_abs() {
-            v if v > 100_000_000_000_000_000 => 1,
-            v if v > 100_000_000_000_000 => 1_000,
-            v if v > 100_000_000_000 => 1_000_000,
-            _ => 1_000_000_000,
+        return match i.unsigned_abs() {
+            v if v > 100_000_000_000_000_000 => Some(TimestampNs(i)),
+            v if v > 100_000_000_000_000 => TimestampNs::from_micros(i),
+            v if v > 100_000_000_000 => TimestampNs::from_millis(i),
+            _ => TimestampNs::from_secs(i),
         };
-        return i.checked_mul(scale).map(TimestampNs);
     }
     let f = n.as_f64()?;
-    let (scale, a) = match f.abs() {
-        v if v > 1e17 => (1.0, f),
-        v if v > 1e14 => (1e3, f),
-        v if v > 1e11 => (1e6, f),
-        _ => (1e9, f),
+    let unit_ns = match f.abs() {
+        v if v > 1e17 => 1,
+        v if v > 1e14 => 1_000,
+        v if v > 1e11 => 1_000_000,
+        _ => 1_000_000_000,
     };
-    let whole = a.trunc();
-    Some(TimestampNs(
-        (whole as i64).checked_mul(scale as i64)? + ((a - whole) * scale).round() as i64,
-    ))
+    TimestampNs::from_fraction(f, unit_ns)
 }
 
 fn first<'a>(o: &'a Map<String, Value>, keys: &[&str]) -> Option<(&'a str, &'a Value)> {
@@ -49,12 +52,7 @@ fn first<'a>(o: &'a Map<String, Value>, keys: &[&str]) -> Option<(&'a str, &'a V
 }
 
 /// Reads one log line.
-pub fn read_line(
-    b: &mut TraceBuilder,
-    source: FileIdx,
-    line: u32,
-    bytes: &[u8],
-) -> Result<(), serde_json::Error> {
+fn read_line(cx: &mut RecordCx<'_>, bytes: &[u8]) -> Result<(), serde_json::Error> {
     let Value::Object(o) = serde_json::from_slice::<Value>(bytes)? else {
         return Err(serde::de::Error::custom("a log line is a JSON object"));
     };
@@ -64,13 +62,8 @@ pub fn read_line(
         _ => None,
     };
     let Some(time) = time else {
-        b.diagnose(
-            Severity::Error,
-            DiagnosticKind::MissingField,
-            source,
-            Some(line),
-            "log line without a readable timestamp; skipped".into(),
-        );
+        let m = "log line without a readable timestamp; skipped".to_string();
+        cx.skip(DiagnosticKind::MissingField, m);
         return Ok(());
     };
     let text = |keys: &[&str]| {
@@ -78,10 +71,11 @@ pub fn read_line(
             .and_then(|(_, v)| v.as_str())
             .map(str::to_string)
     };
+    let trace_id = id(cx, text(&TRACE), TraceId::parse_hex, "trace id");
+    let span_id = id(cx, text(&SPAN), SpanId::parse_hex, "span id");
+    let b = &mut *cx.b;
     let message = b.intern(&text(&MESSAGE).unwrap_or_default());
     let level = text(&["level", "severity", "levelname"]).map_or(StrIdx(0), |l| b.intern(&l));
-    let trace_id = text(&TRACE).and_then(|t| TraceId::parse_hex(&t));
-    let span_id = text(&SPAN).and_then(|s| SpanId::parse_hex(&s));
     let skip: Vec<&str> = MESSAGE
         .iter()
         .chain(&TIME)
@@ -96,7 +90,7 @@ pub fn read_line(
             continue;
         }
         let key = b.intern(k);
-        if let Some(value) = value_attr(b, v) {
+        if let Some(value) = attr_from_json(b, v) {
             b.push_attr(key, value);
         }
     }
@@ -109,8 +103,27 @@ pub fn read_line(
         span_id,
         span: None,
         attributes,
-        source,
-        line,
+        source: cx.source,
+        line: cx.line,
     });
     Ok(())
+}
+
+/// An id the line names, parsed; one that is not hex is reported (the line is then not joined
+/// to a span by it).
+fn id<T>(
+    cx: &mut RecordCx<'_>,
+    text: Option<String>,
+    parse: impl Fn(&str) -> Option<T>,
+    what: &str,
+) -> Option<T> {
+    let text = text.filter(|t| !t.is_empty())?;
+    let id = parse(&text);
+    if id.is_none() {
+        cx.repair(
+            DiagnosticKind::BadValue,
+            format!("log line's {what} {text:?} is not hex; not joined by it"),
+        );
+    }
+    id
 }

@@ -5,46 +5,148 @@
 //! (`info`) go on the root span as `mlflow.trace.*` attributes (on the first span when the root
 //! is not there: an in-progress trace read from a server); assessments (`info.assessments`, as
 //! the tracking server returns them) go as `mlflow.assessments` on the span they name, else the
-//! root; the source is complete when the state is OK or ERROR; the service is the trace name.
+//! root; the source is complete when the state is OK or ERROR; the service is the trace name; a
+//! span without an end (still running when exported) is an instant (reported).
 
-use super::builder::{SpanDraft, TraceBuilder};
-use super::json_value::{push_value_attrs, value_attr};
-use super::otlp::id_bits;
-use crate::model::{
-    AttrValue, Completion, DiagnosticKind, FileIdx, Severity, SpanEvent, SpanId, StatusCode,
-    StrIdx, TimestampNs, TraceId,
+use super::builder::TraceBuilder;
+use super::detect::Keys;
+use super::formats::Reader;
+use super::toolkit::{
+    attr_from_json, attr_from_raw, hex_or_base64_parent_id, hex_or_base64_span_id,
+    hex_or_base64_trace_id, json_int, json_status, push_json_attrs, Entries, RecordCx,
 };
-use serde_json::Value;
+use crate::model::{
+    AttrValue, Completion, DiagnosticKind, ResourceIdx, SpanId, TimestampNs, TraceId,
+};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
 
-fn decoded(b: &mut TraceBuilder, v: &Value) -> Option<AttrValue> {
-    // attribute values are JSON text inside a JSON string: decode that text once
-    let inner = match v {
-        Value::String(s) => {
-            serde_json::from_str::<Value>(s).unwrap_or_else(|_| Value::String(s.clone()))
-        }
-        other => other.clone(),
-    };
-    value_attr(b, &inner)
+/// The MLflow reader: documents with `info` and `data`.
+pub const READER: Reader = Reader::new(
+    "MLflow trace",
+    |k: &Keys| k.has_all(&["info", "data"]),
+    read_trace,
+);
+
+#[derive(Deserialize)]
+struct Document<'a> {
+    #[serde(default)]
+    info: Info,
+    #[serde(borrow)]
+    data: Data<'a>,
 }
 
-fn ns(v: Option<&Value>) -> Option<i64> {
-    let n = v?.as_number()?;
-    n.as_i64()
-        .or_else(|| n.as_u64().and_then(|u| i64::try_from(u).ok()))
+/// The trace's own facts.
+#[derive(Deserialize, Default)]
+struct Info {
+    #[serde(default)]
+    trace_id: Option<String>,
+    #[serde(default)]
+    tags: Map<String, Value>,
+    #[serde(default)]
+    state: Option<Value>,
+    #[serde(default)]
+    request_preview: Option<Value>,
+    #[serde(default)]
+    response_preview: Option<Value>,
+    #[serde(default)]
+    trace_metadata: Map<String, Value>,
+    /// Feedback and expectations, as the tracking server returns them.
+    #[serde(default)]
+    assessments: Vec<Value>,
 }
 
-fn span_id_of(s: &Value) -> Option<SpanId> {
-    s.get("span_id")
-        .and_then(Value::as_str)
-        .and_then(|t| id_bits(t, 8))
-        .map(|v| SpanId(v as u64))
-        .filter(|s| s.0 != 0)
+#[derive(Deserialize)]
+struct Data<'a> {
+    #[serde(borrow)]
+    spans: Vec<MSpan<'a>>,
+}
+
+#[derive(Deserialize)]
+struct MSpan<'a> {
+    #[serde(default)]
+    trace_id: Option<String>,
+    #[serde(default)]
+    span_id: Option<String>,
+    #[serde(default)]
+    parent_span_id: Option<String>,
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(default)]
+    start_time_unix_nano: Option<Value>,
+    #[serde(default)]
+    end_time_unix_nano: Option<Value>,
+    #[serde(borrow, default)]
+    attributes: Entries<'a>,
+    #[serde(default)]
+    events: Vec<MEvent>,
+    #[serde(default)]
+    status: Option<MStatus>,
+}
+
+#[derive(Deserialize)]
+struct MEvent {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    time_unix_nano: Option<Value>,
+    #[serde(default)]
+    attributes: Map<String, Value>,
+}
+
+#[derive(Deserialize)]
+struct MStatus {
+    #[serde(default)]
+    code: Option<Value>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+/// An attribute value that is JSON text inside a JSON string, decoded once (a string that is
+/// not JSON stays that string).
+fn decoded(b: &mut TraceBuilder, raw: &RawValue) -> Option<AttrValue> {
+    if !raw.get().starts_with('"') {
+        return attr_from_raw(b, raw);
+    }
+    let text: Cow<str> = serde_json::from_str(raw.get()).ok()?;
+    match serde_json::from_str::<Value>(&text) {
+        Ok(inner) => attr_from_json(b, &inner),
+        Err(_) => Some(AttrValue::Str(b.intern(&text))),
+    }
+}
+
+/// The same decoding for values already parsed (`info` fields).
+fn decoded_value(b: &mut TraceBuilder, v: &Value) -> Option<AttrValue> {
+    match v {
+        Value::String(s) => match serde_json::from_str::<Value>(s) {
+            Ok(inner) => attr_from_json(b, &inner),
+            Err(_) => Some(AttrValue::Str(b.intern(s))),
+        },
+        other => attr_from_json(b, other),
+    }
+}
+
+/// What one document's spans share: the trace's own facts and where they go.
+struct Doc<'a> {
+    info: &'a Info,
+    info_trace: Option<TraceId>,
+    resource: ResourceIdx,
+    /// A span without a parent is in the document (else the facts go on the first span).
+    has_root: bool,
+    /// `info.assessments` grouped by the span they name (`None`: the whole trace).
+    assessments: Vec<(Option<SpanId>, Vec<Value>)>,
+    /// Span ids the document holds.
+    held: Vec<SpanId>,
+    /// The trace's facts were put on a span already.
+    facts_placed: bool,
 }
 
 /// A source is complete once its traces ended (OK / ERROR), incomplete while any is in
 /// progress.
-fn note_state(b: &mut TraceBuilder, source: FileIdx, state: Option<&str>) {
-    let src = b.source_mut(source);
+fn note_state(cx: &mut RecordCx<'_>, state: Option<&str>) {
+    let src = cx.b.source_mut(cx.source);
     match state {
         Some("IN_PROGRESS") => src.completion = Completion::Incomplete,
         Some("OK" | "ERROR") if src.completion != Completion::Incomplete => {
@@ -56,19 +158,14 @@ fn note_state(b: &mut TraceBuilder, source: FileIdx, state: Option<&str>) {
 
 /// `info.assessments` grouped by the span they are attached to (`None`: the whole trace), in
 /// file order. A `span_id` is hex as the server writes it (or base64 like span ids).
-fn assessments_by_span(info: &Value) -> Vec<(Option<SpanId>, Vec<Value>)> {
+fn assessments_by_span(info: &Info) -> Vec<(Option<SpanId>, Vec<Value>)> {
     let mut out: Vec<(Option<SpanId>, Vec<Value>)> = Vec::new();
-    for a in info
-        .get("assessments")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for a in &info.assessments {
         let span = a
             .get("span_id")
             .and_then(Value::as_str)
             .filter(|t| !t.is_empty())
-            .and_then(|t| SpanId::parse_hex(t).or_else(|| id_bits(t, 8).map(|v| SpanId(v as u64))));
+            .and_then(|t| SpanId::parse_hex(t).or_else(|| hex_or_base64_span_id(t)));
         match out.iter_mut().find(|(s, _)| *s == span) {
             Some((_, list)) => list.push(a.clone()),
             None => out.push((span, vec![a.clone()])),
@@ -78,190 +175,168 @@ fn assessments_by_span(info: &Value) -> Vec<(Option<SpanId>, Vec<Value>)> {
 }
 
 /// Reads one MLflow trace document.
-pub fn read_trace(
-    b: &mut TraceBuilder,
-    source: FileIdx,
-    line: u32,
-    bytes: &[u8],
-) -> Result<(), serde_json::Error> {
-    let doc: Value = serde_json::from_slice(bytes)?;
-    let info = doc.get("info").cloned().unwrap_or(Value::Null);
-    let spans = doc
-        .pointer("/data/spans")
-        .and_then(Value::as_array)
-        .cloned()
-        .ok_or_else(|| serde::de::Error::custom("MLflow trace without data.spans"))?;
-    let trace_name = info
-        .pointer("/tags/mlflow.traceName")
+fn read_trace(cx: &mut RecordCx<'_>, bytes: &[u8]) -> Result<(), serde_json::Error> {
+    let doc: Document = serde_json::from_slice(bytes)?;
+    let trace_name = doc
+        .info
+        .tags
+        .get("mlflow.traceName")
         .and_then(Value::as_str)
-        .unwrap_or("mlflow trace")
-        .to_string();
-    let resource = b.service_resource("mlflow", &trace_name);
-    note_state(b, source, info.get("state").and_then(Value::as_str));
-    let has_root = spans.iter().any(|s| {
-        s.get("parent_span_id")
-            .and_then(Value::as_str)
-            .is_none_or(str::is_empty)
-    });
-    let assessments = assessments_by_span(&info);
-    let mut facts_placed = false;
-    let info_trace = info
-        .get("trace_id")
-        .and_then(Value::as_str)
-        .and_then(|t| TraceId::parse_hex(t.trim_start_matches("tr-")));
-    for s in &spans {
-        let trace_id = s
-            .get("trace_id")
-            .and_then(Value::as_str)
-            .and_then(|t| id_bits(t, 16))
-            .map(TraceId)
-            .or(info_trace);
-        let span_id = span_id_of(s);
-        let (Some(trace_id), Some(span_id)) = (trace_id, span_id) else {
-            b.diagnose(
-                Severity::Error,
-                DiagnosticKind::BadValue,
-                source,
-                Some(line),
-                "MLflow span without a readable trace_id/span_id; span skipped".into(),
-            );
-            continue;
-        };
-        let (Some(start), Some(end)) = (
-            ns(s.get("start_time_unix_nano")),
-            ns(s.get("end_time_unix_nano")).or(ns(s.get("start_time_unix_nano"))),
-        ) else {
-            b.diagnose(
-                Severity::Error,
-                DiagnosticKind::MissingField,
-                source,
-                Some(line),
-                format!("MLflow span {span_id} has no start time; span skipped"),
-            );
-            continue;
-        };
-        let parent = s
-            .get("parent_span_id")
-            .and_then(Value::as_str)
-            .and_then(|t| id_bits(t, 8))
-            .map_or(SpanId(0), |v| SpanId(v as u64));
-        let name = b.intern(s.get("name").and_then(Value::as_str).unwrap_or("(unnamed)"));
-        let a0 = b.attr_mark();
-        let mut span_type = StrIdx(0);
-        if let Some(Value::Object(attrs)) = s.get("attributes") {
-            for (k, v) in attrs {
-                let key = b.intern(k);
-                if let Some(value) = decoded(b, v) {
-                    if let ("mlflow.spanType", AttrValue::Str(t)) = (k.as_str(), value) {
-                        span_type = t;
-                    }
-                    b.push_attr(key, value);
-                }
-            }
-        }
-        let span_assessments = assessments
+        .unwrap_or("mlflow trace");
+    note_state(cx, doc.info.state.as_ref().and_then(Value::as_str));
+    let spans = &doc.data.spans;
+    let mut shared = Doc {
+        info: &doc.info,
+        info_trace: doc
+            .info
+            .trace_id
+            .as_deref()
+            .and_then(|t| TraceId::parse_hex(t.trim_start_matches("tr-"))),
+        resource: cx.b.service_resource("mlflow", trace_name),
+        has_root: spans.iter().any(|s| {
+            s.parent_span_id
+                .as_deref()
+                .is_none_or(|p| p.trim().is_empty())
+        }),
+        assessments: assessments_by_span(&doc.info),
+        held: spans
             .iter()
-            .find(|(id, _)| *id == Some(span_id))
-            .map(|(_, list)| list.clone());
-        let trace_facts = !facts_placed && (parent.0 == 0 || !has_root);
-        if trace_facts {
-            facts_placed = true;
-            // the trace's own facts, on its root span
-            for (key, ptr) in [
-                ("mlflow.trace.state", "/state"),
-                ("mlflow.trace.request_preview", "/request_preview"),
-                ("mlflow.trace.response_preview", "/response_preview"),
-                (
-                    "mlflow.trace.tokenUsage",
-                    "/trace_metadata/mlflow.trace.tokenUsage",
-                ),
-                ("mlflow.trace.cost", "/trace_metadata/mlflow.trace.cost"),
-            ] {
-                if let Some(v) = info.pointer(ptr) {
-                    let k = b.intern(key);
-                    if let Some(value) = decoded(b, v) {
-                        b.push_attr(k, value);
-                    }
-                }
-            }
-        }
-        let mut mine: Vec<Value> = span_assessments.unwrap_or_default();
-        if trace_facts {
-            // assessments of the whole trace, and of spans this document does not hold
-            for (id, list) in &assessments {
-                let held = id.is_some_and(|id| spans.iter().any(|s| span_id_of(s) == Some(id)));
-                if !held {
-                    mine.extend(list.iter().cloned());
-                }
-            }
-        }
-        if !mine.is_empty() {
-            let k = b.intern("mlflow.assessments");
-            let v = b.intern(&Value::Array(mine).to_string());
-            b.push_attr(k, AttrValue::Json(v));
-        }
-        let attributes = a0..b.attr_mark();
-        let e0 = b.event_mark();
-        for e in s
-            .get("events")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let time = TimestampNs(ns(e.get("time_unix_nano")).unwrap_or(start));
-            let name = b.intern(
-                e.get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("(unnamed event)"),
-            );
-            let attributes = push_value_attrs(
-                b,
-                e.get("attributes")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten(),
-            );
-            b.push_event(SpanEvent {
-                time,
-                name,
-                attributes,
-            });
-        }
-        let events = e0..b.event_mark();
-        let code = s
-            .pointer("/status/code")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let status = if code.ends_with("ERROR") {
-            StatusCode::Error
-        } else if code.ends_with("OK") {
-            StatusCode::Ok
-        } else {
-            StatusCode::Unset
-        };
-        let message = s
-            .pointer("/status/message")
-            .and_then(Value::as_str)
-            .filter(|m| !m.is_empty())
-            .map(|m| m.to_string());
-        let status_message = message.map_or(StrIdx(0), |m| b.intern(&m));
-        let draft = SpanDraft::new(
-            b,
-            (trace_id, span_id),
-            name,
-            (TimestampNs(start), TimestampNs(end)),
-            (source, line),
-        );
-        b.add_span(SpanDraft {
-            parent_span_id: parent,
-            span_type,
-            status,
-            status_message,
-            attributes,
-            events,
-            resource,
-            ..draft
-        });
+            .filter_map(|s| s.span_id.as_deref().and_then(hex_or_base64_span_id))
+            .collect(),
+        facts_placed: false,
+    };
+    for s in spans {
+        read_span(cx, s, &mut shared);
     }
     Ok(())
+}
+
+fn read_span(cx: &mut RecordCx<'_>, s: &MSpan<'_>, doc: &mut Doc<'_>) {
+    let trace_id = s
+        .trace_id
+        .as_deref()
+        .and_then(hex_or_base64_trace_id)
+        .or(doc.info_trace);
+    let span_id = s.span_id.as_deref().and_then(hex_or_base64_span_id);
+    let (Some(trace_id), Some(span_id)) = (trace_id, span_id) else {
+        let m = "MLflow span without a readable trace_id/span_id; span skipped".to_string();
+        return cx.skip(DiagnosticKind::BadValue, m);
+    };
+    let Some(start) = s.start_time_unix_nano.as_ref().and_then(json_int) else {
+        let m = format!("MLflow span {span_id} has no start time; span skipped");
+        return cx.skip(DiagnosticKind::MissingField, m);
+    };
+    let start = TimestampNs(start);
+    let end = s
+        .end_time_unix_nano
+        .as_ref()
+        .and_then(json_int)
+        .map(TimestampNs);
+    let end = cx.end_or_instant(end, span_id, start, "no end_time_unix_nano");
+    let parent = cx.parent_id(
+        s.parent_span_id.as_deref(),
+        hex_or_base64_parent_id,
+        span_id,
+        "parent_span_id",
+    );
+    let name = cx.span_name(s.name.as_deref(), span_id);
+    let mut d = cx.draft((trace_id, span_id), name, (start, end));
+    d.parent_span_id = parent;
+    d.resource = doc.resource;
+    let b = &mut *cx.b;
+    let a0 = b.attr_mark();
+    for (k, v) in &s.attributes.0 {
+        let key = b.intern(k);
+        if let Some(value) = decoded(b, v) {
+            b.push_attr(key, value);
+        }
+    }
+    let trace_facts = !doc.facts_placed && (parent.0 == 0 || !doc.has_root);
+    if trace_facts {
+        doc.facts_placed = true;
+        push_trace_facts(b, doc.info);
+    }
+    push_assessments(b, doc, span_id, trace_facts);
+    d.attributes = a0..b.attr_mark();
+    for e in &s.events {
+        let at = e
+            .time_unix_nano
+            .as_ref()
+            .and_then(json_int)
+            .map(TimestampNs);
+        let time = cx.event_time(at, span_id, start);
+        let name = cx.event_name(e.name.as_deref(), span_id);
+        let attributes = push_json_attrs(cx.b, &e.attributes);
+        cx.b.add_event(time, name, attributes);
+    }
+    if let Some(st) = &s.status {
+        let code = st.code.as_ref().and_then(json_status);
+        cx.set_status(&mut d, code, st.message.as_deref());
+    }
+    cx.add(d);
+}
+
+/// The span's assessments as `mlflow.assessments` (a JSON list); the span with the trace's
+/// facts also gets those of the whole trace and of spans the document does not hold.
+fn push_assessments(b: &mut TraceBuilder, doc: &Doc<'_>, span_id: SpanId, trace_facts: bool) {
+    let mut mine: Vec<Value> = Vec::new();
+    for (id, list) in &doc.assessments {
+        let here = *id == Some(span_id);
+        let unheld = trace_facts && id.is_none_or(|id| !doc.held.contains(&id));
+        if here || unheld {
+            mine.extend(list.iter().cloned());
+        }
+    }
+    if !mine.is_empty() {
+        let k = b.intern("mlflow.assessments");
+        let v = b.intern(&Value::Array(mine).to_string());
+        b.push_attr(k, AttrValue::Json(v));
+    }
+}
+
+/// The trace's state, previews, token usage and cost, as `mlflow.trace.*` attributes.
+fn push_trace_facts(b: &mut TraceBuilder, info: &Info) {
+    let meta = |k: &str| info.trace_metadata.get(k);
+    for (key, value) in [
+        ("mlflow.trace.state", info.state.as_ref()),
+        (
+            "mlflow.trace.request_preview",
+            info.request_preview.as_ref(),
+        ),
+        (
+            "mlflow.trace.response_preview",
+            info.response_preview.as_ref(),
+        ),
+        ("mlflow.trace.tokenUsage", meta("mlflow.trace.tokenUsage")),
+        ("mlflow.trace.cost", meta("mlflow.trace.cost")),
+    ] {
+        if let Some(v) = value {
+            let k = b.intern(key);
+            if let Some(value) = decoded_value(b, v) {
+                b.push_attr(k, value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attribute_json_is_decoded_once() {
+        let mut b = TraceBuilder::default();
+        let raw: Box<RawValue> = serde_json::from_str(r#""\"LLM\"""#).unwrap();
+        assert_eq!(
+            decoded(&mut b, &raw).map(|v| match v {
+                AttrValue::Str(s) => b.strings().text(s).to_string(),
+                _ => String::new(),
+            }),
+            Some("LLM".to_string())
+        );
+        let raw: Box<RawValue> = serde_json::from_str(r#""42""#).unwrap();
+        assert_eq!(decoded(&mut b, &raw), Some(AttrValue::Int(42)));
+        let raw: Box<RawValue> = serde_json::from_str(r#""not json""#).unwrap();
+        assert!(matches!(decoded(&mut b, &raw), Some(AttrValue::Str(_))));
+    }
 }

@@ -3,15 +3,23 @@
 //! file, then converted. Required: `context.trace_id`, `context.span_id`, `start_time`,
 //! `end_time`; everything else is optional (FlowMesh's own test rows omit most of it).
 
-use super::builder::{SpanDraft, TraceBuilder};
-use super::json_value::{attr_value, Entries};
+use super::detect::Keys;
+use super::formats::Reader;
+use super::toolkit::{attr_from_raw, push_raw_attrs, Entries, RecordCx};
 use crate::model::{
-    time::parse_iso8601, AttrValue, DiagnosticKind, FileIdx, Resource, ResourceIdx, Severity,
-    SpanEvent, SpanId, SpanKind, SpanLink, StatusCode, StrIdx, TraceId,
+    time::parse_iso8601, Attribute, DiagnosticKind, ResourceIdx, SpanId, SpanKind, StatusCode,
+    TimestampNs, TraceId,
 };
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
+
+/// The OTel SDK span reader: objects with `context` and `start_time`.
+pub const READER: Reader = Reader::new(
+    "OTel SDK spans",
+    |k: &Keys| k.has_all(&["context", "start_time"]),
+    read_span,
+);
 
 #[derive(Deserialize)]
 struct ContextRow<'a> {
@@ -79,36 +87,80 @@ struct ResourceRow<'a> {
     attributes: Entries<'a>,
 }
 
-/// Why a record could not be read as a span.
-pub enum RowError {
-    /// Not JSON, or not this shape (decided by the caller from the serde error).
-    Serde(serde_json::Error),
-    /// The row was read but is unusable; already diagnosed.
-    Rejected,
+/// Reads one `to_json()` record and adds it to the builder.
+fn read_span(cx: &mut RecordCx<'_>, bytes: &[u8]) -> Result<(), serde_json::Error> {
+    let row: SpanRow = serde_json::from_slice(bytes)?;
+    let Some((ids, times)) = identity(cx, &row) else {
+        return Ok(());
+    };
+    if cx.b.has_span(ids.0, ids.1) {
+        // let the builder report it, without reading the rest of the row
+        let name = cx.b.intern("");
+        let d = cx.draft(ids, name, times);
+        cx.add(d);
+        return Ok(());
+    }
+    let span_id = ids.1;
+    let parent = cx.parent_id(
+        row.parent_id.as_deref(),
+        SpanId::parse_hex,
+        span_id,
+        "parent_id",
+    );
+    let name = cx.span_name(row.name.as_deref(), span_id);
+    let mut d = cx.draft(ids, name, times);
+    d.parent_span_id = parent;
+    d.kind = row
+        .kind
+        .as_deref()
+        .and_then(SpanKind::parse_name)
+        .unwrap_or_default();
+    d.attributes = push_raw_attrs(cx.b, &row.attributes);
+    for e in row.events.iter().flatten() {
+        let time = cx.event_time(
+            e.timestamp.as_deref().and_then(parse_iso8601),
+            span_id,
+            times.0,
+        );
+        let name = cx.event_name(e.name.as_deref(), span_id);
+        let attributes = push_raw_attrs(cx.b, &e.attributes);
+        cx.b.add_event(time, name, attributes);
+    }
+    for l in row.links.iter().flatten() {
+        let ids = l.context.as_ref().and_then(link_ids);
+        cx.link(span_id, ids, |b| push_raw_attrs(b, &l.attributes));
+    }
+    if let Some(st) = &row.status {
+        let code = st.status_code.as_deref().and_then(StatusCode::parse_name);
+        cx.set_status(&mut d, code, st.description.as_deref());
+    }
+    if let Some(raw) = row.resource {
+        d.resource = read_resource(cx, raw);
+    }
+    cx.add(d);
+    Ok(())
 }
 
-/// Reads one `to_json()` record and adds it to the builder.
-pub fn read_span(
-    b: &mut TraceBuilder,
-    source: FileIdx,
-    line: u32,
-    bytes: &[u8],
-) -> Result<(), RowError> {
-    let row: SpanRow = serde_json::from_slice(bytes).map_err(RowError::Serde)?;
-    let reject = |b: &mut TraceBuilder, kind: DiagnosticKind, message: String| {
-        b.diagnose(
-            Severity::Error,
-            kind,
-            source,
-            Some(line),
-            format!("{message}; span skipped"),
-        );
-        Err(RowError::Rejected)
+fn link_ids(c: &ContextRow<'_>) -> Option<(TraceId, SpanId)> {
+    Some((
+        c.trace_id.as_deref().and_then(TraceId::parse_hex)?,
+        c.span_id.as_deref().and_then(SpanId::parse_hex)?,
+    ))
+}
+
+/// A span's start and end.
+type Times = (TimestampNs, TimestampNs);
+
+/// The ids and times every row needs, or `None` (the row skipped, reported).
+fn identity(cx: &mut RecordCx<'_>, row: &SpanRow<'_>) -> Option<((TraceId, SpanId), Times)> {
+    let skip = |cx: &mut RecordCx<'_>, kind: DiagnosticKind, message: String| {
+        cx.skip(kind, format!("{message}; span skipped"));
+        None
     };
     let trace_id = match row.context.trace_id.as_deref() {
         None => {
-            return reject(
-                b,
+            return skip(
+                cx,
                 DiagnosticKind::MissingField,
                 "missing context.trace_id".into(),
             )
@@ -116,18 +168,15 @@ pub fn read_span(
         Some(t) => match TraceId::parse_hex(t) {
             Some(id) => id,
             None => {
-                return reject(
-                    b,
-                    DiagnosticKind::BadValue,
-                    format!("context.trace_id {t:?} is not a hex id"),
-                )
+                let m = format!("context.trace_id {t:?} is not a hex id");
+                return skip(cx, DiagnosticKind::BadValue, m);
             }
         },
     };
     let span_id = match row.context.span_id.as_deref() {
         None => {
-            return reject(
-                b,
+            return skip(
+                cx,
                 DiagnosticKind::MissingField,
                 "missing context.span_id".into(),
             )
@@ -135,11 +184,8 @@ pub fn read_span(
         Some(t) => match SpanId::parse_hex(t) {
             Some(id) => id,
             None => {
-                return reject(
-                    b,
-                    DiagnosticKind::BadValue,
-                    format!("context.span_id {t:?} is not a hex id"),
-                )
+                let m = format!("context.span_id {t:?} is not a hex id");
+                return skip(cx, DiagnosticKind::BadValue, m);
             }
         },
     };
@@ -150,185 +196,48 @@ pub fn read_span(
     {
         match value.as_deref() {
             None => {
-                return reject(
-                    b,
-                    DiagnosticKind::MissingField,
-                    format!("span {span_id}: missing {field}"),
-                )
+                let m = format!("span {span_id}: missing {field}");
+                return skip(cx, DiagnosticKind::MissingField, m);
             }
             Some(text) => match parse_iso8601(text) {
                 Some(t) => *slot = Some(t),
                 None => {
-                    return reject(
-                        b,
-                        DiagnosticKind::BadValue,
-                        format!("span {span_id}: {field} {text:?} is not an ISO-8601 time"),
-                    )
+                    let m = format!("span {span_id}: {field} {text:?} is not an ISO-8601 time");
+                    return skip(cx, DiagnosticKind::BadValue, m);
                 }
             },
         }
     }
-    let (Some(start), Some(end)) = (times[0], times[1]) else {
-        return Err(RowError::Rejected);
-    };
-    let parent_span_id = match row.parent_id.as_deref() {
-        None | Some("") => SpanId(0),
-        Some(p) => SpanId::parse_hex(p).unwrap_or_else(|| {
-            b.diagnose(
-                Severity::Repaired,
+    Some(((trace_id, span_id), (times[0]?, times[1]?)))
+}
+
+/// The resource for this exact text; parsed once per distinct resource (an unreadable one is
+/// reported and kept empty).
+fn read_resource(cx: &mut RecordCx<'_>, raw: &RawValue) -> ResourceIdx {
+    let text = raw.get();
+    if cx.b.has_resource(text) {
+        return cx.b.resource_from(text, |_| Vec::new());
+    }
+    let row: ResourceRow = match serde_json::from_str(text) {
+        Ok(row) => row,
+        Err(e) => {
+            cx.repair(
                 DiagnosticKind::BadValue,
-                source,
-                Some(line),
-                format!("span {span_id}: parent_id {p:?} is not a hex id; shown as a root"),
+                format!("resource is not an object with attributes ({e}); spans keep no resource attributes"),
             );
-            SpanId(0)
-        }),
-    };
-    if b.has_span(trace_id, span_id) {
-        // let the builder report it, without reading the rest of the row
-        let name = b.intern("");
-        b.add_span(SpanDraft::new(
-            b,
-            (trace_id, span_id),
-            name,
-            (start, end),
-            (source, line),
-        ));
-        return Ok(());
-    }
-    let name = match row.name.as_deref() {
-        Some(n) => b.intern(n),
-        None => {
-            b.diagnose(
-                Severity::Repaired,
-                DiagnosticKind::MissingField,
-                source,
-                Some(line),
-                format!("span {span_id}: missing name; shown as \"(unnamed)\""),
-            );
-            b.intern("(unnamed)")
-        }
-    };
-    let marks = (b.attr_mark(), b.event_mark(), b.link_mark());
-    let mut d = SpanDraft {
-        parent_span_id,
-        ..SpanDraft::new(b, (trace_id, span_id), name, (start, end), (source, line))
-    };
-    let type_key = b.intern("flowmesh.type");
-    let kind_key = b.intern("flowmesh.kind");
-    let mut kind_alias = StrIdx(0);
-    for (k, v) in &row.attributes.0 {
-        let key = b.intern(k);
-        if let Some(value) = attr_value(b, v) {
-            if let AttrValue::Str(s) = value {
-                if key == type_key {
-                    d.span_type = s;
-                } else if key == kind_key {
-                    kind_alias = s;
-                }
+            ResourceRow {
+                attributes: Entries::default(),
             }
-            b.push_attr(key, value);
         }
-    }
-    if d.span_type == StrIdx(0) {
-        d.span_type = kind_alias;
-    }
-    d.attributes = marks.0..b.attr_mark();
-    for e in row.events.iter().flatten() {
-        let time = e
-            .timestamp
-            .as_deref()
-            .and_then(parse_iso8601)
-            .unwrap_or(start);
-        let name = b.intern(e.name.as_deref().unwrap_or("(unnamed event)"));
-        let a0 = b.attr_mark();
-        push_entries(b, &e.attributes);
-        let attributes = a0..b.attr_mark();
-        b.push_event(SpanEvent {
-            time,
-            name,
-            attributes,
-        });
-    }
-    d.events = marks.1..b.event_mark();
-    for l in row.links.iter().flatten() {
-        let Some(ctx) = &l.context else { continue };
-        let (Some(t), Some(s)) = (
-            ctx.trace_id.as_deref().and_then(TraceId::parse_hex),
-            ctx.span_id.as_deref().and_then(SpanId::parse_hex),
-        ) else {
-            continue;
-        };
-        let a0 = b.attr_mark();
-        push_entries(b, &l.attributes);
-        let attributes = a0..b.attr_mark();
-        b.push_link(SpanLink {
-            trace_id: t,
-            span_id: s,
-            attributes,
-        });
-    }
-    d.links = marks.2..b.link_mark();
-    d.kind = row
-        .kind
-        .as_deref()
-        .and_then(SpanKind::parse_name)
-        .unwrap_or_default();
-    if let Some(st) = &row.status {
-        d.status = match st.status_code.as_deref() {
-            Some("ERROR") | Some("STATUS_CODE_ERROR") => StatusCode::Error,
-            Some("OK") | Some("STATUS_CODE_OK") => StatusCode::Ok,
-            _ => StatusCode::Unset,
-        };
-        if let Some(desc) = st.description.as_deref() {
-            d.status_message = b.intern(desc);
-        }
-    }
-    if let Some(raw) = row.resource {
-        d.resource = read_resource(b, raw);
-    }
-    b.add_span(d);
-    Ok(())
-}
-
-fn push_entries(b: &mut TraceBuilder, entries: &Entries<'_>) {
-    for (k, v) in &entries.0 {
-        let key = b.intern(k);
-        if let Some(value) = attr_value(b, v) {
-            b.push_attr(key, value);
-        }
-    }
-}
-
-/// The resource for this exact text; parsed once per distinct resource.
-fn read_resource(b: &mut TraceBuilder, raw: &RawValue) -> ResourceIdx {
-    b.resource(raw.get(), |b| {
-        let row: ResourceRow = serde_json::from_str(raw.get()).unwrap_or(ResourceRow {
-            attributes: Entries::default(),
-        });
+    };
+    cx.b.resource_from(text, |b| {
         let mut attributes = Vec::new();
-        let mut service_name = StrIdx(0);
-        let service_key = b.intern("service.name");
         for (k, v) in &row.attributes.0 {
             let key = b.intern(k);
-            if let Some(value) = attr_value(b, v) {
-                if let (true, AttrValue::Str(s)) = (key == service_key, value) {
-                    service_name = s;
-                }
-                attributes.push(crate::model::Attribute { key, value });
+            if let Some(value) = attr_from_raw(b, v) {
+                attributes.push(Attribute { key, value });
             }
         }
-        Resource {
-            service_name,
-            attributes,
-        }
+        attributes
     })
-}
-
-/// Ensures resource 0 exists (the "no resource" entry) so every span's resource index is valid.
-pub fn ensure_empty_resource(b: &mut TraceBuilder) {
-    b.resource("", |_| Resource {
-        service_name: StrIdx(0),
-        attributes: Vec::new(),
-    });
 }

@@ -4,22 +4,37 @@
 //! span for the run, one span per node execution (`pflow_nodes`). Invariants: a blob is resolved
 //! when a line refers to it (its line always comes first); an `event` is final when read (a
 //! re-written id replaces the earlier copy: the last wins); nodes started but not finished and a
-//! run without `run.complete` are held here and only materialised by `flush` (at the end of the
-//! source, or into a snapshot), marked `RUNNING`, ending at the latest time the file reached.
+//! run without `run.complete` are held in the source's scratch (`RunState`) and only
+//! materialised by the reader's end hook (at the end of the source, or into a snapshot), marked
+//! `RUNNING`, ending at the latest time the file reached.
 
-use super::builder::TraceBuilder;
+use super::detect::Keys;
+use super::formats::Reader;
 use super::pflow_nodes::{
-    emit_node, synthetic_id, time_of, trace_id_of, Extras, Note, Placement, Run,
+    at_line, duration_ns, emit_node, run_of, synthetic_id, time_of, Extras, Note, Placement, Run,
 };
 use super::pflow_run::{emit_run, RunSpan};
-use crate::model::{
-    Clock, Completion, DiagnosticKind, FileIdx, Severity, SpanFlags, SpanId, TimestampNs,
-};
+use super::toolkit::RecordCx;
+use crate::model::{Clock, Completion, DiagnosticKind, Severity, SpanFlags, SpanId, TimestampNs};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-/// What a pflow source has said so far (per source; empty for other formats).
+/// The pflow reader: a JSON Lines run's `meta` line (`kind` + `pflow_trace`; the lines after it
+/// are read as pflow because the source sticks to its kind), or an older one-object run
+/// (`format_version` + `execution_id` + `nodes`, no `kind`).
+pub const READER: Reader = Reader {
+    label: "pflow trace",
+    detect: |k: &Keys| {
+        k.has_all(&["kind", "pflow_trace"])
+            || (k.has_all(&["format_version", "execution_id", "nodes"]) && !k.has("kind"))
+    },
+    read,
+    salvage: None,
+    end: Some(end),
+};
+
+/// What a pflow source has said so far (per source, in `formats::SourceScratch`).
 #[derive(Debug, Clone, Default)]
 pub struct RunState {
     run: Option<Box<OpenRun>>,
@@ -90,12 +105,25 @@ fn resolve_blobs(v: &mut Value, blobs: &FxHashMap<String, String>, missing: &mut
     }
 }
 
+/// Reads one record of a pflow source (the run state is taken out of the scratch meanwhile).
+fn read(cx: &mut RecordCx<'_>, bytes: &[u8]) -> Result<(), serde_json::Error> {
+    let mut state = std::mem::take(&mut cx.scratch.pflow);
+    let r = read_record(cx, bytes, &mut state);
+    cx.scratch.pflow = state;
+    r
+}
+
+/// The end hook: adds what the run holds unfinished (see `flush`).
+fn end(cx: &mut RecordCx<'_>) {
+    let state = std::mem::take(&mut cx.scratch.pflow);
+    flush(cx, &state);
+    cx.scratch.pflow = state;
+}
+
 /// Reads one record of a pflow source. `Err` when it is not a pflow record (so the caller can
 /// try other shapes); every other problem is a diagnostic.
-pub fn read_record(
-    b: &mut TraceBuilder,
-    source: FileIdx,
-    line: u32,
+fn read_record(
+    cx: &mut RecordCx<'_>,
     bytes: &[u8],
     state: &mut RunState,
 ) -> Result<(), serde_json::Error> {
@@ -106,7 +134,7 @@ pub fn read_record(
         Some(Value::String(k)) => k.clone(),
         Some(_) => return Err(data_error("a pflow line's kind is a string")),
         None if obj.get("nodes").is_some_and(Value::is_array) => {
-            super::pflow_legacy::read_run(b, source, line, obj);
+            super::pflow_legacy::read_run(cx, obj);
             return Ok(());
         }
         None => return Err(data_error("pflow line without a kind")),
@@ -114,19 +142,14 @@ pub fn read_record(
     if kind == "meta" {
         if let Some(open) = state.run.take() {
             // a second run in one file: the first one ends here, as far as this file says
-            flush_run(b, &open);
+            flush_run(cx, &open);
         }
-        state.run = Some(Box::new(begin_run(b, source, line, obj)));
+        state.run = Some(Box::new(begin_run(cx, obj)));
         return Ok(());
     }
     let Some(open) = state.run.as_deref_mut() else {
-        b.diagnose(
-            Severity::Error,
-            DiagnosticKind::MissingField,
-            source,
-            Some(line),
-            format!("pflow {kind} line before the run's meta line; skipped"),
-        );
+        let m = format!("pflow {kind} line before the run's meta line; skipped");
+        cx.skip(DiagnosticKind::MissingField, m);
         return Ok(());
     };
     if kind == "blob" {
@@ -134,11 +157,8 @@ pub fn read_record(
             (Some(Value::String(md5)), Some(Value::String(text))) => {
                 open.blobs.insert(md5, text);
             }
-            _ => b.diagnose(
-                Severity::Error,
+            _ => cx.skip(
                 DiagnosticKind::MissingField,
-                source,
-                Some(line),
                 "pflow blob line without md5 and value strings; skipped".into(),
             ),
         }
@@ -148,11 +168,11 @@ pub fn read_record(
     let mut missing = Vec::new();
     resolve_blobs(&mut value, &open.blobs, &mut missing);
     for md5 in missing {
-        b.diagnose(
+        cx.b.diagnose(
             Severity::Error,
             DiagnosticKind::BadValue,
-            source,
-            Some(line),
+            cx.source,
+            Some(cx.line),
             format!("blob {md5} is referenced but was never written before this line; the reference is kept as is"),
         );
     }
@@ -165,8 +185,8 @@ pub fn read_record(
         }
     }
     match kind.as_str() {
-        "node.start" => node_started(b, open, line, obj),
-        "event" => node_finished(b, open, line, obj),
+        "node.start" => node_started(cx, open, obj),
+        "event" => node_finished(cx, open, obj),
         "gate" => {
             let node = obj.get("node_id").and_then(Value::as_str).unwrap_or("");
             let phase = obj.get("phase").and_then(Value::as_str).unwrap_or("?");
@@ -183,49 +203,23 @@ pub fn read_record(
         }
         "run.complete" => {
             open.complete = Some(obj);
-            emit_root(b, open);
-            b.source_mut(source).completion = Completion::Complete;
+            emit_root(cx, open);
+            cx.b.source_mut(cx.source).completion = Completion::Complete;
         }
-        other => b.diagnose(
-            Severity::Error,
+        other => cx.skip(
             DiagnosticKind::UnknownRecord,
-            source,
-            Some(line),
             format!("pflow line of unknown kind {other:?}; skipped"),
         ),
     }
     Ok(())
 }
 
-fn begin_run(b: &mut TraceBuilder, source: FileIdx, line: u32, obj: Map<String, Value>) -> OpenRun {
-    let execution_id = obj
-        .get("execution_id")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    if execution_id.is_empty() {
-        b.diagnose(
-            Severity::Error,
-            DiagnosticKind::MissingField,
-            source,
-            Some(line),
-            "pflow meta line without an execution_id; the run's spans share a made-up trace id"
-                .into(),
-        );
-    }
-    let name = obj
-        .get("workflow_name")
-        .and_then(Value::as_str)
-        .unwrap_or("pflow run")
-        .to_string();
+fn begin_run(cx: &mut RecordCx<'_>, obj: Map<String, Value>) -> OpenRun {
+    let (run, name) = run_of(cx, &obj);
     let start = time_of(obj.get("start_time"));
-    let src = b.source_mut(source);
+    let src = cx.b.source_mut(cx.source);
     src.clock = Clock::NaiveLocal;
     src.completion = Completion::Incomplete;
-    let run = Run {
-        trace_id: trace_id_of(execution_id),
-        resource: b.service_resource("pflow", &name),
-        source,
-    };
     let mut meta = obj;
     meta.remove("kind");
     OpenRun {
@@ -235,7 +229,7 @@ fn begin_run(b: &mut TraceBuilder, source: FileIdx, line: u32, obj: Map<String, 
         start,
         latest: start.unwrap_or_default(),
         meta,
-        line,
+        line: cx.line,
         blobs: FxHashMap::default(),
         running: BTreeMap::new(),
         finished: FxHashSet::default(),
@@ -244,22 +238,19 @@ fn begin_run(b: &mut TraceBuilder, source: FileIdx, line: u32, obj: Map<String, 
     }
 }
 
-fn node_started(b: &mut TraceBuilder, open: &mut OpenRun, line: u32, obj: Map<String, Value>) {
+fn node_started(cx: &mut RecordCx<'_>, open: &mut OpenRun, obj: Map<String, Value>) {
     let (Some(id), Some(at)) = (
         obj.get("id").and_then(Value::as_i64),
         time_of(obj.get("timestamp")),
     ) else {
-        b.diagnose(
-            Severity::Error,
+        cx.skip(
             DiagnosticKind::MissingField,
-            open.run.source,
-            Some(line),
             "pflow node.start without an integer id and a readable timestamp; skipped".into(),
         );
         return;
     };
     if !open.finished.contains(&id) {
-        let fields = obj;
+        let (fields, line) = (obj, cx.line);
         open.running.insert(id, Started { fields, at, line });
     }
 }
@@ -270,24 +261,15 @@ fn parent_of(open: &OpenRun, obj: &Map<String, Value>) -> SpanId {
         .map_or(open.root_id, node_span_id)
 }
 
-fn node_finished(b: &mut TraceBuilder, open: &mut OpenRun, line: u32, obj: Map<String, Value>) {
+fn node_finished(cx: &mut RecordCx<'_>, open: &mut OpenRun, obj: Map<String, Value>) {
     let Some(id) = obj.get("id").and_then(Value::as_i64) else {
-        b.diagnose(
-            Severity::Error,
-            DiagnosticKind::MissingField,
-            open.run.source,
-            Some(line),
-            "pflow event without an integer id; skipped".into(),
-        );
-        return;
+        let m = "pflow event without an integer id; skipped".to_string();
+        return cx.skip(DiagnosticKind::MissingField, m);
     };
     open.running.remove(&id);
     if !open.finished.insert(id) {
-        b.diagnose(
-            Severity::Repaired,
+        cx.repair(
             DiagnosticKind::DuplicateSpan,
-            open.run.source,
-            Some(line),
             format!("pflow node id {id} was recorded again; the last record is kept (pflow re-writes a node it flips to failed)"),
         );
     }
@@ -296,16 +278,9 @@ fn node_finished(b: &mut TraceBuilder, open: &mut OpenRun, line: u32, obj: Map<S
         span_id: node_span_id(id),
         parent: parent_of(open, &obj),
         path: id.to_string(),
-        line,
     };
     let notes = take_gates(&mut open.gates, node);
-    let start = time_of(obj.get("timestamp")).map(|end| {
-        let ms = obj
-            .get("duration_ms")
-            .and_then(Value::as_f64)
-            .unwrap_or(0.0);
-        TimestampNs(end.0 - super::pflow_nodes::ns_from_ms(ms))
-    });
+    let start = time_of(obj.get("timestamp")).map(|end| TimestampNs(end.0 - duration_ns(&obj)));
     let notes = notes
         .into_iter()
         .map(|mut n| {
@@ -318,7 +293,7 @@ fn node_finished(b: &mut TraceBuilder, open: &mut OpenRun, line: u32, obj: Map<S
         notes,
         ..Extras::default()
     };
-    emit_node(b, &open.run, &place, &obj, extras);
+    emit_node(cx, &open.run, &place, &obj, extras);
 }
 
 fn take_gates(gates: &mut Vec<(String, Note)>, node: &str) -> Vec<Note> {
@@ -330,13 +305,13 @@ fn take_gates(gates: &mut Vec<(String, Note)>, node: &str) -> Vec<Note> {
 }
 
 /// The root span from what the run said so far (final once `run.complete` was read).
-fn emit_root(b: &mut TraceBuilder, open: &mut OpenRun) {
+fn emit_root(cx: &mut RecordCx<'_>, open: &mut OpenRun) {
     let notes = std::mem::take(&mut open.gates)
         .into_iter()
         .map(|(_, n)| n)
         .collect();
     let span = root_span(open, notes);
-    emit_run(b, &open.run, span);
+    emit_run(cx, &open.run, span);
 }
 
 fn root_span(open: &OpenRun, notes: Vec<Note>) -> RunSpan<'_> {
@@ -370,20 +345,19 @@ fn root_span(open: &OpenRun, notes: Vec<Note>) -> RunSpan<'_> {
 
 /// Adds what a source holds but has not finished: nodes still running and, without
 /// `run.complete`, the run itself, both marked `RUNNING` and ending at the file's latest time.
-/// Called at the end of the source, and on a copy of the builder for a snapshot.
-pub fn flush(b: &mut TraceBuilder, state: &RunState) {
+/// Called at the end of the source, and on copies of the builder and scratch for a snapshot.
+fn flush(cx: &mut RecordCx<'_>, state: &RunState) {
     if let Some(open) = &state.run {
-        flush_run(b, open);
+        flush_run(cx, open);
     }
 }
 
-fn flush_run(b: &mut TraceBuilder, open: &OpenRun) {
+fn flush_run(cx: &mut RecordCx<'_>, open: &OpenRun) {
     for (id, started) in &open.running {
         let place = Placement {
             span_id: node_span_id(*id),
             parent: parent_of(open, &started.fields),
             path: id.to_string(),
-            line: started.line,
         };
         // a running node has no end yet: from its node.start to the latest time of the file
         let times = (started.at, open.latest.max(started.at));
@@ -392,10 +366,12 @@ fn flush_run(b: &mut TraceBuilder, open: &OpenRun) {
             times: Some(times),
             ..Extras::default()
         };
-        emit_node(b, &open.run, &place, &started.fields, extras);
+        at_line(cx, started.line, |cx| {
+            emit_node(cx, &open.run, &place, &started.fields, extras)
+        });
     }
     if open.complete.is_none() {
         let notes = open.gates.iter().map(|(_, n)| n.clone()).collect();
-        emit_run(b, &open.run, root_span(open, notes));
+        emit_run(cx, &open.run, root_span(open, notes));
     }
 }

@@ -4,29 +4,16 @@
 //! and `batch_items[].events`). Invariant: the same span tree as the JSON Lines reader makes
 //! for the same run (root, nodes, batch items, nested children), with ids from each entry's path.
 
-use super::builder::TraceBuilder;
-use super::pflow_nodes::{emit_node, synthetic_id, time_of, trace_id_of, Extras, Placement, Run};
+use super::pflow_nodes::{emit_node, run_of, synthetic_id, time_of, Extras, Placement};
 use super::pflow_run::{emit_run, RunSpan};
-use crate::model::{Clock, Completion, DiagnosticKind, FileIdx, Severity};
+use super::toolkit::RecordCx;
+use crate::model::{Clock, Completion, DiagnosticKind, TimestampNs};
 use serde_json::{Map, Value};
 
 /// Reads one whole run object.
-pub fn read_run(b: &mut TraceBuilder, source: FileIdx, line: u32, mut obj: Map<String, Value>) {
-    let execution_id = obj
-        .get("execution_id")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    let name = obj
-        .get("workflow_name")
-        .and_then(Value::as_str)
-        .unwrap_or("pflow run")
-        .to_string();
-    let run = Run {
-        trace_id: trace_id_of(execution_id),
-        resource: b.service_resource("pflow", &name),
-        source,
-    };
-    let src = b.source_mut(source);
+pub fn read_run(cx: &mut RecordCx<'_>, mut obj: Map<String, Value>) {
+    let (run, name) = run_of(cx, &obj);
+    let src = cx.b.source_mut(cx.source);
     src.clock = Clock::NaiveLocal;
     // written once, when the run ended: there is no partial file of this format
     src.completion = Completion::Complete;
@@ -40,13 +27,8 @@ pub fn read_run(b: &mut TraceBuilder, source: FileIdx, line: u32, mut obj: Map<S
     let mut first_before: Option<&Map<String, Value>> = None;
     for (i, node) in nodes.iter().enumerate() {
         let Value::Object(entry) = node else {
-            b.diagnose(
-                Severity::Error,
-                DiagnosticKind::MissingField,
-                source,
-                Some(line),
-                format!("pflow nodes[{i}] is not an object; skipped"),
-            );
+            let m = format!("pflow nodes[{i}] is not an object; skipped");
+            cx.skip(DiagnosticKind::MissingField, m);
             continue;
         };
         if entry.get("node_type").is_none() && entry.get("type").is_some() {
@@ -63,10 +45,9 @@ pub fn read_run(b: &mut TraceBuilder, source: FileIdx, line: u32, mut obj: Map<S
             span_id: synthetic_id(&path),
             parent: root_id,
             path,
-            line,
         };
-        if let Some((start, _)) = emit_node(b, &run, &place, entry, extras) {
-            earliest = Some(earliest.map_or(start, |e: crate::model::TimestampNs| e.min(start)));
+        if let Some((start, _)) = emit_node(cx, &run, &place, entry, extras) {
+            earliest = Some(earliest.map_or(start, |e: TimestampNs| e.min(start)));
         }
     }
     if let Some(before) = first_before {
@@ -95,9 +76,9 @@ pub fn read_run(b: &mut TraceBuilder, source: FileIdx, line: u32, mut obj: Map<S
         final_status: Some(&final_status),
         fields: obj,
         notes: Vec::new(),
-        line,
+        line: cx.line,
     };
-    emit_run(b, &run, span);
+    emit_run(cx, &run, span);
 }
 
 /// What a 1.2.0 entry did to the shared store: its output (`shared_after[node]`), the key diff

@@ -13,11 +13,10 @@
 //!  |   +- child       sub-workflow children (`parent_id`, or `sub_workflow_events`)
 //! ```
 
-use super::builder::{SpanDraft, TraceBuilder};
-use super::json_value::value_attr;
+use super::builder::TraceBuilder;
+use super::toolkit::{attr_from_json, json_millis, push_json_attrs, RecordCx, UNNAMED};
 use crate::model::{
-    DiagnosticKind, FileIdx, ResourceIdx, Severity, SpanEvent, SpanFlags, SpanId, StatusCode,
-    StrIdx, TimestampNs, TraceId,
+    DiagnosticKind, ResourceIdx, SpanFlags, SpanId, StatusCode, StrIdx, TimestampNs, TraceId,
 };
 use serde_json::{Map, Value};
 
@@ -28,11 +27,10 @@ pub(crate) struct Run {
     pub trace_id: TraceId,
     /// `service.name` = the workflow name.
     pub resource: ResourceIdx,
-    /// The source being read.
-    pub source: FileIdx,
 }
 
-/// Where a record goes: its span id, its parent, the path its children's ids derive from.
+/// Where a record goes: its span id, its parent, the path its children's ids derive from (its
+/// line is the `RecordCx` line).
 #[derive(Debug, Clone)]
 pub(crate) struct Placement {
     /// The span's id.
@@ -41,8 +39,6 @@ pub(crate) struct Placement {
     pub parent: SpanId,
     /// Path of the record inside the run (`3`, `3/b1/e0`, `n2/s0`), unique per run.
     pub path: String,
-    /// 1-based line of the record.
-    pub line: u32,
 }
 
 /// A span event to put on a node (a gate's pause or resolution).
@@ -66,7 +62,7 @@ pub(crate) struct Extras {
     /// Events (gates) on this node.
     pub notes: Vec<Note>,
     /// Span flags (`RUNNING`).
-    pub flags: u8,
+    pub flags: SpanFlags,
     /// Start and end when the record has none (a node still running).
     pub times: Option<(TimestampNs, TimestampNs)>,
 }
@@ -97,25 +93,28 @@ pub(crate) fn synthetic_id(path: &str) -> SpanId {
     SpanId::from_external(&format!("pflow:{path}")).unwrap_or(SpanId(1))
 }
 
-/// Milliseconds (pflow's `duration_ms`, 2 decimals) as whole nanoseconds.
-pub(crate) fn ns_from_ms(ms: f64) -> i64 {
-    if ms.is_finite() {
-        (ms * 1e6).round() as i64
-    } else {
-        0
-    }
-}
-
 /// A naive local ISO time (`2026-12-01T18:57:57.268046`, or without the fraction) as ns, read as
 /// if it were UTC (the source records that its clock is naive local time).
 pub(crate) fn time_of(v: Option<&Value>) -> Option<TimestampNs> {
     crate::model::time::parse_iso8601(v?.as_str()?)
 }
 
-fn duration_ns(obj: &Map<String, Value>) -> i64 {
-    obj.get("duration_ms")
-        .and_then(Value::as_f64)
-        .map_or(0, ns_from_ms)
+/// A record's `duration_ms` in ns (0 when it has none: cached nodes write 0.0).
+pub(crate) fn duration_ns(obj: &Map<String, Value>) -> i64 {
+    obj.get("duration_ms").and_then(json_millis).unwrap_or(0)
+}
+
+/// Runs `go` with the context's line set to `line` (that of a record read earlier: a run's
+/// meta line, a node's `node.start`), then puts the current line back.
+pub(crate) fn at_line<R>(
+    cx: &mut RecordCx<'_>,
+    line: u32,
+    go: impl FnOnce(&mut RecordCx<'_>) -> R,
+) -> R {
+    let current = std::mem::replace(&mut cx.line, line);
+    let r = go(cx);
+    cx.line = current;
+    r
 }
 
 /// The span type text for a pflow node class (the class itself stays in `pflow.node_type`).
@@ -144,32 +143,20 @@ pub(crate) fn push_fields(
         .chain(extras.iter().map(|(k, v)| (*k, v)));
     for (k, v) in fields {
         let key = b.intern(&format!("pflow.{k}"));
-        if let Some(value) = value_attr(b, v) {
+        if let Some(value) = attr_from_json(b, v) {
             b.push_attr(key, value);
         }
     }
     a0..b.attr_mark()
 }
 
-pub(crate) fn push_notes(b: &mut TraceBuilder, notes: &[Note]) -> std::ops::Range<u32> {
-    let e0 = b.event_mark();
+/// Pushes the notes as span events (their fields as attributes).
+pub(crate) fn push_notes(b: &mut TraceBuilder, notes: &[Note]) {
     for n in notes {
-        let a0 = b.attr_mark();
-        for (k, v) in &n.fields {
-            let key = b.intern(k);
-            if let Some(value) = value_attr(b, v) {
-                b.push_attr(key, value);
-            }
-        }
+        let attributes = push_json_attrs(b, &n.fields);
         let name = b.intern(&n.name);
-        let attributes = a0..b.attr_mark();
-        b.push_event(SpanEvent {
-            time: n.time,
-            name,
-            attributes,
-        });
+        b.add_event(n.time, name, attributes);
     }
-    e0..b.event_mark()
 }
 
 /// Status of a node record: `failed` (2.x `status`, legacy `success: false`) is ERROR with its
@@ -200,13 +187,13 @@ pub(crate) fn is_cached(obj: &Map<String, Value>) -> bool {
         || obj.get("cached") == Some(&Value::Bool(true))
 }
 
-/// One span, from a record's own fields.
+/// One span, from a record's own fields (`name` already interned).
 #[allow(clippy::too_many_arguments)] // the span's facts, each from a different place
 fn emit_span(
-    b: &mut TraceBuilder,
+    cx: &mut RecordCx<'_>,
     run: &Run,
     place: &Placement,
-    name: &str,
+    name: StrIdx,
     obj: &Map<String, Value>,
     times: (TimestampNs, TimestampNs),
     span_type: &str,
@@ -216,64 +203,49 @@ fn emit_span(
     if is_cached(obj) {
         extras.attrs.push(("cached", Value::Bool(true)));
     }
-    let attributes = push_fields(b, obj, &[], &extras.attrs);
-    let events = push_notes(b, &extras.notes);
-    let name = b.intern(name);
-    let span_type = if span_type.is_empty() {
-        StrIdx(0)
-    } else {
-        b.intern(span_type)
-    };
-    let status_message = message.map_or(StrIdx(0), |m| b.intern(&m));
-    let draft = SpanDraft::new(
-        b,
-        (run.trace_id, place.span_id),
-        name,
-        times,
-        (run.source, place.line),
-    );
-    b.upsert_span(SpanDraft {
-        parent_span_id: place.parent,
-        span_type,
-        status,
-        status_message,
-        attributes,
-        events,
-        resource: run.resource,
-        flags: SpanFlags(extras.flags),
-        ..draft
-    });
+    let mut d = cx.draft((run.trace_id, place.span_id), name, times);
+    d.attributes = push_fields(cx.b, obj, &[], &extras.attrs);
+    push_notes(cx.b, &extras.notes);
+    if !span_type.is_empty() {
+        d.span_type = cx.b.intern(span_type);
+    }
+    cx.set_status(&mut d, Some(status), message.as_deref());
+    d.parent_span_id = place.parent;
+    d.resource = run.resource;
+    d.flags = extras.flags;
+    cx.upsert(d);
 }
 
 /// A node record (an event, an embedded event or a legacy entry) and everything nested in it.
 /// `None` (with a diagnostic) when it has no readable time.
 pub(crate) fn emit_node(
-    b: &mut TraceBuilder,
+    cx: &mut RecordCx<'_>,
     run: &Run,
     place: &Placement,
     obj: &Map<String, Value>,
     extras: Extras,
 ) -> Option<(TimestampNs, TimestampNs)> {
-    let name = obj
-        .get("node_id")
-        .and_then(Value::as_str)
-        .unwrap_or("(unnamed)");
+    let node_id = obj.get("node_id").and_then(Value::as_str);
     let recorded =
         time_of(obj.get("timestamp")).map(|end| (TimestampNs(end.0 - duration_ns(obj)), end));
     let Some(times) = extras.times.or(recorded) else {
-        b.diagnose(
-            Severity::Error,
-            DiagnosticKind::BadValue,
-            run.source,
-            Some(place.line),
-            format!("pflow node {name:?} has no readable timestamp; node skipped"),
-        );
+        let name = node_id.unwrap_or(UNNAMED);
+        let m = format!("pflow node {name:?} has no readable timestamp; node skipped");
+        cx.skip(DiagnosticKind::BadValue, m);
         return None;
     };
+    let name = cx.span_name(node_id, place.span_id);
     let node_type = obj.get("node_type").and_then(Value::as_str).unwrap_or("");
     let span_type = span_type_of(node_type);
-    emit_span(b, run, place, name, obj, times, span_type, extras);
-    emit_batch(b, run, place, name, obj, times.0, span_type);
+    emit_span(cx, run, place, name, obj, times, span_type, extras);
+    let host = Host {
+        place,
+        name: node_id.unwrap_or(UNNAMED),
+        obj,
+        start: times.0,
+        span_type,
+    };
+    emit_batch(cx, run, &host);
     let children = obj.get("sub_workflow_events").and_then(Value::as_array);
     for (k, child) in children.into_iter().flatten().enumerate() {
         if let Value::Object(child) = child {
@@ -282,9 +254,8 @@ pub(crate) fn emit_node(
                 span_id: synthetic_id(&path),
                 parent: place.span_id,
                 path,
-                line: place.line,
             };
-            emit_node(b, run, &at, child, Extras::default());
+            emit_node(cx, run, &at, child, Extras::default());
         }
     }
     Some(times)
@@ -300,20 +271,22 @@ fn first_event_start(item: &Map<String, Value>) -> Option<TimestampNs> {
         .min()
 }
 
+/// A node whose batch items become its children.
+struct Host<'a> {
+    place: &'a Placement,
+    name: &'a str,
+    obj: &'a Map<String, Value>,
+    start: TimestampNs,
+    span_type: &'a str,
+}
+
 /// The batch items of a host, as its children, by index.
-fn emit_batch(
-    b: &mut TraceBuilder,
-    run: &Run,
-    host: &Placement,
-    host_name: &str,
-    host_obj: &Map<String, Value>,
-    host_start: TimestampNs,
-    span_type: &str,
-) {
-    let Some(items) = host_obj.get("batch_items").and_then(Value::as_array) else {
+fn emit_batch(cx: &mut RecordCx<'_>, run: &Run, host: &Host<'_>) {
+    let Some(items) = host.obj.get("batch_items").and_then(Value::as_array) else {
         return;
     };
-    let meta = host_obj
+    let meta = host
+        .obj
         .get("node_output")
         .and_then(|o| o.get("batch_metadata"));
     let parallel = meta
@@ -334,7 +307,7 @@ fn emit_batch(
         })
         .collect();
     items.sort_by_key(|(index, _)| *index);
-    let mut cursor = host_start;
+    let mut cursor = host.start;
     for (index, item) in items {
         let duration = duration_ns(item);
         let mut extras = Extras::default();
@@ -342,22 +315,21 @@ fn emit_batch(
             first_event_start(item).unwrap_or_else(|| {
                 // a parallel item's start is not recorded: its host's start is the only bound
                 extras.attrs.push(("start_estimated", Value::Bool(true)));
-                host_start
+                host.start
             })
         } else {
             cursor
         };
         cursor = TimestampNs(cursor.0 + duration);
-        let path = format!("{}/b{index}", host.path);
+        let path = format!("{}/b{index}", host.place.path);
         let at = Placement {
             span_id: synthetic_id(&path),
-            parent: host.span_id,
+            parent: host.place.span_id,
             path,
-            line: host.line,
         };
-        let name = format!("{host_name}[{index}]");
+        let name = cx.b.intern(&format!("{}[{index}]", host.name));
         let times = (start, TimestampNs(start.0 + duration));
-        emit_span(b, run, &at, &name, item, times, span_type, extras);
+        emit_span(cx, run, &at, name, item, times, host.span_type, extras);
         let events = item.get("events").and_then(Value::as_array);
         for (k, e) in events.into_iter().flatten().enumerate() {
             if let Value::Object(e) = e {
@@ -366,17 +338,51 @@ fn emit_batch(
                     span_id: synthetic_id(&path),
                     parent: at.span_id,
                     path,
-                    line: host.line,
                 };
-                emit_node(b, run, &child, e, Extras::default());
+                emit_node(cx, run, &child, e, Extras::default());
             }
         }
     }
 }
 
 /// The trace id of a run: its `execution_id` UUID without dashes (else hashed).
-pub(crate) fn trace_id_of(execution_id: &str) -> TraceId {
+fn trace_id_of(execution_id: &str) -> TraceId {
     TraceId::parse_hex(&execution_id.replace('-', ""))
         .or_else(|| TraceId::from_external(execution_id))
         .unwrap_or(TraceId(1))
+}
+
+/// The name the workflow run is shown with when its record has no `workflow_name`.
+const UNNAMED_RUN: &str = "pflow run";
+
+/// What every span of a run shares, from its `execution_id` and `workflow_name` (a meta line, or
+/// a legacy object's top level), and the run's name. Either missing is reported: without an
+/// `execution_id` the run's spans share a made-up trace id, without a `workflow_name` it is
+/// named "pflow run".
+pub(crate) fn run_of(cx: &mut RecordCx<'_>, obj: &Map<String, Value>) -> (Run, String) {
+    let text = |key: &str| {
+        obj.get(key)
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+    };
+    let execution_id = text("execution_id");
+    let name = text("workflow_name");
+    if execution_id.is_none() {
+        cx.repair(
+            DiagnosticKind::MissingField,
+            "pflow run without an execution_id; the run's spans share a made-up trace id".into(),
+        );
+    }
+    if name.is_none() {
+        cx.repair(
+            DiagnosticKind::MissingField,
+            format!("pflow run without a workflow_name; named \"{UNNAMED_RUN}\""),
+        );
+    }
+    let name = name.unwrap_or(UNNAMED_RUN).to_string();
+    let run = Run {
+        trace_id: trace_id_of(execution_id.unwrap_or("")),
+        resource: cx.b.service_resource("pflow", &name),
+    };
+    (run, name)
 }

@@ -3,9 +3,9 @@
 //! status from `final_status`. Invariant: a run that has not said it ended is UNSET, marked
 //! `RUNNING`, and says `pflow.final_status = "incomplete"` (pflow's own reader's word for it).
 
-use super::builder::{SpanDraft, TraceBuilder};
-use super::pflow_nodes::{push_fields, push_notes, Note, Run};
-use crate::model::{SpanFlags, SpanId, StatusCode, StrIdx, TimestampNs};
+use super::pflow_nodes::{at_line, push_fields, push_notes, Note, Run};
+use super::toolkit::RecordCx;
+use crate::model::{SpanFlags, SpanId, StatusCode, TimestampNs};
 use serde_json::{Map, Value};
 
 /// The run's own facts (root span), from the reader.
@@ -93,40 +93,25 @@ fn run_status(final_status: Option<&str>, fields: &Map<String, Value>) -> (Statu
     }
 }
 
-/// The root span of a run.
-pub(crate) fn emit_run(b: &mut TraceBuilder, run: &Run, root: RunSpan<'_>) {
+/// The root span of a run (reported at the line of the run's first record).
+pub(crate) fn emit_run(cx: &mut RecordCx<'_>, run: &Run, root: RunSpan<'_>) {
     let (status, message) = run_status(root.final_status, &root.fields);
     let mut extras: Vec<(&'static str, Value)> = Vec::new();
-    let mut flags = 0;
+    let mut flags = SpanFlags::default();
     if root.final_status.is_none() {
         // pflow's own reader says "incomplete" for a trace without run.complete
         extras.push(("final_status", Value::String("incomplete".into())));
         flags = SpanFlags::RUNNING;
     }
-    let attributes = push_fields(b, &root.fields, &["start_time", "end_time"], &extras);
-    let events = push_notes(b, &root.notes);
-    let name = b.intern(root.name);
-    let span_type = b.intern("WORKFLOW");
-    let status_message = if message.is_empty() {
-        StrIdx(0)
-    } else {
-        b.intern(&message)
-    };
-    let draft = SpanDraft::new(
-        b,
-        (run.trace_id, root.span_id),
-        name,
-        root.times,
-        (run.source, root.line),
-    );
-    b.upsert_span(SpanDraft {
-        span_type,
-        status,
-        status_message,
-        attributes,
-        events,
-        resource: run.resource,
-        flags: SpanFlags(flags),
-        ..draft
+    at_line(cx, root.line, |cx| {
+        let name = cx.b.intern(root.name);
+        let mut d = cx.draft((run.trace_id, root.span_id), name, root.times);
+        d.attributes = push_fields(cx.b, &root.fields, &["start_time", "end_time"], &extras);
+        push_notes(cx.b, &root.notes);
+        d.span_type = cx.b.intern("WORKFLOW");
+        cx.set_status(&mut d, Some(status), Some(&message));
+        d.resource = run.resource;
+        d.flags = flags;
+        cx.upsert(d);
     });
 }

@@ -5,13 +5,22 @@
 //! id and becomes the client's child (as Zipkin's UI nests it), otherwise it keeps its id; tags are strings; an `error` tag marks a failure; annotations are
 //! events; the service is `localEndpoint.serviceName`.
 
-use super::builder::{SpanDraft, TraceBuilder};
+use super::detect::Keys;
+use super::formats::Reader;
+use super::toolkit::{json_text, RecordCx};
 use crate::model::{
-    AttrValue, DiagnosticKind, DurationNs, FileIdx, ResourceIdx, Severity, SpanEvent, SpanId,
-    SpanKind, StatusCode, StrIdx, TimestampNs, TraceId,
+    AttrValue, DiagnosticKind, DurationNs, SpanId, SpanKind, StatusCode, StrIdx, TimestampNs,
+    TraceId,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
+
+/// The Zipkin v2 reader: spans with `traceId` and `id` (or an array of them).
+pub const READER: Reader = Reader::new(
+    "Zipkin v2",
+    |k: &Keys| k.has_all(&["traceId", "id"]),
+    read_record,
+);
 
 #[derive(Deserialize, Default)]
 struct Endpoint {
@@ -51,22 +60,13 @@ struct ZSpan {
     shared: Option<bool>,
 }
 
-/// Reads one record: a span object or an array of them.
-pub fn read_record(
-    b: &mut TraceBuilder,
-    source: FileIdx,
-    line: u32,
-    bytes: &[u8],
-) -> Result<(), serde_json::Error> {
-    let v: serde_json::Value = serde_json::from_slice(bytes)?;
-    let items = match v {
-        serde_json::Value::Array(items) => items,
-        other => vec![other],
+/// Reads one record: a span object or an array of them, straight into typed spans.
+fn read_record(cx: &mut RecordCx<'_>, bytes: &[u8]) -> Result<(), serde_json::Error> {
+    let spans: Vec<ZSpan> = if super::detect::is_array(bytes) {
+        serde_json::from_slice(bytes)?
+    } else {
+        vec![serde_json::from_slice(bytes)?]
     };
-    let spans: Vec<ZSpan> = items
-        .into_iter()
-        .map(serde_json::from_value)
-        .collect::<Result<_, _>>()?;
     // ids that have a non-shared (client) half in this record
     let clients: std::collections::HashSet<String> = spans
         .iter()
@@ -75,33 +75,64 @@ pub fn read_record(
         .collect();
     for s in spans {
         let has_client = s.id.as_ref().is_some_and(|id| clients.contains(id));
-        read_span(b, source, line, s, has_client);
+        read_span(cx, s, has_client);
     }
     Ok(())
 }
 
-fn service(b: &mut TraceBuilder, name: Option<&str>) -> ResourceIdx {
-    let Some(name) = name else {
-        return ResourceIdx(0);
+/// Its start from `timestamp`, else its earliest annotation (µs); `None` when skipped.
+fn start_of(cx: &mut RecordCx<'_>, s: &ZSpan, span_id: SpanId) -> Option<TimestampNs> {
+    let us = s
+        .timestamp
+        .or_else(|| s.annotations.iter().filter_map(|a| a.timestamp).min());
+    let Some(us) = us else {
+        let m = format!("Zipkin span {span_id}: no timestamp and no annotations; span skipped");
+        cx.skip(DiagnosticKind::MissingField, m);
+        return None;
     };
-    b.service_resource("zipkin", name)
+    let start = TimestampNs::from_micros(us);
+    if start.is_none() {
+        let m = format!("Zipkin span {span_id}: timestamp {us} out of range; span skipped");
+        cx.skip(DiagnosticKind::BadValue, m);
+    }
+    start
 }
 
-fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, s: ZSpan, has_client: bool) {
-    let reject = |b: &mut TraceBuilder, kind: DiagnosticKind, what: String| {
-        b.diagnose(
-            Severity::Error,
-            kind,
-            source,
-            Some(line),
-            format!("Zipkin span {what}; span skipped"),
+/// Tags as string attributes (an `error` tag marks a failure, its text the message).
+fn push_tags(
+    cx: &mut RecordCx<'_>,
+    tags: &BTreeMap<String, serde_json::Value>,
+) -> (StatusCode, StrIdx) {
+    let b = &mut *cx.b;
+    let mut status = StatusCode::Unset;
+    let mut status_message = StrIdx(0);
+    for (k, v) in tags {
+        let text = json_text(v);
+        if k == "error" {
+            status = StatusCode::Error;
+            if !text.is_empty() && text != "true" {
+                status_message = b.intern(&text);
+            }
+        }
+        let key = b.intern(k);
+        let value = b.intern(&text);
+        b.push_attr(key, AttrValue::Str(value));
+    }
+    (status, status_message)
+}
+
+fn read_span(cx: &mut RecordCx<'_>, s: ZSpan, has_client: bool) {
+    let Some(trace_id) = s.trace_id.as_deref().and_then(TraceId::from_external) else {
+        return cx.skip(
+            DiagnosticKind::MissingField,
+            "Zipkin span without traceId; span skipped".into(),
         );
     };
-    let Some(trace_id) = s.trace_id.as_deref().and_then(TraceId::from_external) else {
-        return reject(b, DiagnosticKind::MissingField, "without traceId".into());
-    };
     let Some(mut span_id) = s.id.as_deref().and_then(SpanId::from_external) else {
-        return reject(b, DiagnosticKind::MissingField, "without id".into());
+        return cx.skip(
+            DiagnosticKind::MissingField,
+            "Zipkin span without id; span skipped".into(),
+        );
     };
     let mut parent = s
         .parent_id
@@ -113,85 +144,34 @@ fn read_span(b: &mut TraceBuilder, source: FileIdx, line: u32, s: ZSpan, has_cli
         parent = span_id;
         span_id = SpanId::from_external(&format!("{span_id}:shared")).unwrap_or(span_id);
     }
-    let start_us = match s
-        .timestamp
-        .or_else(|| s.annotations.iter().filter_map(|a| a.timestamp).min())
-    {
-        Some(t) => t,
-        None => {
-            return reject(
-                b,
-                DiagnosticKind::MissingField,
-                format!("{span_id}: no timestamp and no annotations"),
-            )
-        }
+    let Some(start) = start_of(cx, &s, span_id) else {
+        return;
     };
-    let start = TimestampNs(start_us.saturating_mul(1000));
-    let end = match s.duration {
-        Some(d) => start.plus(DurationNs(d.saturating_mul(1000))),
-        None => {
-            b.diagnose(
-                Severity::Repaired,
-                DiagnosticKind::MissingField,
-                source,
-                Some(line),
-                format!("Zipkin span {span_id} has no duration (incomplete); drawn as an instant"),
-            );
-            start
-        }
-    };
-    let name = b.intern(
-        s.name
-            .as_deref()
-            .filter(|n| !n.is_empty())
-            .unwrap_or("(unnamed)"),
-    );
-    let (a0, e0) = (b.attr_mark(), b.event_mark());
-    let mut status = StatusCode::Unset;
-    let mut status_message = StrIdx(0);
-    for (k, v) in &s.tags {
-        let text = match v {
-            serde_json::Value::String(t) => t.clone(),
-            other => other.to_string(),
-        };
-        if k == "error" {
-            status = StatusCode::Error;
-            if !text.is_empty() && text != "true" {
-                status_message = b.intern(&text);
-            }
-        }
-        let key = b.intern(k);
-        let value = b.intern(&text);
-        b.push_attr(key, AttrValue::Str(value));
-    }
-    let attributes = a0..b.attr_mark();
+    let end = s
+        .duration
+        .and_then(DurationNs::from_micros)
+        .map(|d| start.plus(d));
+    let end = cx.end_or_instant(end, span_id, start, "no duration");
+    let name = cx.span_name(s.name.as_deref(), span_id);
+    let mut d = cx.draft((trace_id, span_id), name, (start, end));
+    d.parent_span_id = parent;
+    let a0 = cx.b.attr_mark();
+    (d.status, d.status_message) = push_tags(cx, &s.tags);
+    d.attributes = a0..cx.b.attr_mark();
     for a in &s.annotations {
-        let time = a
-            .timestamp
-            .map_or(start, |t| TimestampNs(t.saturating_mul(1000)));
-        let name = b.intern(a.value.as_deref().unwrap_or("annotation"));
-        let m = b.attr_mark();
-        b.push_event(SpanEvent {
-            time,
-            name,
-            attributes: m..m,
-        });
+        let at = a.timestamp.and_then(TimestampNs::from_micros);
+        let time = cx.event_time(at, span_id, start);
+        let name = cx.event_name(a.value.as_deref(), span_id);
+        let m = cx.b.attr_mark();
+        cx.b.add_event(time, name, m..m);
     }
-    let kind = s
+    d.kind = s
         .kind
         .as_deref()
         .and_then(SpanKind::parse_name)
         .unwrap_or(SpanKind::Unspecified);
-    let resource = service(b, s.local.as_ref().and_then(|l| l.service_name.as_deref()));
-    let draft = SpanDraft::new(b, (trace_id, span_id), name, (start, end), (source, line));
-    b.add_span(SpanDraft {
-        parent_span_id: parent,
-        kind,
-        status,
-        status_message,
-        attributes,
-        events: e0..b.event_mark(),
-        resource,
-        ..draft
-    });
+    if let Some(name) = s.local.as_ref().and_then(|l| l.service_name.as_deref()) {
+        d.resource = cx.b.service_resource("zipkin", name);
+    }
+    cx.add(d);
 }

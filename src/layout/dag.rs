@@ -13,6 +13,7 @@
 //!          └──> [branch-b] ──┘      ·  dummy ─────┘ (branch-a -> evaluate)
 //! ```
 
+use crate::model::DagNodeIdx;
 use petgraph::algo::{greedy_feedback_arc_set, toposort};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -28,8 +29,8 @@ const SWEEPS: usize = 12;
 /// A placed node.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NodeBox {
-    /// Index of the node in the input.
-    pub node: usize,
+    /// The node.
+    pub node: DagNodeIdx,
     /// Layer (column).
     pub layer: usize,
     /// Left, px.
@@ -38,13 +39,20 @@ pub struct NodeBox {
     pub y: f64,
 }
 
+impl std::ops::Index<DagNodeIdx> for Vec<NodeBox> {
+    type Output = NodeBox;
+    fn index(&self, i: DagNodeIdx) -> &NodeBox {
+        &self[i.ix()]
+    }
+}
+
 /// A routed edge: a polyline from the parent's right side to the child's left side.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EdgePath {
     /// Parent node.
-    pub from: usize,
+    pub from: DagNodeIdx,
     /// Child node.
-    pub to: usize,
+    pub to: DagNodeIdx,
     /// Polyline points, px.
     pub points: Vec<(f64, f64)>,
 }
@@ -94,7 +102,10 @@ fn crossings_between(edges: &[(usize, usize)], pos: &[usize]) -> usize {
 }
 
 /// Lays out `n` nodes with `edges` (parent, child), any graph (cycles allowed).
-pub fn layout(n: usize, edges: &[(usize, usize)]) -> DagLayout {
+pub fn layout(n: usize, edges: &[(DagNodeIdx, DagNodeIdx)]) -> DagLayout {
+    // dummy nodes for long edges are numbered after the real ones, so positions are plain
+    // indices inside; only the result speaks of `DagNodeIdx` again
+    let edges: Vec<(usize, usize)> = edges.iter().map(|(a, b)| (a.ix(), b.ix())).collect();
     let mut g: DiGraph<(), usize> = DiGraph::new();
     let ids: Vec<NodeIndex> = (0..n).map(|_| g.add_node(())).collect();
     for (k, &(a, b)) in edges.iter().enumerate() {
@@ -130,7 +141,7 @@ pub fn layout(n: usize, edges: &[(usize, usize)]) -> DagLayout {
     let mut vlayer = layer.clone();
     let mut vedges: Vec<(usize, usize)> = Vec::new();
     let mut chains: Vec<Vec<usize>> = Vec::with_capacity(edges.len());
-    for &(a, b) in edges {
+    for &(a, b) in &edges {
         if a == b || a >= n || b >= n {
             chains.push(vec![a.min(n.saturating_sub(1)), b.min(n.saturating_sub(1))]);
             continue;
@@ -238,7 +249,7 @@ pub fn layout(n: usize, edges: &[(usize, usize)]) -> DagLayout {
     }
     let nodes = (0..n)
         .map(|v| NodeBox {
-            node: v,
+            node: DagNodeIdx(v as u32),
             layer: vlayer[v],
             x: xy[v].0,
             y: xy[v].1,
@@ -263,7 +274,11 @@ pub fn layout(n: usize, edges: &[(usize, usize)]) -> DagLayout {
                     }
                 })
                 .collect();
-            EdgePath { from, to, points }
+            EdgePath {
+                from: DagNodeIdx(from as u32),
+                to: DagNodeIdx(to as u32),
+                points,
+            }
         })
         .collect();
     DagLayout {
@@ -279,6 +294,14 @@ pub fn layout(n: usize, edges: &[(usize, usize)]) -> DagLayout {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn layout(n: usize, edges: &[(usize, usize)]) -> DagLayout {
+        let edges: Vec<_> = edges
+            .iter()
+            .map(|&(a, b)| (DagNodeIdx(a as u32), DagNodeIdx(b as u32)))
+            .collect();
+        super::layout(n, &edges)
+    }
 
     /// ```text
     ///  0 -> 1 -> 3

@@ -207,7 +207,7 @@ pub fn span_details(trace: &Trace, s: SpanIdx) -> SpanDetails {
         "start",
         format!(
             "+{} ({})",
-            span.start.since(trace.start),
+            span.start.since(trace.start_time()),
             format_iso8601(span.start)
         ),
     ));
@@ -215,7 +215,7 @@ pub fn span_details(trace: &Trace, s: SpanIdx) -> SpanDetails {
         "end",
         format!(
             "+{} ({})",
-            span.end.since(trace.start),
+            span.end.since(trace.start_time()),
             format_iso8601(span.end)
         ),
     ));
@@ -251,6 +251,10 @@ pub fn span_details(trace: &Trace, s: SpanIdx) -> SpanDetails {
         (
             SpanFlags::END_REPAIRED,
             "ended before it started: end set to start",
+        ),
+        (
+            SpanFlags::RUNNING,
+            "still running when read: drawn up to the latest time its source reached",
         ),
     ]
     .into_iter()
@@ -294,9 +298,7 @@ pub fn span_details(trace: &Trace, s: SpanIdx) -> SpanDetails {
         .span_links(s)
         .iter()
         .map(|l| {
-            let target = trace
-                .find_span(l.span_id)
-                .filter(|t| trace.trace_id(*t) == l.trace_id);
+            let target = trace.find_span_in(l.trace_id, l.span_id);
             let mut f = field(
                 &format!("span {}", l.span_id),
                 format!("trace {}", l.trace_id),

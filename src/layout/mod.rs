@@ -9,6 +9,7 @@ pub mod icons;
 pub mod json_tree;
 pub mod palette;
 pub mod rows;
+pub mod span_notes;
 pub mod ticks;
 pub mod time_scale;
 pub mod timeline;

@@ -2,6 +2,7 @@
 //! tool, ...), otherwise by service name.
 //! Invariant: the same key always gets the same colour; errors always read as errors.
 
+use crate::model::ids::fnv1a64;
 use crate::model::{SpanIdx, SpanType, StrIdx, Trace};
 use rustc_hash::FxHashMap;
 
@@ -73,13 +74,6 @@ const PALETTE: [Rgb; 18] = [
 
 pub use crate::view_state::ColorMode;
 
-fn hash(text: &str) -> u32 {
-    // FNV-1a: stable across runs and platforms
-    text.bytes().fold(0x811c_9dc5u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
-}
-
 /// Fixed colour of each known span type, so LLM calls, tools and retrievers never share one.
 pub fn type_color(t: SpanType) -> Rgb {
     match t {
@@ -106,7 +100,7 @@ pub fn type_color(t: SpanType) -> Rgb {
 pub fn category_color(key: &str) -> Rgb {
     match SpanType::classify(key) {
         Some(t) => type_color(t),
-        None => PALETTE[(hash(key) % PALETTE.len() as u32) as usize],
+        None => PALETTE[(fnv1a64(key.as_bytes()) % PALETTE.len() as u64) as usize],
     }
 }
 
@@ -146,10 +140,10 @@ impl Palette {
     pub fn new(trace: &Trace) -> Palette {
         let mut types = FxHashMap::default();
         let mut unknown: Vec<StrIdx> = Vec::new();
-        for (&t, kind) in &trace.type_kinds {
+        for (t, kind) in trace.type_kinds() {
             match kind {
                 Some(kind) => {
-                    types.insert(t, type_color(*kind));
+                    types.insert(t, type_color(kind));
                 }
                 None => unknown.push(t),
             }
@@ -159,7 +153,7 @@ impl Palette {
             types.insert(t, PALETTE[i % PALETTE.len()]);
         }
         let mut names: Vec<StrIdx> = trace
-            .resources
+            .resources()
             .iter()
             .map(|r| r.service_name)
             .filter(|n| !trace.text(*n).is_empty())
@@ -183,7 +177,7 @@ impl Palette {
             }
         }
         let service = trace
-            .resources
+            .resources()
             .get(span.resource.ix())
             .map(|r| r.service_name);
         service
@@ -195,7 +189,7 @@ impl Palette {
     /// The legend: each category in use with its colour, sorted by name (at most 24).
     pub fn legend(&self, trace: &Trace, mode: ColorMode) -> Vec<(String, Rgb)> {
         let mut keys: std::collections::BTreeMap<&str, Rgb> = std::collections::BTreeMap::new();
-        for i in 0..trace.spans.len() as u32 {
+        for i in 0..trace.span_count() as u32 {
             let s = SpanIdx(i);
             keys.entry(category(trace, s, mode))
                 .or_insert_with(|| self.span_color(trace, s, mode));

@@ -32,14 +32,14 @@ pub struct Row {
 /// Flattens the trace into rows.
 pub fn visible_rows(trace: &Trace, expansion: &Expansion) -> Vec<Row> {
     let mut rows = Vec::with_capacity(if expansion.all_collapsed {
-        trace.roots.len() * 2
+        trace.roots().len() * 2
     } else {
-        trace.spans.len() + 8
+        trace.span_count() + 8
     });
     let with_headers = trace.trace_count() > 1;
     let mut last_trace: Option<TraceIdx> = None;
     let mut stack: Vec<SpanIdx> = Vec::new();
-    for &root in &trace.roots {
+    for &root in trace.roots() {
         let t = trace.span(root).trace;
         if with_headers && last_trace != Some(t) {
             rows.push(Row {
@@ -56,7 +56,7 @@ pub fn visible_rows(trace: &Trace, expansion: &Expansion) -> Vec<Row> {
             let is_expanded = !children.is_empty() && expansion.is_expanded(trace.span(s).span_id);
             rows.push(Row {
                 item: RowItem::Span(s),
-                depth: trace.depth[s.ix()] + u16::from(with_headers),
+                depth: trace.depth_of(s) + u16::from(with_headers),
                 has_children: !children.is_empty(),
                 is_expanded,
             });
@@ -118,7 +118,7 @@ pub fn ancestors(trace: &Trace, s: SpanIdx) -> Vec<SpanIdx> {
     let mut out = Vec::new();
     let mut cur = trace.span(s).parent;
     while let Some(p) = cur {
-        if out.len() > trace.spans.len() {
+        if out.len() > trace.span_count() {
             break;
         }
         out.push(p);

@@ -15,6 +15,7 @@
 
 use super::palette::{self, ColorMode, Rgb};
 use super::rows::{Row, RowItem};
+use super::span_notes::SpanNotes;
 use super::ticks::ticks;
 use super::time_scale::TimeScale;
 use crate::model::{SpanFlags, SpanIdx, SpanType, Trace, TraceIdx};
@@ -53,7 +54,7 @@ impl Geometry {
     /// The time scale for a window.
     pub fn scale(&self, trace: &Trace, window: TimeWindow) -> TimeScale {
         TimeScale {
-            origin: trace.start,
+            origin: trace.start_time(),
             window,
             x0_px: self.bars_x0(),
             width_px: self.bars_width(),
@@ -155,6 +156,8 @@ pub struct TimelineView<'a> {
     pub color_mode: ColorMode,
     /// Colours of this trace.
     pub palette: &'a palette::Palette,
+    /// Data ids and tokens shown beside names and durations.
+    pub notes: &'a SpanNotes,
     /// Critical sections by span when the critical path is shown (others are dimmed).
     pub critical: Option<&'a rustc_hash::FxHashMap<SpanIdx, Vec<(i64, i64)>>>,
     /// Each trace drawn from its own start (see `aligned`).
@@ -167,7 +170,8 @@ pub struct TimelineView<'a> {
 pub fn aligned(trace: &Trace, asked: Option<bool>) -> bool {
     asked.unwrap_or_else(|| {
         let longest = trace.longest_trace().0.max(1);
-        trace.trace_count() > 1 && trace.end.since(trace.start).0 > longest.saturating_mul(10)
+        trace.trace_count() > 1
+            && trace.end_time().since(trace.start_time()).0 > longest.saturating_mul(10)
     })
 }
 
@@ -176,7 +180,7 @@ pub fn extent_ns(trace: &Trace, aligned: bool) -> i64 {
     if aligned {
         trace.longest_trace().0
     } else {
-        trace.end.since(trace.start).0
+        trace.end_time().since(trace.start_time()).0
     }
 }
 
@@ -215,6 +219,8 @@ fn flag_note(flags: SpanFlags) -> &'static str {
         " (skew)"
     } else if flags.has(SpanFlags::END_REPAIRED) {
         " (end fixed)"
+    } else if flags.has(SpanFlags::RUNNING) {
+        " (running)"
     } else {
         ""
     }
@@ -235,7 +241,7 @@ pub fn search_matches(trace: &Trace, search: &str) -> Vec<SpanIdx> {
     }
     // names and services are interned: decide each distinct string once (lowercasing is the
     // cost), then compare indices per span; same result as `matches_search` on every span
-    let mut verdict = vec![0u8; trace.strings.len()]; // 0 = not yet, 1 = no, 2 = yes
+    let mut verdict = vec![0u8; trace.strings().len()]; // 0 = not yet, 1 = no, 2 = yes
     let mut hit = |i: crate::model::StrIdx| {
         let v = &mut verdict[i.ix()];
         if *v == 0 {
@@ -247,13 +253,13 @@ pub fn search_matches(trace: &Trace, search: &str) -> Vec<SpanIdx> {
         }
         *v == 2
     };
-    (0..trace.spans.len() as u32)
+    (0..trace.span_count() as u32)
         .map(SpanIdx)
         .filter(|&s| {
             let span = trace.span(s);
             hit(span.name)
                 || trace
-                    .resources
+                    .resources()
                     .get(span.resource.ix())
                     .is_some_and(|r| hit(r.service_name))
         })
@@ -331,13 +337,13 @@ pub fn draw_list(
                     name_x += 16.0;
                 }
                 // a FlowMesh task root says which data id it produced
-                let data_id = if row.depth == 0 || span.parent.is_none() {
-                    trace.attribute_str(s, "data_id")
-                } else {
-                    None
-                };
-                let label = match data_id {
-                    Some(d) => format!("{} · {d}{}", trace.name(s), flag_note(span.flags)),
+                let label = match view.notes.data_id(s) {
+                    Some(d) => format!(
+                        "{} · {}{}",
+                        trace.name(s),
+                        trace.text(d),
+                        flag_note(span.flags)
+                    ),
                     None => format!("{}{}", trace.name(s), flag_note(span.flags)),
                 };
                 if let Some(text) =
@@ -386,7 +392,7 @@ pub fn draw_list(
     out.push(DrawCmd::Text {
         x: 8.0,
         y: g.axis_height_px / 2.0,
-        text: format!("{} spans", trace.spans.len()),
+        text: format!("{} spans", trace.span_count()),
         fill: palette::TEXT_DIM,
         align: Align::Left,
         bold: false,
@@ -423,9 +429,9 @@ fn draw_header(out: &mut Vec<DrawCmd>, trace: &Trace, t: TraceIdx, y: f64, g: &G
     });
     // which trace, what it is, and where it came from: traces from different files and formats
     // sit one under the other, each under its own header
-    let mut text = format!("trace {}", trace.trace_ids[t.ix()]);
+    let mut text = format!("trace {}", trace.trace_ids()[t.ix()]);
     if let Some(root) = trace.first_root(t) {
-        let source = trace.sources.get(trace.span(root).source.ix());
+        let source = trace.sources().get(trace.span(root).source.ix());
         text.push_str(&format!(" · {}", trace.name(root)));
         if let Some(src) = source {
             text.push_str(&format!(" · {} ({})", src.format, src.name));
@@ -519,7 +525,7 @@ fn draw_bar(
                 });
             }
         }
-        if w > 6.0 && !trace.logs.is_empty() {
+        if w > 6.0 && !trace.logs().is_empty() {
             for l in trace.span_logs(s) {
                 let lx = px(l.time);
                 if lx >= left && lx <= left + w {
@@ -554,9 +560,9 @@ fn draw_bar(
         }
     }
     // an LLM call says what it used beside its duration
-    let label = match crate::analysis::llm::span_usage(trace, s) {
-        Some(u) if u.total > 0 => format!("{} · {} tok", span.duration(), u.total),
-        _ => span.duration().to_string(),
+    let label = match view.notes.tokens(s) {
+        Some(tokens) => format!("{} · {tokens} tok", span.duration()),
+        None => span.duration().to_string(),
     };
     let label_w = label.chars().count() as f64 * g.char_width_px;
     if b + 6.0 + label_w < x_end {
@@ -641,8 +647,14 @@ mod tests {
         "\n"
     );
 
+    /// Colours and notes of a trace, as the shell derives them once per trace.
+    fn looks(t: &Trace) -> (palette::Palette, SpanNotes) {
+        let llm = crate::analysis::llm::llm_summary(t);
+        (palette::Palette::new(t), SpanNotes::new(t, &llm))
+    }
+
     /// The first second, coloured by type, nothing selected or highlighted.
-    fn whole_second(palette: &palette::Palette) -> TimelineView<'_> {
+    fn whole_second((palette, notes): &(palette::Palette, SpanNotes)) -> TimelineView<'_> {
         TimelineView {
             window: TimeWindow {
                 start_ns: 0,
@@ -653,6 +665,7 @@ mod tests {
             color_mode: ColorMode::SpanType,
             critical: None,
             palette,
+            notes,
             aligned: false,
         }
     }
@@ -678,7 +691,7 @@ mod tests {
             start_ns: 0,
             end_ns: 1_000_000_000,
         };
-        let palette = palette::Palette::new(&t);
+        let palette = looks(&t);
         let view = whole_second(&palette);
         let cmds = draw_list(&t, &rows, &view, &g);
         let bars: Vec<(f64, f64)> = cmds
@@ -726,7 +739,7 @@ mod tests {
             scroll_top_px: 2000.0,
             ..geometry()
         };
-        let palette = palette::Palette::new(&t);
+        let palette = looks(&t);
         let view = whole_second(&palette);
         let cmds = draw_list(&t, &rows, &view, &g);
         let names: Vec<&str> = cmds
@@ -753,7 +766,7 @@ mod tests {
         let root = t.find_span(crate::model::SpanId(0xa)).unwrap();
         let mut critical = rustc_hash::FxHashMap::default();
         critical.insert(root, vec![(t.span(root).start.0, t.span(root).end.0)]);
-        let palette = palette::Palette::new(&t);
+        let palette = looks(&t);
         let view = TimelineView {
             critical: Some(&critical),
             ..whole_second(&palette)
@@ -777,7 +790,7 @@ mod tests {
     #[test]
     fn search_matches_names_and_services_like_the_row_highlight() {
         let t = ingest_sources([("t.jsonl", TWO_SPANS.as_bytes())]);
-        let all: Vec<SpanIdx> = (0..t.spans.len() as u32).map(SpanIdx).collect();
+        let all: Vec<SpanIdx> = (0..t.span_count() as u32).map(SpanIdx).collect();
         for q in ["ROOT", "child", "o", "nothing", " "] {
             let needle = q.trim().to_lowercase();
             let slow: Vec<SpanIdx> = all
@@ -810,7 +823,7 @@ mod tests {
         );
         let t = ingest_sources([("t.jsonl", lines.as_bytes())]);
         let rows = visible_rows(&t, &Expansion::default());
-        let palette = palette::Palette::new(&t);
+        let palette = looks(&t);
         let view = whole_second(&palette);
         let cmds = draw_list(&t, &rows, &view, &geometry());
         let icons: Vec<(f64, SpanType)> = cmds

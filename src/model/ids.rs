@@ -47,6 +47,10 @@ dense_index!(
     /// Dense index of a deduplicated resource in `Trace::resources`.
     ResourceIdx
 );
+dense_index!(
+    /// Dense index of a node of the lineage DAG (a FlowMesh data id) in the analysis' node list.
+    DagNodeIdx
+);
 
 impl fmt::Display for TraceId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -89,12 +93,42 @@ impl SpanId {
     }
 }
 
-/// FNV-1a over bytes, 64 bits: the documented rule for ids that are not hex (e.g. `span-1`
-/// in hand-written Jaeger files): they are hashed into the id space and shown as hex.
-fn fnv1a64(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+/// FNV-1a, 64 bits, fed incrementally: the one hash of the project (ids that are not hex, file
+/// fingerprints, colour slots). Stable across runs and platforms; not a security hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv1a {
+    /// Feeds one byte.
+    pub fn write_byte(&mut self, b: u8) {
+        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+
+    /// Feeds bytes.
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_byte(b);
+        }
+    }
+
+    /// The hash so far.
+    pub fn finish(self) -> u64 {
+        self.0
+    }
+}
+
+/// FNV-1a of `bytes`. The documented rule for ids that are not hex (e.g. `span-1` in
+/// hand-written Jaeger files): they are hashed into the id space and shown as hex.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h = Fnv1a::default();
+    h.write(bytes);
+    h.finish()
 }
 
 impl SpanId {
@@ -103,7 +137,7 @@ impl SpanId {
         if text.trim().is_empty() {
             return None;
         }
-        SpanId::parse_hex(text).or_else(|| Some(SpanId(fnv1a64(text).max(1))))
+        SpanId::parse_hex(text).or_else(|| Some(SpanId(fnv1a64(text.as_bytes()).max(1))))
     }
 }
 
@@ -113,7 +147,7 @@ impl TraceId {
         if text.trim().is_empty() {
             return None;
         }
-        TraceId::parse_hex(text).or_else(|| Some(TraceId(u128::from(fnv1a64(text)))))
+        TraceId::parse_hex(text).or_else(|| Some(TraceId(u128::from(fnv1a64(text.as_bytes())))))
     }
 }
 
@@ -138,6 +172,17 @@ mod tests {
         assert_eq!(
             SpanId::parse_hex("0xaca917d13b2d6950").unwrap().to_string(),
             "aca917d13b2d6950"
+        );
+    }
+
+    #[test]
+    fn fnv1a_matches_its_reference_values() {
+        // the FNV reference: "" -> offset basis, "a" -> 0xaf63dc4c8601ec8c
+        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(
+            SpanId::from_external("span-1"),
+            Some(SpanId(fnv1a64(b"span-1")))
         );
     }
 

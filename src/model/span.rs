@@ -36,6 +36,20 @@ impl SpanKind {
         }
     }
 
+    /// The OTLP enum number: 0 unspecified, 1 internal, 2 server, 3 client, 4 producer,
+    /// 5 consumer.
+    pub fn from_number(n: u64) -> Option<SpanKind> {
+        Some(match n {
+            0 => SpanKind::Unspecified,
+            1 => SpanKind::Internal,
+            2 => SpanKind::Server,
+            3 => SpanKind::Client,
+            4 => SpanKind::Producer,
+            5 => SpanKind::Consumer,
+            _ => return None,
+        })
+    }
+
     /// Reads `SpanKind.SERVER`, `SPAN_KIND_SERVER`, `server`, `SERVER` and similar.
     pub fn parse_name(text: &str) -> Option<SpanKind> {
         let t = text.rsplit(['.', '_']).next().unwrap_or(text);
@@ -64,6 +78,28 @@ pub enum StatusCode {
 }
 
 impl StatusCode {
+    /// Reads `ERROR`, `STATUS_CODE_ERROR`, `StatusCode.ERROR`, `error`, `Ok`, `UNSET` and similar
+    /// (the last word decides, any case).
+    pub fn parse_name(text: &str) -> Option<StatusCode> {
+        let t = text.rsplit(['.', '_']).next().unwrap_or(text);
+        Some(match t.to_ascii_lowercase().as_str() {
+            "error" => StatusCode::Error,
+            "ok" => StatusCode::Ok,
+            "unset" => StatusCode::Unset,
+            _ => return None,
+        })
+    }
+
+    /// The OTLP enum number: 0 unset, 1 ok, 2 error.
+    pub fn from_number(n: u64) -> Option<StatusCode> {
+        match n {
+            0 => Some(StatusCode::Unset),
+            1 => Some(StatusCode::Ok),
+            2 => Some(StatusCode::Error),
+            _ => None,
+        }
+    }
+
     /// Uppercase name as shown to users.
     pub fn label(self) -> &'static str {
         match self {
@@ -74,30 +110,55 @@ impl StatusCode {
     }
 }
 
-/// Repairs and marks applied to a span, as bits.
+/// Repairs and marks applied to a span: a typed set of the flags below (the bits are private,
+/// so no other byte can be stored).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct SpanFlags(pub u8);
+pub struct SpanFlags(u8);
 
 impl SpanFlags {
     /// The parent id is not in the loaded data; shown as a root.
-    pub const ORPHAN: u8 = 1;
+    pub const ORPHAN: SpanFlags = SpanFlags(1);
     /// Starts before its parent (clock skew).
-    pub const STARTS_BEFORE_PARENT: u8 = 2;
+    pub const STARTS_BEFORE_PARENT: SpanFlags = SpanFlags(2);
     /// End was before start; end set to start.
-    pub const END_REPAIRED: u8 = 4;
+    pub const END_REPAIRED: SpanFlags = SpanFlags(4);
     /// Its parent link closed a cycle and was cut.
-    pub const CYCLE_CUT: u8 = 8;
+    pub const CYCLE_CUT: SpanFlags = SpanFlags(8);
     /// Its parent is a `FOLLOWS_FROM` reference (asynchronous follow-up): nested under it, but
     /// never on its critical path.
-    pub const FOLLOWS_FROM: u8 = 16;
+    pub const FOLLOWS_FROM: SpanFlags = SpanFlags(16);
     /// Still running when the source was read: no end was recorded, so its end is the latest
     /// time the source had reached (a node started but never finished, a run without its
     /// completion record).
-    pub const RUNNING: u8 = 32;
+    pub const RUNNING: SpanFlags = SpanFlags(32);
+    /// Every flag, in the order details list them.
+    pub const ALL: [SpanFlags; 6] = [
+        SpanFlags::ORPHAN,
+        SpanFlags::CYCLE_CUT,
+        SpanFlags::STARTS_BEFORE_PARENT,
+        SpanFlags::END_REPAIRED,
+        SpanFlags::FOLLOWS_FROM,
+        SpanFlags::RUNNING,
+    ];
 
-    /// True when all bits of `bit` are set.
-    pub fn has(self, bit: u8) -> bool {
-        self.0 & bit == bit
+    /// True when every flag of `other` is set.
+    pub fn has(self, other: SpanFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Sets the flags of `other`.
+    pub fn insert(&mut self, other: SpanFlags) {
+        self.0 |= other.0;
+    }
+
+    /// This set with the flags of `other` added.
+    pub fn with(self, other: SpanFlags) -> SpanFlags {
+        SpanFlags(self.0 | other.0)
+    }
+
+    /// True when no flag is set.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
     }
 }
 
@@ -197,6 +258,34 @@ mod tests {
         );
         assert_eq!(SpanKind::parse_name("producer"), Some(SpanKind::Producer));
         assert_eq!(SpanKind::parse_name("SPAN_KIND_INVALID_TYPE"), None);
+    }
+
+    #[test]
+    fn status_names_from_every_producer() {
+        for (text, want) in [
+            ("ERROR", StatusCode::Error),
+            ("STATUS_CODE_ERROR", StatusCode::Error),
+            ("StatusCode.ERROR", StatusCode::Error),
+            ("ok", StatusCode::Ok),
+            ("STATUS_CODE_UNSET", StatusCode::Unset),
+        ] {
+            assert_eq!(StatusCode::parse_name(text), Some(want), "{text}");
+        }
+        assert_eq!(StatusCode::parse_name("TERROR"), None);
+        assert_eq!(StatusCode::from_number(2), Some(StatusCode::Error));
+        assert_eq!(StatusCode::from_number(7), None);
+    }
+
+    #[test]
+    fn flags_are_a_set() {
+        let mut f = SpanFlags::default();
+        assert!(f.is_empty() && !f.has(SpanFlags::ORPHAN));
+        f.insert(SpanFlags::ORPHAN);
+        let g = f.with(SpanFlags::CYCLE_CUT);
+        assert!(f.has(SpanFlags::ORPHAN) && !f.has(SpanFlags::CYCLE_CUT));
+        assert!(g.has(SpanFlags::ORPHAN.with(SpanFlags::CYCLE_CUT)));
+        let distinct: std::collections::BTreeSet<u8> = SpanFlags::ALL.iter().map(|f| f.0).collect();
+        assert_eq!(distinct.len(), SpanFlags::ALL.len());
     }
 
     #[test]

@@ -27,9 +27,44 @@ impl TimestampNs {
     pub fn as_micros_floor(self) -> i64 {
         self.0.div_euclid(1_000)
     }
+
+    /// Seconds since the epoch; `None` outside the range of i64 ns (years 1677..2262).
+    pub fn from_secs(s: i64) -> Option<TimestampNs> {
+        s.checked_mul(NS_PER_SEC).map(TimestampNs)
+    }
+
+    /// Milliseconds since the epoch; `None` outside the i64 ns range.
+    pub fn from_millis(ms: i64) -> Option<TimestampNs> {
+        ms.checked_mul(1_000_000).map(TimestampNs)
+    }
+
+    /// Microseconds since the epoch; `None` outside the i64 ns range.
+    pub fn from_micros(us: i64) -> Option<TimestampNs> {
+        us.checked_mul(1_000).map(TimestampNs)
+    }
+
+    /// Fractional seconds, ms or µs since the epoch (`unit_ns` ns per unit): the whole units
+    /// are scaled exactly, the fraction is rounded to the nearest ns; `None` when not finite
+    /// or out of range.
+    pub fn from_fraction(value: f64, unit_ns: i64) -> Option<TimestampNs> {
+        if !value.is_finite() || value.abs() >= i64::MAX as f64 {
+            return None;
+        }
+        let whole = value.trunc();
+        let frac = ((value - whole) * unit_ns as f64).round() as i64;
+        (whole as i64)
+            .checked_mul(unit_ns)?
+            .checked_add(frac)
+            .map(TimestampNs)
+    }
 }
 
 impl DurationNs {
+    /// Microseconds; `None` outside the i64 ns range.
+    pub fn from_micros(us: i64) -> Option<DurationNs> {
+        us.checked_mul(1_000).map(DurationNs)
+    }
+
     /// Seconds as f64, for display and FlowMesh-compatible JSON only.
     pub fn as_secs_f64(self) -> f64 {
         self.0 as f64 / 1e9
@@ -181,6 +216,27 @@ mod tests {
             "2d 01h"
         );
         assert_eq!(DurationNs(-2_000).to_string(), "-2.00µs");
+    }
+
+    #[test]
+    fn unit_conversions_are_exact_and_checked() {
+        assert_eq!(
+            TimestampNs::from_micros(1_700_000_000_123_456),
+            Some(TimestampNs(1_700_000_000_123_456_000))
+        );
+        assert_eq!(TimestampNs::from_millis(-3), Some(TimestampNs(-3_000_000)));
+        assert_eq!(TimestampNs::from_secs(2), Some(TimestampNs(2_000_000_000)));
+        assert_eq!(TimestampNs::from_micros(i64::MAX / 10), None);
+        assert_eq!(DurationNs::from_micros(5), Some(DurationNs(5_000)));
+        assert_eq!(
+            TimestampNs::from_fraction(1.5, 1_000),
+            Some(TimestampNs(1_500))
+        );
+        assert_eq!(
+            TimestampNs::from_fraction(1_700_000_000.25, NS_PER_SEC),
+            Some(TimestampNs(1_700_000_000_250_000_000))
+        );
+        assert_eq!(TimestampNs::from_fraction(f64::NAN, 1), None);
     }
 
     #[test]

@@ -1,195 +1,90 @@
 //! `Trace`: everything loaded into one view (spans of one or more trace ids, FlowMesh lineage
-//! and assets, sources, diagnostics), immutable once built. Invariants: `children` lists are
-//! sorted by (start, index); `roots` are sorted by (trace start, trace, start, index); `depth[root]=0`.
+//! and assets, sources, diagnostics), immutable once built. Its fields are private: a trace is
+//! made only from the tables a reader filled (`Trace::from_tables`, used by the ingest builder),
+//! which derives every index, so these invariants always hold: `children` lists are sorted by
+//! (start, index); `roots` are sorted by (trace start, trace, start, index); roots have depth 0;
+//! the empty trace (`Trace::default()`) is a valid trace with no spans.
+
+mod index;
 
 use super::attr::{AttrValue, Attribute};
 use super::diagnostic::Diagnostic;
 use super::ids::{FileIdx, ResourceIdx, SpanId, SpanIdx, StrIdx, TraceId, TraceIdx};
+use super::records::{AssetRow, LineageEdge, LogEntry, Resource, Source};
 use super::span::{Span, SpanEvent, SpanLink};
+use super::span_type::SpanType;
 use super::strings::Strings;
 use super::time::{DurationNs, TimestampNs};
 use rustc_hash::FxHashMap;
 
-/// A deduplicated OTel resource (one per distinct resource text).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Resource {
-    /// `service.name`, or 0 when absent.
-    pub service_name: StrIdx,
-    /// All resource attributes, in file order.
-    pub attributes: Vec<Attribute>,
-}
-
-/// A FlowMesh lineage edge: `source_data_id -> data_id`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineageEdge {
-    /// Downstream data id.
-    pub data_id: String,
-    /// Upstream data id.
-    pub source_data_id: String,
-    /// `created_at` as written (kept verbatim for FlowMesh-compatible output).
-    pub created_at: String,
-}
-
-/// A FlowMesh asset row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AssetRow {
-    /// Data id the asset version was produced from.
-    pub data_id: String,
-    /// Asset group id.
-    pub asset_guid: String,
-    /// Version number within the group.
-    pub version: i64,
-    /// Owner.
-    pub user_id: String,
-    /// `created_at` as written.
-    pub created_at: String,
-}
-
-/// A JSON log line, joined to its span when it names one that is loaded.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LogEntry {
-    /// When it was written.
-    pub time: TimestampNs,
-    /// Level as written (`info`, `error`, ...), 0 when absent.
-    pub level: StrIdx,
-    /// The message (`event`, `msg` or `message`).
-    pub message: StrIdx,
-    /// Trace id it names, if any.
-    pub trace_id: Option<TraceId>,
-    /// Span id it names, if any.
-    pub span_id: Option<SpanId>,
-    /// The loaded span it belongs to.
-    pub span: Option<SpanIdx>,
-    /// Its other fields, a range into `Trace::attributes`.
-    pub attributes: std::ops::Range<u32>,
-    /// Source and line.
-    pub source: FileIdx,
-    /// 1-based line.
-    pub line: u32,
-}
-
-/// What a source's timestamps are measured against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Clock {
-    /// UTC (epoch times, or text with an offset): the usual case.
-    #[default]
-    Utc,
-    /// Naive local wall-clock time without an offset (pflow's `datetime.now().isoformat()`):
-    /// stored as if it were UTC so arithmetic works; show it as written, with no zone.
-    NaiveLocal,
-}
-
-/// Whether a source says that the run it records has ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Completion {
-    /// The format has no such marker (OTel JSONL, Jaeger, ...).
-    #[default]
-    Unstated,
-    /// It says the run is still going (pflow without `run.complete`, MLflow `IN_PROGRESS`).
-    Incomplete,
-    /// It says the run ended (pflow `run.complete`, MLflow state `OK` / `ERROR`).
-    Complete,
-}
-
-/// A file or URL that was read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Source {
-    /// File name or URL.
-    pub name: String,
-    /// Bytes read (before decompression).
-    pub bytes: u64,
-    /// Records (rows or documents) read from it.
-    pub records: u32,
-    /// Detected format label, e.g. `OTel SDK JSONL`.
-    pub format: String,
-    /// What its timestamps are measured against.
-    pub clock: Clock,
-    /// Whether it says its run has ended.
-    pub completion: Completion,
-}
-
-impl Source {
-    /// True when the source says its run has ended (follow mode stops polling it).
-    pub fn is_complete(&self) -> bool {
-        self.completion == Completion::Complete
-    }
-}
+pub use index::TraceTables;
 
 /// Everything loaded into one view.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Trace {
-    /// Interned strings.
-    pub strings: Strings,
-    /// Distinct trace ids, in order of first appearance.
-    pub trace_ids: Vec<TraceId>,
-    /// All spans.
-    pub spans: Vec<Span>,
-    /// Shared attribute table (spans, events, links index into it).
-    pub attributes: Vec<Attribute>,
-    /// Shared event table.
-    pub events: Vec<SpanEvent>,
-    /// Shared link table.
-    pub links: Vec<SpanLink>,
-    /// Deduplicated resources.
-    pub resources: Vec<Resource>,
-    /// FlowMesh lineage edges in input order.
-    pub lineage: Vec<LineageEdge>,
-    /// FlowMesh asset rows in input order.
-    pub assets: Vec<AssetRow>,
-    /// Sources read.
-    pub sources: Vec<Source>,
-    /// JSON log lines, sorted by time.
-    pub logs: Vec<LogEntry>,
-    /// Positions in `logs` of each span's joined lines (by time), built once by the builder.
-    pub logs_by_span: FxHashMap<SpanIdx, Vec<u32>>,
-    /// Problems found while reading.
-    pub diagnostics: Vec<Diagnostic>,
+    /// What the readers filled: strings, spans, attributes, events, links, resources, lineage,
+    /// assets, sources, logs (sorted by time), diagnostics.
+    tables: TraceTables,
+    /// Positions in `logs` of each span's joined lines (by time).
+    logs_by_span: FxHashMap<SpanIdx, Vec<u32>>,
     /// Root spans (no loaded parent), sorted by (trace start, trace, start, index).
-    pub roots: Vec<SpanIdx>,
+    roots: Vec<SpanIdx>,
     /// The earliest root of each trace (by trace index).
-    pub first_roots: Vec<Option<SpanIdx>>,
+    first_roots: Vec<Option<SpanIdx>>,
     /// Every span-type text in use, with the kind it names (`None` for texts of no known kind).
-    pub type_kinds: FxHashMap<StrIdx, Option<super::SpanType>>,
+    type_kinds: FxHashMap<StrIdx, Option<SpanType>>,
     /// Earliest start and latest end of each trace's spans (by trace index).
-    pub trace_bounds: Vec<(TimestampNs, TimestampNs)>,
-    /// `children[child_offsets[i]..child_offsets[i+1]]` are span i's children, by start.
-    pub child_offsets: Vec<u32>,
+    trace_bounds: Vec<(TimestampNs, TimestampNs)>,
+    /// Index of each trace id.
+    trace_index: FxHashMap<TraceId, TraceIdx>,
+    /// `child_list[child_offsets[i]..child_offsets[i+1]]` are span i's children, by start.
+    child_offsets: Vec<u32>,
     /// Flattened children lists.
-    pub child_list: Vec<SpanIdx>,
+    child_list: Vec<SpanIdx>,
     /// Tree depth of each span (roots are 0).
-    pub depth: Vec<u16>,
-    /// Lookup by external span id (first span with that id).
-    pub span_by_id: FxHashMap<SpanId, SpanIdx>,
+    depth: Vec<u16>,
+    /// Lookup by span id alone: the span with that id in the earliest trace holding it (see
+    /// `find_span`).
+    span_by_id: FxHashMap<SpanId, SpanIdx>,
+    /// The other spans whose id is also held by an earlier trace, by (trace, span id); empty
+    /// unless traces share span ids.
+    shared_ids: FxHashMap<(TraceIdx, SpanId), SpanIdx>,
     /// Earliest span start (the origin of relative times), or 0 with no spans.
-    pub start: TimestampNs,
+    start: TimestampNs,
     /// Latest span end.
-    pub end: TimestampNs,
+    end: TimestampNs,
+}
+
+impl Default for Trace {
+    fn default() -> Self {
+        Trace::from_tables(TraceTables::default())
+    }
 }
 
 impl Trace {
     /// Every span, by dense index.
     pub fn spans(&self) -> &[Span] {
-        &self.spans
+        &self.tables.spans
     }
 
     /// Number of spans.
     pub fn span_count(&self) -> usize {
-        self.spans.len()
+        self.tables.spans.len()
     }
 
     /// Every span index, in order.
     pub fn span_indices(&self) -> impl Iterator<Item = SpanIdx> + '_ {
-        (0..self.spans.len() as u32).map(SpanIdx)
+        (0..self.tables.spans.len() as u32).map(SpanIdx)
     }
 
     /// The interned strings.
     pub fn strings(&self) -> &Strings {
-        &self.strings
+        &self.tables.strings
     }
 
     /// Distinct trace ids, in order of first appearance (indexed by `TraceIdx`).
     pub fn trace_ids(&self) -> &[TraceId] {
-        &self.trace_ids
+        &self.tables.trace_ids
     }
 
     /// Root spans, sorted by (trace start, trace, start, index).
@@ -199,7 +94,7 @@ impl Trace {
 
     /// Tree depth of span `i` (roots are 0).
     pub fn depth_of(&self, i: SpanIdx) -> u16 {
-        self.depth[i.ix()]
+        self.depth.get(i.ix()).copied().unwrap_or(0)
     }
 
     /// Earliest start and latest end of trace `t`'s spans.
@@ -212,32 +107,48 @@ impl Trace {
 
     /// FlowMesh lineage edges, in input order.
     pub fn lineage(&self) -> &[LineageEdge] {
-        &self.lineage
+        &self.tables.lineage
     }
 
     /// FlowMesh asset rows, in input order.
     pub fn assets(&self) -> &[AssetRow] {
-        &self.assets
+        &self.tables.assets
     }
 
     /// Sources read, by `FileIdx`.
     pub fn sources(&self) -> &[Source] {
-        &self.sources
+        &self.tables.sources
     }
 
     /// JSON log lines, by time.
     pub fn logs(&self) -> &[LogEntry] {
-        &self.logs
+        &self.tables.logs
     }
 
-    /// Problems found while reading.
+    /// Problems found while reading: each listed, except that a source's many problems of one
+    /// kind end in one row that counts the rest.
     pub fn diagnostics(&self) -> &[Diagnostic] {
-        &self.diagnostics
+        &self.tables.diagnostics
+    }
+
+    /// Every problem found while reading, listed or not (at least `diagnostics().len()`).
+    pub fn problem_count(&self) -> u64 {
+        self.tables
+            .problem_count
+            .max(self.tables.diagnostics.len() as u64)
     }
 
     /// Deduplicated resources, by `ResourceIdx`.
     pub fn resources(&self) -> &[Resource] {
-        &self.resources
+        &self.tables.resources
+    }
+
+    /// Every span-type text in use, with the kind it names (`None` for texts of no known
+    /// kind), sorted by text index.
+    pub fn type_kinds(&self) -> Vec<(StrIdx, Option<SpanType>)> {
+        let mut v: Vec<_> = self.type_kinds.iter().map(|(k, t)| (*k, *t)).collect();
+        v.sort_by_key(|(k, _)| *k);
+        v
     }
 
     /// Earliest span start (the origin of relative times), or 0 with no spans.
@@ -249,21 +160,26 @@ impl Trace {
     pub fn end_time(&self) -> TimestampNs {
         self.end
     }
+
     /// The span at `i`.
     pub fn span(&self, i: SpanIdx) -> &Span {
-        &self.spans[i.ix()]
+        &self.tables.spans[i.ix()]
     }
 
-    /// Children of `i`, sorted by start.
+    /// Children of `i`, sorted by start (none for an index this trace does not hold).
     pub fn children(&self, i: SpanIdx) -> &[SpanIdx] {
-        let a = self.child_offsets[i.ix()] as usize;
-        let b = self.child_offsets[i.ix() + 1] as usize;
-        &self.child_list[a..b]
+        match (
+            self.child_offsets.get(i.ix()),
+            self.child_offsets.get(i.ix() + 1),
+        ) {
+            (Some(&a), Some(&b)) => &self.child_list[a as usize..b as usize],
+            _ => &[],
+        }
     }
 
     /// Text of an interned string.
     pub fn text(&self, s: StrIdx) -> &str {
-        self.strings.text(s)
+        self.tables.strings.text(s)
     }
 
     /// Span name.
@@ -273,30 +189,29 @@ impl Trace {
 
     /// Attributes of a span.
     pub fn span_attributes(&self, i: SpanIdx) -> &[Attribute] {
-        let r = &self.span(i).attributes;
-        &self.attributes[r.start as usize..r.end as usize]
+        self.attribute_slice(&self.span(i).attributes)
     }
 
     /// Attributes in a range of the shared table.
     pub fn attribute_slice(&self, r: &std::ops::Range<u32>) -> &[Attribute] {
-        &self.attributes[r.start as usize..r.end as usize]
+        &self.tables.attributes[r.start as usize..r.end as usize]
     }
 
     /// Events of a span.
     pub fn span_events(&self, i: SpanIdx) -> &[SpanEvent] {
         let r = &self.span(i).events;
-        &self.events[r.start as usize..r.end as usize]
+        &self.tables.events[r.start as usize..r.end as usize]
     }
 
     /// Links of a span.
     pub fn span_links(&self, i: SpanIdx) -> &[SpanLink] {
         let r = &self.span(i).links;
-        &self.links[r.start as usize..r.end as usize]
+        &self.tables.links[r.start as usize..r.end as usize]
     }
 
     /// The value of attribute `key` on span `i`, if present.
     pub fn attribute(&self, i: SpanIdx, key: &str) -> Option<AttrValue> {
-        let k = self.strings.find(key)?;
+        let k = self.tables.strings.find(key)?;
         self.span_attributes(i)
             .iter()
             .find(|a| a.key == k)
@@ -322,18 +237,24 @@ impl Trace {
 
     /// Resource of a span.
     pub fn resource(&self, r: ResourceIdx) -> &Resource {
-        &self.resources[r.ix()]
+        &self.tables.resources[r.ix()]
+    }
+
+    /// Interned service name of span `i` (the empty string's index when unknown).
+    pub fn service_name_idx(&self, i: SpanIdx) -> StrIdx {
+        self.tables
+            .resources
+            .get(self.span(i).resource.ix())
+            .map_or(StrIdx(0), |r| r.service_name)
     }
 
     /// Service name of a span ("" when unknown).
     pub fn service_name(&self, i: SpanIdx) -> &str {
-        self.resources
-            .get(self.span(i).resource.ix())
-            .map_or("", |r| self.text(r.service_name))
+        self.text(self.service_name_idx(i))
     }
 
     /// The known kind of a span's type text, if it has one (see `span_type`).
-    pub fn span_type(&self, i: SpanIdx) -> Option<super::SpanType> {
+    pub fn span_type(&self, i: SpanIdx) -> Option<SpanType> {
         self.type_kinds
             .get(&self.span(i).span_type)
             .copied()
@@ -342,7 +263,7 @@ impl Trace {
 
     /// Trace id of a span.
     pub fn trace_id(&self, i: SpanIdx) -> TraceId {
-        self.trace_ids[self.span(i).trace.ix()]
+        self.tables.trace_ids[self.span(i).trace.ix()]
     }
 
     /// Offset of trace `t`'s first span from the start of everything loaded.
@@ -370,12 +291,24 @@ impl Trace {
 
     /// Source name of a file index.
     pub fn source_name(&self, f: FileIdx) -> &str {
-        self.sources.get(f.ix()).map_or("", |s| &s.name)
+        self.tables.sources.get(f.ix()).map_or("", |s| &s.name)
     }
 
-    /// Span with this external id, if loaded.
-    pub fn find_span(&self, id: SpanId) -> Option<SpanIdx> {
-        self.span_by_id.get(&id).copied()
+    /// The span with this span id in trace `trace_id`, if loaded (exact: a (trace id, span id)
+    /// pair names one span).
+    pub fn find_span_in(&self, trace_id: TraceId, span_id: SpanId) -> Option<SpanIdx> {
+        let t = self.trace_index(trace_id)?;
+        match self.span_by_id.get(&span_id) {
+            Some(&s) if self.span(s).trace == t => Some(s),
+            _ => self.shared_ids.get(&(t, span_id)).copied(),
+        }
+    }
+
+    /// The span with this span id when no trace id is given (a link's `span=`): the one in the
+    /// earliest trace holding it, traces ordered as the waterfall shows them (by their first
+    /// start, then the order they were read). `find_span_in` names one exactly.
+    pub fn find_span(&self, span_id: SpanId) -> Option<SpanIdx> {
+        self.span_by_id.get(&span_id).copied()
     }
 
     /// Self time: duration minus the union of its children's intervals clipped to it.
@@ -402,19 +335,21 @@ impl Trace {
             .get(&i)
             .into_iter()
             .flatten()
-            .map(|&k| &self.logs[k as usize])
+            .map(|&k| &self.tables.logs[k as usize])
+    }
+
+    /// True when span `i` has joined log lines.
+    pub fn has_logs(&self, i: SpanIdx) -> bool {
+        self.logs_by_span.contains_key(&i)
     }
 
     /// Number of trace ids.
     pub fn trace_count(&self) -> usize {
-        self.trace_ids.len()
+        self.tables.trace_ids.len()
     }
 
     /// Index of a trace id.
     pub fn trace_index(&self, id: TraceId) -> Option<TraceIdx> {
-        self.trace_ids
-            .iter()
-            .position(|t| *t == id)
-            .map(|p| TraceIdx(p as u32))
+        self.trace_index.get(&id).copied()
     }
 }

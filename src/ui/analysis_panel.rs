@@ -5,7 +5,7 @@
 use super::state::AppState;
 use crate::analysis::flowmesh::{Breakdown, FlowMeshAnalysis};
 use crate::analysis::{mermaid::mermaid, profile_json::profile_json};
-use crate::model::DurationNs;
+use crate::model::{DagNodeIdx, DurationNs};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -126,7 +126,7 @@ pub fn AnalysisPanel() -> impl IntoView {
         let (_, trace) = state.trace.get()?;
         let a = a.0;
         let (key, asc) = sort.get();
-        let mut order: Vec<usize> = (0..a.nodes.len()).collect();
+        let mut order: Vec<DagNodeIdx> = a.node_indices().collect();
         order.sort_by(|&x, &y| {
             let (nx, ny) = (&a.nodes[x], &a.nodes[y]);
             let o = match key {
@@ -149,7 +149,7 @@ pub fn AnalysisPanel() -> impl IntoView {
                 view! {
                     <tr class:critical=critical class:failed=n.is_error data-testid="data-id-row">
                         <td>{n.data_id.clone()}</td>
-                        <td class="num">{format!("+{}", n.start.since(trace.start))}</td>
+                        <td class="num">{format!("+{}", n.start.since(trace.start_time()))}</td>
                         <td class="num">{n.duration().to_string()}</td>
                         <td class="num">{n.queuing_delay.to_string()}</td>
                         <td>{n.blocking_parent.map(|p| a.nodes[p].data_id.clone()).unwrap_or_default()}</td>

@@ -71,8 +71,7 @@ fn move_selection(state: AppState, step: i64) {
     };
     let current = state
         .view
-        .with_untracked(|v| v.selected)
-        .and_then(|id| trace.find_span(id))
+        .with_untracked(|v| v.selected_span(&trace))
         .and_then(|s| row_of_span(&rows.0, s));
     // the next span row in the step's direction (trace headers are skipped), else stay
     let next = match current {
@@ -146,7 +145,7 @@ fn on_key(state: AppState, ev: web_sys::KeyboardEvent) {
             true
         }
         "Escape" => {
-            state.view.update(|v| v.selected = None);
+            state.view.update(|v| v.clear_selection());
             true
         }
         "/" => {
@@ -267,12 +266,12 @@ pub fn App() -> impl IntoView {
     let span_count = move || {
         state
             .trace
-            .with(|t| t.as_ref().map_or(0, |(_, t)| t.spans.len()))
+            .with(|t| t.as_ref().map_or(0, |(_, t)| t.span_count()))
     };
     let diag_count = move || {
         state
             .trace
-            .with(|t| t.as_ref().map_or(0, |(_, t)| t.diagnostics.len()))
+            .with(|t| t.as_ref().map_or(0, |(_, t)| t.problem_count()))
     };
     let has_trace = move || state.trace.with(|t| t.is_some());
     let matches = Memo::new(move |_| {
@@ -430,7 +429,7 @@ pub fn App() -> impl IntoView {
                 <span class="status" data-testid="load-status" data-state=data_state>{move || state.load.with(|l| l.message.clone())}</span>
                 {progress}
                 <span class="badges">
-                    {move || state.trace.with(|t| t.as_ref().map(|(_, t)| t.sources.iter().map(|src| {
+                    {move || state.trace.with(|t| t.as_ref().map(|(_, t)| t.sources().iter().map(|src| {
                         let label = if src.format.is_empty() { "unreadable".to_string() } else { src.format.clone() };
                         let title = format!("{} ({} records, {} bytes)", src.name, src.records, src.bytes);
                         view! { <span class="badge" data-testid="format-badge" title=title>{label}</span> }
@@ -438,7 +437,7 @@ pub fn App() -> impl IntoView {
                 </span>
                 <span class="count"><span data-testid="span-count">{span_count}</span>" spans"</span>
                 {move || {
-                    let n = state.trace.with(|t| t.as_ref().map_or(0, |(_, t)| t.logs.len()));
+                    let n = state.trace.with(|t| t.as_ref().map_or(0, |(_, t)| t.logs().len()));
                     (n > 0).then(|| view! {
                         <button class="count" data-testid="logs-count" on:click=move |_| state.view.update(|v| v.toggle_panel(Panel::Logs))>
                             {format!("{n} logs")}

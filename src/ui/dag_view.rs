@@ -53,10 +53,10 @@ pub fn DagView() -> impl IntoView {
         offset.set((24.0, 24.0));
     });
     let selected_data_id = Memo::new(move |_| {
-        let id = state.view.with(|v| v.selected)?;
+        let (id, in_trace) = state.view.with(|v| (v.selected, v.selected_trace));
         state.trace.with(|t| {
             let (_, t) = t.as_ref()?;
-            let s = t.find_span(id)?;
+            let s = crate::view_state::resolve_selection(t, id, in_trace)?;
             match t.attribute(s, "data_id")? {
                 AttrValue::Str(d) => Some(t.text(d).to_string()),
                 _ => None,
@@ -109,7 +109,7 @@ pub fn DagView() -> impl IntoView {
         offset.set((mx - (mx - ox) * z1 / z0, my - (my - oy) * z1 / z0));
         zoom.set(z1);
     };
-    let select_node = move |i: usize| {
+    let select_node = move |i: crate::model::DagNodeIdx| {
         let Some(a) = state.analysis.get_untracked() else {
             return;
         };
@@ -127,14 +127,12 @@ pub fn DagView() -> impl IntoView {
     let graph = move || {
         let a = state.analysis.get()?;
         let dag = state.dag.get()?;
-        let on_path =
-            |p: usize, c: usize| a.0.critical_path.windows(2).any(|w| w[0] == p && w[1] == c);
         let edges = dag
             .0
             .edges
             .iter()
             .map(|e| {
-                let critical = on_path(e.from, e.to);
+                let critical = a.0.is_critical_edge(e.from, e.to);
                 let class = if critical { "edge on-path" } else { "edge" };
                 view! { <path class=class d=path_d(&e.points) marker-end="url(#arrow)" data-critical=critical.to_string()></path> }
             })

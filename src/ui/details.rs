@@ -6,6 +6,7 @@ use super::state::AppState;
 use super::type_icon::TypeIcon;
 use crate::layout::details::{fold_preview, span_details, EventDetails, Field};
 use crate::layout::json_tree::JsonNode;
+use crate::view_state::resolve_selection;
 use leptos::prelude::*;
 
 fn field_rows(state: AppState, fields: Vec<Field>) -> impl IntoView {
@@ -104,10 +105,10 @@ fn event_view(state: AppState, e: EventDetails) -> impl IntoView {
 pub fn DetailsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let details = Memo::new(move |_| {
-        let selected = state.view.with(|v| v.selected)?;
+        let (id, in_trace) = state.view.with(|v| (v.selected, v.selected_trace));
         state.trace.with(|t| {
             let (_, trace) = t.as_ref()?;
-            trace.find_span(selected).map(|s| {
+            resolve_selection(trace, id, in_trace).map(|s| {
                 (
                     span_details(trace, s),
                     crate::layout::chat::conversation(trace, s),
@@ -174,7 +175,7 @@ pub fn DetailsPanel() -> impl IntoView {
                 <aside class="details" data-testid="span-details">
                     <div class="details-head">
                         <h2 class=title_class>{d.span_type.map(|kind| view! { <TypeIcon kind /> })}{d.name}</h2>
-                        <button class="close" title="Close (Esc)" on:click=move |_| state.view.update(|v| v.selected = None)>"×"</button>
+                        <button class="close" title="Close (Esc)" on:click=move |_| state.view.update(|v| v.clear_selection())>"×"</button>
                     </div>
                     <table class="kv">{field_rows(state, d.overview)}</table>
                     {conversation}

@@ -37,9 +37,10 @@ pub fn DiagnosticsPanel() -> impl IntoView {
             return None;
         }
         let (_, trace) = state.trace.get()?;
-        let total = trace.diagnostics.len();
+        let total = trace.problem_count();
+        let listed = trace.diagnostics().len();
         let rows = trace
-            .diagnostics
+            .diagnostics()
             .iter()
             .take(MAX_SHOWN)
             .map(|d| {
@@ -61,8 +62,8 @@ pub fn DiagnosticsPanel() -> impl IntoView {
                 }
             })
             .collect_view();
-        let more = (total > MAX_SHOWN)
-            .then(|| view! { <li>{format!("… and {} more", total - MAX_SHOWN)}</li> });
+        let more = (listed > MAX_SHOWN)
+            .then(|| view! { <li>{format!("… and {} more", listed - MAX_SHOWN)}</li> });
         Some(panel_frame(
             state,
             "diagnostics-panel",
@@ -85,14 +86,14 @@ pub fn LogsPanel() -> impl IntoView {
             return None;
         }
         let (_, trace) = state.trace.get()?;
-        let total = trace.logs.len();
-        let unmatched = trace.logs.iter().filter(|l| l.span.is_none()).count();
+        let total = trace.logs().len();
+        let unmatched = trace.logs().iter().filter(|l| l.span.is_none()).count();
         let rows = trace
-            .logs
+            .logs()
             .iter()
             .take(MAX_SHOWN)
             .map(|l| {
-                let text = format!("+{} {} {}", l.time.since(trace.start), trace.text(l.level), trace.text(l.message));
+                let text = format!("+{} {} {}", l.time.since(trace.start_time()), trace.text(l.level), trace.text(l.message));
                 match l.span {
                     Some(s) => view! {
                         <li class="diag" data-testid="log-line">

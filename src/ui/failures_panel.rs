@@ -42,7 +42,7 @@ pub fn FailuresPanel() -> impl IntoView {
                 } else {
                     ""
                 };
-                let at = format!("+{}", trace.span(s).start.since(trace.start));
+                let at = format!("+{}", trace.span(s).start.since(trace.start_time()));
                 view! {
                     <li class="diag error" data-testid="failed-span">
                         <button class="link" on:click=move |_| select_span(state, s)>{name}</button>

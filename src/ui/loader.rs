@@ -337,19 +337,19 @@ fn install(
     elapsed_ms: f64,
     bytes: u64,
 ) {
-    let spans = trace.spans.len();
-    let problems = trace.diagnostics.len();
+    let spans = trace.span_count();
+    let problems = trace.problem_count();
     let phase = if spans == 0
-        && trace.lineage.is_empty()
-        && trace.assets.is_empty()
-        && trace.logs.is_empty()
+        && trace.lineage().is_empty()
+        && trace.assets().is_empty()
+        && trace.logs().is_empty()
     {
         LoadPhase::Error
     } else {
         LoadPhase::Done
     };
     let message = if phase == LoadPhase::Error {
-        match (trace.diagnostics.first(), problems) {
+        match (trace.diagnostics().first(), problems) {
             (Some(d), 1) => format!("Nothing could be loaded: {d}"),
             (Some(d), n) => format!(
                 "Nothing could be loaded: {d} (and {} more problem(s), listed under \"problems\")",
@@ -360,7 +360,7 @@ fn install(
     } else {
         format!(
             "Loaded {spans} spans from {} source(s) in {:.0} ms{}",
-            trace.sources.len(),
+            trace.sources().len(),
             elapsed_ms,
             if problems > 0 {
                 format!(", {problems} problem(s)")
@@ -396,10 +396,10 @@ fn install(
         v.files = files;
         if !mismatches.is_empty() {
             v.window = None;
-            v.selected = None;
+            v.clear_selection();
         }
-        if v.selected.and_then(|s| trace.find_span(s)).is_none() {
-            v.selected = None;
+        if v.selected_span(&trace).is_none() {
+            v.clear_selection();
         }
         v.window = v.window.filter(|_| phase == LoadPhase::Done);
     });
@@ -412,12 +412,7 @@ fn install(
         bytes_total: Some(bytes),
         elapsed_ms,
     });
-    if let Some(selected) = state
-        .view
-        .get_untracked()
-        .selected
-        .and_then(|s| trace.find_span(s))
-    {
+    if let Some(selected) = state.view.with_untracked(|v| v.selected_span(&trace)) {
         reveal(state, &trace, selected);
     }
 }
@@ -428,9 +423,7 @@ pub fn select_span(state: AppState, s: crate::model::SpanIdx) {
     let Some((_, trace)) = state.trace.get_untracked() else {
         return;
     };
-    state
-        .view
-        .update(|v| v.selected = Some(trace.span(s).span_id));
+    state.view.update(|v| v.select(&trace, s));
     reveal(state, &trace, s);
 }
 

@@ -11,6 +11,7 @@ use crate::analysis::span_critical_path::{
 use crate::layout::dag::{layout, DagLayout};
 use crate::layout::palette::Palette;
 use crate::layout::rows::{visible_rows, Row};
+use crate::layout::span_notes::SpanNotes;
 use crate::model::Trace;
 use crate::view_state::{Expansion, ViewState};
 use leptos::prelude::*;
@@ -78,6 +79,8 @@ pub struct AppState {
     pub failures: Memo<Option<Shared<Vec<Failure>>>>,
     /// Colours of the loaded trace.
     pub palette: Memo<Option<Shared<Palette>>>,
+    /// Data ids and tokens the waterfall shows beside names and durations.
+    pub notes: Memo<Option<Shared<SpanNotes>>>,
     /// Traces drawn each from its own start (asked in the view, else decided by the data).
     pub aligned: Memo<bool>,
 }
@@ -143,6 +146,13 @@ impl AppState {
         let palette = Memo::new(move |_| {
             trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(Palette::new(t)))))
         });
+        let notes = Memo::new(move |_| {
+            let llm = llm.get()?;
+            trace.with(|t| {
+                t.as_ref()
+                    .map(|(_, t)| Shared(Arc::new(SpanNotes::new(t, &llm.0))))
+            })
+        });
         let asked = Memo::new(move |_| view.with(|v| v.align));
         let aligned = Memo::new(move |_| {
             trace.with(|t| {
@@ -153,6 +163,7 @@ impl AppState {
         AppState {
             trace,
             palette,
+            notes,
             aligned,
             llm,
             failures,

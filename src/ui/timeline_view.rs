@@ -121,7 +121,7 @@ pub fn TimelineView() -> impl IntoView {
 
     let rows = state.rows;
     let window = Memo::new(move |_| state.view.with(|v| v.window));
-    let selected = Memo::new(move |_| state.view.with(|v| v.selected));
+    let selected = Memo::new(move |_| state.view.with(|v| (v.selected, v.selected_trace)));
     let search = Memo::new(move |_| state.view.with(|v| v.search.trim().to_lowercase()));
     let color = Memo::new(move |_| state.view.with(|v| v.color));
 
@@ -162,10 +162,12 @@ pub fn TimelineView() -> impl IntoView {
                 return;
             };
             let g = geometry(sz, state.scroll_top_px.get_untracked(), *char_w);
-            let sel = selected.get_untracked().and_then(|s| trace.find_span(s));
+            let sel = state.view.with_untracked(|v| v.selected_span(&trace));
             let search_lower = search.get_untracked();
             let critical = state.critical.get_untracked();
-            let Some(palette) = state.palette.get_untracked() else {
+            let (Some(palette), Some(notes)) =
+                (state.palette.get_untracked(), state.notes.get_untracked())
+            else {
                 return;
             };
             let spec = TimelineViewSpec {
@@ -179,6 +181,7 @@ pub fn TimelineView() -> impl IntoView {
                 color_mode: state.view.with_untracked(|v| v.color),
                 critical: critical.as_ref().map(|c| c.0.as_ref()),
                 palette: &palette.0,
+                notes: &notes.0,
                 aligned: state.aligned.get_untracked(),
             };
             let cmds = draw_list(&trace, &rows.0, &spec, &g);
@@ -382,10 +385,8 @@ pub fn TimelineView() -> impl IntoView {
                     Some((trace, Hit::Toggle(s))) => state
                         .view
                         .update(|v| v.expansion.toggle(trace.span(s).span_id)),
-                    Some((trace, Hit::Span(s))) => state
-                        .view
-                        .update(|v| v.selected = Some(trace.span(s).span_id)),
-                    Some((_, Hit::Empty)) => state.view.update(|v| v.selected = None),
+                    Some((trace, Hit::Span(s))) => state.view.update(|v| v.select(&trace, s)),
+                    Some((_, Hit::Empty)) => state.view.update(|v| v.clear_selection()),
                     _ => {}
                 },
                 Some(Drag::Range { x: x0 }) => {
@@ -424,8 +425,8 @@ pub fn TimelineView() -> impl IntoView {
             let span = trace.span(s);
             let shift = shift_ns(&trace, s, state.aligned.get_untracked());
             let (a, b) = (
-                span.start.since(trace.start).0 - shift,
-                span.end.since(trace.start).0 - shift,
+                span.start.since(trace.start_time()).0 - shift,
+                span.end.since(trace.start_time()).0 - shift,
             );
             state
                 .view
@@ -454,7 +455,7 @@ pub fn TimelineView() -> impl IntoView {
         let text = match hit {
             Hit::Span(s) | Hit::Toggle(s) => {
                 let span = trace.span(s);
-                let at = span.start.since(trace.start).0
+                let at = span.start.since(trace.start_time()).0
                     - shift_ns(&trace, s, state.aligned.get_untracked());
                 format!(
                     "{}\n{} · starts at +{}",
@@ -469,7 +470,7 @@ pub fn TimelineView() -> impl IntoView {
             Hit::Axis { offset_ns } => format!(
                 "+{}\n{}",
                 DurationNs(offset_ns),
-                format_iso8601(trace.start.plus(DurationNs(offset_ns)))
+                format_iso8601(trace.start_time().plus(DurationNs(offset_ns)))
             ),
             _ => return None,
         };

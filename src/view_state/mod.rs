@@ -6,7 +6,7 @@ pub mod embed;
 pub mod navigation;
 pub mod url;
 
-use crate::model::SpanId;
+use crate::model::{SpanId, SpanIdx, Trace, TraceId};
 use std::collections::BTreeSet;
 
 /// The visible time range, relative to the trace start, in integer nanoseconds.
@@ -156,8 +156,11 @@ pub struct ViewState {
     pub view: ActiveView,
     /// Visible window; `None` = fit the whole trace.
     pub window: Option<TimeWindow>,
-    /// Selected span.
+    /// Selected span, by its span id (`span=`).
     pub selected: Option<SpanId>,
+    /// The selected span's trace id, kept only when the span id alone would name a span of
+    /// another trace (several loaded traces share it; `trace=`). See `selected_span`.
+    pub selected_trace: Option<TraceId>,
     /// Open/closed subtrees.
     pub expansion: Expansion,
     /// Search text.
@@ -177,6 +180,28 @@ pub struct ViewState {
 }
 
 impl ViewState {
+    /// The selected span of `trace`. The rule for a span id that several traces share: with
+    /// `selected_trace`, the span of that trace; without, the span in the earliest trace
+    /// holding the id (`Trace::find_span`), which is what a link written before traces shared
+    /// it meant.
+    pub fn selected_span(&self, trace: &Trace) -> Option<SpanIdx> {
+        resolve_selection(trace, self.selected, self.selected_trace)
+    }
+
+    /// Selects span `s` of `trace`: its span id, and its trace id when the span id alone
+    /// would resolve to another span.
+    pub fn select(&mut self, trace: &Trace, s: SpanIdx) {
+        let id = trace.span(s).span_id;
+        self.selected = Some(id);
+        self.selected_trace = (trace.find_span(id) != Some(s)).then(|| trace.trace_id(s));
+    }
+
+    /// Clears the selection.
+    pub fn clear_selection(&mut self) {
+        self.selected = None;
+        self.selected_trace = None;
+    }
+
     /// Opens `panel`, or closes it when it is the open one.
     pub fn toggle_panel(&mut self, panel: Panel) {
         self.panel = if self.panel == Some(panel) {
@@ -184,6 +209,20 @@ impl ViewState {
         } else {
             Some(panel)
         };
+    }
+}
+
+/// The span a selection (`selected`, `selected_trace`) names in `trace`: see
+/// `ViewState::selected_span` for the rule.
+pub fn resolve_selection(
+    trace: &Trace,
+    selected: Option<SpanId>,
+    selected_trace: Option<TraceId>,
+) -> Option<SpanIdx> {
+    let id = selected?;
+    match selected_trace {
+        Some(t) => trace.find_span_in(t, id),
+        None => trace.find_span(id),
     }
 }
 
@@ -224,6 +263,7 @@ pub fn history_step(prev: &ViewState, next: &ViewState) -> HistoryStep {
     if prev == next {
         HistoryStep::None
     } else if prev.selected != next.selected
+        || prev.selected_trace != next.selected_trace
         || prev.view != next.view
         || prev.sources != next.sources
         || prev.files != next.files
@@ -268,6 +308,48 @@ mod tests {
         );
     }
 
+    /// Two traces hold span id 0x7; trace b starts first, so a bare `span=7` means its span.
+    ///
+    /// ```text
+    ///  trace b  [7 root]            starts 00:00:00
+    ///  trace a          [7 root]    starts 00:00:05
+    /// ```
+    #[test]
+    fn a_span_id_two_traces_share_selects_the_span_clicked() {
+        let line = |trace: &str, second: u32| {
+            format!(
+                r#"{{"name": "in {trace}", "context": {{"trace_id": "0x{trace}", "span_id": "0x07"}}, "start_time": "2026-01-01T00:00:0{second}Z", "end_time": "2026-01-01T00:00:0{}Z"}}"#,
+                second + 1
+            )
+        };
+        let text = format!("{}\n{}\n", line("a", 5), line("b", 0));
+        let t = crate::ingest::ingest_sources([("t.jsonl", text.as_bytes())]);
+        let in_trace = |name: &str| t.span_indices().find(|&s| t.name(s) == name).unwrap();
+        let (a, b) = (in_trace("in a"), in_trace("in b"));
+        let mut v = ViewState::default();
+        v.select(&t, a);
+        assert_eq!(v.selected_span(&t), Some(a));
+        assert_eq!(
+            v.selected_trace,
+            Some(t.trace_id(a)),
+            "span id alone names b's span"
+        );
+        let reopened = url::parse(&v.to_string()).state;
+        assert_eq!(
+            reopened.selected_span(&t),
+            Some(a),
+            "the link keeps the choice"
+        );
+        v.select(&t, b);
+        assert_eq!(v.selected_span(&t), Some(b));
+        assert_eq!(
+            v.selected_trace, None,
+            "the rule already gives b: no trace= needed"
+        );
+        v.clear_selection();
+        assert_eq!(v.selected_span(&t), None);
+    }
+
     #[test]
     fn discrete_changes_push_and_continuous_ones_replace() {
         let a = ViewState::default();
@@ -290,6 +372,11 @@ mod tests {
             ..zoomed.clone()
         };
         assert_eq!(history_step(&zoomed, &selected), HistoryStep::Push);
+        let other_trace = ViewState {
+            selected_trace: Some(TraceId(2)),
+            ..selected.clone()
+        };
+        assert_eq!(history_step(&selected, &other_trace), HistoryStep::Push);
         let dag = ViewState {
             view: ActiveView::Dag,
             ..a.clone()

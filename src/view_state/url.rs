@@ -3,17 +3,14 @@
 //!
 //! ```text
 //! ?v=1&url=<enc>&url=<enc>&file=<enc name>.<bytes>.<16 hex>&view=dag&t=<start_ns>,<end_ns>
-//!     &span=<16 hex>&q=<enc>&cp=1&color=service&panel=diagnostics&align=1&fold=all&toggle=<16 hex>.<16 hex>...
+//!     &span=<16 hex>&trace=<32 hex>&q=<enc>&cp=1&color=service&panel=diagnostics&align=1&fold=all&toggle=<16 hex>.<16 hex>...
 //!     &follow=1
 //! ```
 //!
 //! Version 0 is the issue-2 form without `v=` (`?url=…&span=…`): it parses the same way.
-//!
-//! ```text
-//! ```
 
 use super::{ActiveView, ColorMode, Expansion, FileRef, Panel, TimeWindow, ViewState};
-use crate::model::SpanId;
+use crate::model::{SpanId, TraceId};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::fmt;
 
@@ -61,6 +58,9 @@ impl fmt::Display for ViewState {
         }
         if let Some(s) = self.selected {
             parts.push(format!("span={s}"));
+        }
+        if let Some(t) = self.selected_trace {
+            parts.push(format!("trace={t}"));
         }
         if !self.search.is_empty() {
             parts.push(format!("q={}", enc(&self.search)));
@@ -168,6 +168,10 @@ pub fn parse(query: &str) -> Parsed {
                 Some(s) => p.state.selected = Some(s),
                 None => bad("expected a 16-digit hex span id"),
             },
+            "trace" => match TraceId::parse_hex(&value) {
+                Some(t) => p.state.selected_trace = Some(t),
+                None => bad("expected a 32-digit hex trace id"),
+            },
             "q" => p.state.search = value,
             "cp" => match value.as_str() {
                 "1" | "true" => p.state.critical_path = true,
@@ -238,6 +242,7 @@ mod tests {
                 end_ns: 1_795_314_401,
             }),
             selected: SpanId::parse_hex("aca917d13b2d6950"),
+            selected_trace: TraceId::parse_hex("7c1e5b0f3a2d4e6f8091a2b3c4d5e6f7"),
             expansion: Expansion {
                 all_collapsed: true,
                 toggled: [SpanId(1), SpanId(0xff)].into_iter().collect(),

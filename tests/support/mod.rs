@@ -42,13 +42,13 @@ pub fn ingest_paths(paths: &[PathBuf]) -> Trace {
 /// (span id, parent span id as read, linked parent's span id, start, end, name), sorted.
 pub fn span_summary(t: &Trace) -> Vec<(String, String, Option<String>, i64, i64, String)> {
     let mut v: Vec<_> = t
-        .spans
+        .spans()
         .iter()
         .map(|s| {
             (
                 s.span_id.to_string(),
                 s.parent_span_id.to_string(),
-                s.parent.map(|p| t.spans[p.ix()].span_id.to_string()),
+                s.parent.map(|p| t.spans()[p.ix()].span_id.to_string()),
                 s.start.0,
                 s.end.0,
                 t.text(s.name).to_string(),
@@ -60,7 +60,7 @@ pub fn span_summary(t: &Trace) -> Vec<(String, String, Option<String>, i64, i64,
 }
 
 pub fn kinds(t: &Trace) -> Vec<DiagnosticKind> {
-    t.diagnostics.iter().map(|d| d.kind).collect()
+    t.diagnostics().iter().map(|d| d.kind).collect()
 }
 
 /// Everything a view can read of a trace, as text, for whole-trace comparisons.
@@ -80,7 +80,7 @@ pub fn canonical(t: &Trace) -> Vec<String> {
                 .map(|e| format!("{}@{}", t.text(e.name), e.time.0))
                 .collect();
             format!(
-                "{} {} {:?} {} {}..{} {} {:?} f{} {} [{}] [{}]",
+                "{} {} {:?} {} {}..{} {} {:?} {:?} {} [{}] [{}]",
                 t.trace_id(i),
                 s.span_id,
                 s.parent.map(|p| t.span(p).span_id),
@@ -89,7 +89,7 @@ pub fn canonical(t: &Trace) -> Vec<String> {
                 s.end.0,
                 s.status.label(),
                 t.text(s.status_message),
-                s.flags.0,
+                s.flags,
                 t.text(s.span_type),
                 attrs.join(", "),
                 events.join(", ")

@@ -5,7 +5,7 @@
 use super::baseline::{median_i64, BaselineRange};
 use super::tolerance::{Status, Tolerance};
 use crate::analysis::flowmesh::FlowMeshAnalysis;
-use crate::model::{DurationNs, SpanIdx};
+use crate::model::{DagNodeIdx, DurationNs, SpanIdx};
 use std::collections::BTreeSet;
 
 /// One data id on one side.
@@ -14,7 +14,7 @@ pub struct DataIdSide {
     /// The baseline run it was read from (0 on B and for a single run).
     pub run: usize,
     /// Index into that side's `FlowMeshAnalysis::nodes` (its DAG node).
-    pub node: usize,
+    pub node: DagNodeIdx,
     /// Its root `task` span, if any (to select it).
     pub task_span: Option<SpanIdx>,
     /// Task end - start.

@@ -1,0 +1,123 @@
+//! Problems found while reading, grouped per (source, kind, severity) so that a million repairs
+//! of one kind do not make a million rows: the first `LISTED_PER_GROUP` of a group are listed,
+//! the rest are counted, and one more row per such group says how many there were in all.
+//! Invariant: `total` counts every problem reported, listed or not.
+
+use crate::model::{Diagnostic, DiagnosticKind, Severity};
+use rustc_hash::FxHashMap;
+
+/// Most problems listed per (source, kind, severity); the rest are counted.
+pub const LISTED_PER_GROUP: u64 = 100;
+
+/// The grouped problems of an ingest.
+#[derive(Debug, Default, Clone)]
+pub struct Problems {
+    /// Listed problems, in the order they were found.
+    listed: Vec<Diagnostic>,
+    /// Problems per source, then per (kind, severity).
+    counts: FxHashMap<String, FxHashMap<(DiagnosticKind, Severity), u64>>,
+    /// Every problem reported.
+    total: u64,
+}
+
+impl Problems {
+    /// Reports one problem; it is listed while its group has room.
+    pub fn report(&mut self, d: Diagnostic) {
+        self.total += 1;
+        let per_source = match self.counts.get_mut(d.source.as_str()) {
+            Some(m) => m,
+            None => self.counts.entry(d.source.clone()).or_default(),
+        };
+        let n = per_source.entry((d.kind, d.severity)).or_insert(0);
+        *n += 1;
+        if *n <= LISTED_PER_GROUP {
+            self.listed.push(d);
+        }
+    }
+
+    /// True when an error was reported for `source`.
+    pub fn has_errors(&self, source: &str) -> bool {
+        self.counts
+            .get(source)
+            .is_some_and(|m| m.keys().any(|(_, s)| *s == Severity::Error))
+    }
+
+    /// Every problem reported, listed or not.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// The listed problems, then one row per group that had more than could be listed (by
+    /// source, kind, severity), giving its exact count.
+    pub fn into_rows(self) -> Vec<Diagnostic> {
+        let mut more: Vec<(String, DiagnosticKind, Severity, u64)> = self
+            .counts
+            .into_iter()
+            .flat_map(|(source, m)| {
+                m.into_iter()
+                    .filter(|(_, n)| *n > LISTED_PER_GROUP)
+                    .map(move |((kind, severity), n)| (source.clone(), kind, severity, n))
+            })
+            .collect();
+        more.sort();
+        let mut rows = self.listed;
+        rows.extend(more.into_iter().map(|(source, kind, severity, n)| Diagnostic {
+            severity,
+            kind,
+            source,
+            line: None,
+            message: format!(
+                "… and {} more problems of this kind ({kind:?}) in this source, {n} in all; the first {LISTED_PER_GROUP} are listed",
+                n - LISTED_PER_GROUP
+            ),
+        }));
+        rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(source: &str, kind: DiagnosticKind, line: u32) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Repaired,
+            kind,
+            source: source.into(),
+            line: Some(line),
+            message: format!("problem on line {line}"),
+        }
+    }
+
+    #[test]
+    fn a_flood_of_one_kind_is_listed_once_with_its_exact_count() {
+        let mut p = Problems::default();
+        let flood = 1_000_000u32;
+        for line in 1..=flood {
+            p.report(problem("a.jsonl", DiagnosticKind::MissingField, line));
+        }
+        p.report(problem("a.jsonl", DiagnosticKind::BadValue, 7));
+        p.report(problem("b.jsonl", DiagnosticKind::MissingField, 1));
+        assert_eq!(p.total(), u64::from(flood) + 2);
+        let rows = p.into_rows();
+        assert_eq!(rows.len(), LISTED_PER_GROUP as usize + 2 + 1);
+        let summary = rows.last().unwrap();
+        assert_eq!((summary.source.as_str(), summary.line), ("a.jsonl", None));
+        assert!(
+            summary
+                .message
+                .contains(&format!("{} more", u64::from(flood) - LISTED_PER_GROUP))
+                && summary.message.contains(&format!("{flood} in all")),
+            "{}",
+            summary.message
+        );
+        assert!(
+            rows.iter().any(|d| d.kind == DiagnosticKind::BadValue),
+            "another kind still listed"
+        );
+        assert!(
+            rows.iter().any(|d| d.source == "b.jsonl"),
+            "another file still listed"
+        );
+    }
+}
