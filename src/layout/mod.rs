@@ -2,6 +2,7 @@
 //! The shell replays draw lists; it never computes positions itself.
 
 pub mod chat;
+pub mod commands;
 pub mod dag;
 pub mod details;
 pub mod icons;

@@ -84,3 +84,29 @@ pub fn ancestors(trace: &Trace, s: SpanIdx) -> Vec<SpanIdx> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::ingest_sources;
+
+    const TWO_SPANS: &str = concat!(
+        r#"{"name": "root", "context": {"trace_id": "0x01", "span_id": "0x0a"}, "parent_id": null, "start_time": "2026-01-01T00:00:00Z", "end_time": "2026-01-01T00:00:01Z"}"#,
+        "\n",
+        r#"{"name": "child", "context": {"trace_id": "0x01", "span_id": "0x0b"}, "parent_id": "0x0a", "start_time": "2026-01-01T00:00:00.5Z", "end_time": "2026-01-01T00:00:00.75Z"}"#,
+        "\n"
+    );
+
+    #[test]
+    fn collapsing_hides_children() {
+        let t = ingest_sources([("t.jsonl", TWO_SPANS.as_bytes())]);
+        let mut e = Expansion::default();
+        assert_eq!(visible_rows(&t, &e).len(), 2);
+        e.toggle(crate::model::SpanId(0xa));
+        assert_eq!(visible_rows(&t, &e).len(), 1);
+        e.set_all(false);
+        assert_eq!(visible_rows(&t, &e).len(), 1);
+        e.set_all(true);
+        assert_eq!(visible_rows(&t, &e).len(), 2);
+    }
+}
