@@ -3,7 +3,7 @@
 
 use super::draw::{Align, DrawCmd};
 use super::geometry::Geometry;
-use super::{shift_ns, TimelineView};
+use super::{shift_ns, TimelineSpec};
 use crate::layout::palette;
 use crate::layout::time_scale::TimeScale;
 use crate::model::{SpanIdx, Trace};
@@ -14,7 +14,7 @@ pub(super) fn draw_bar(
     trace: &Trace,
     s: SpanIdx,
     scale: &TimeScale,
-    view: &TimelineView<'_>,
+    view: &TimelineSpec<'_>,
     g: &Geometry,
     y: f64,
     x_end: f64,

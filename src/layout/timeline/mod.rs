@@ -38,7 +38,7 @@ use crate::view_state::TimeWindow;
 
 /// What the timeline needs from the view beyond geometry.
 #[derive(Debug, Clone, Copy)]
-pub struct TimelineView<'a> {
+pub struct TimelineSpec<'a> {
     /// Visible window.
     pub window: TimeWindow,
     /// Selected span.
@@ -92,7 +92,7 @@ fn flag_note(flags: SpanFlags) -> &'static str {
 pub fn draw_list(
     trace: &Trace,
     rows: &[Row],
-    view: &TimelineView<'_>,
+    view: &TimelineSpec<'_>,
     g: &Geometry,
 ) -> Vec<DrawCmd> {
     let mut out = Vec::with_capacity(256);
@@ -294,8 +294,8 @@ mod tests {
     }
 
     /// The first second, coloured by type, nothing selected or highlighted.
-    fn whole_second((palette, notes): &(palette::Palette, SpanNotes)) -> TimelineView<'_> {
-        TimelineView {
+    fn whole_second((palette, notes): &(palette::Palette, SpanNotes)) -> TimelineSpec<'_> {
+        TimelineSpec {
             window: TimeWindow {
                 start_ns: 0,
                 end_ns: 1_000_000_000,
@@ -407,7 +407,7 @@ mod tests {
         let mut critical = rustc_hash::FxHashMap::default();
         critical.insert(root, vec![(t.span(root).start.0, t.span(root).end.0)]);
         let palette = looks(&t);
-        let view = TimelineView {
+        let view = TimelineSpec {
             critical: Some(&critical),
             ..whole_second(&palette)
         };

@@ -3,7 +3,7 @@
 //! replaying `overlay_list`. The painter measures the label font once; the geometry keeps it.
 
 use super::Local;
-use crate::layout::timeline::{draw_list, overlay_list, TimelineView as Spec};
+use crate::layout::timeline::{draw_list, overlay_list, TimelineSpec as Spec};
 use crate::ui::browser::{device_pixel_ratio, now_ms};
 use crate::ui::painter::Painter;
 use crate::ui::state::AppState;
