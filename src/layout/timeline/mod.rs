@@ -277,15 +277,9 @@ mod tests {
     use crate::ingest::ingest_sources;
     use crate::layout::palette::Rgb;
     use crate::layout::rows::visible_rows;
+    use crate::layout::scenarios::TWO_SPANS;
     use crate::model::SpanType;
     use crate::view_state::Expansion;
-
-    const TWO_SPANS: &str = concat!(
-        r#"{"name": "root", "context": {"trace_id": "0x01", "span_id": "0x0a"}, "parent_id": null, "start_time": "2026-01-01T00:00:00Z", "end_time": "2026-01-01T00:00:01Z"}"#,
-        "\n",
-        r#"{"name": "child", "context": {"trace_id": "0x01", "span_id": "0x0b"}, "parent_id": "0x0a", "start_time": "2026-01-01T00:00:00.5Z", "end_time": "2026-01-01T00:00:00.75Z"}"#,
-        "\n"
-    );
 
     /// Colours and notes of a trace, as the shell derives them once per trace.
     fn looks(t: &Trace) -> (palette::Palette, SpanNotes) {

@@ -53,13 +53,7 @@ pub fn is_match(matches: &[SpanIdx], s: SpanIdx) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::ingest_sources;
-
-    const TWO_SPANS: &str = concat!(
-        r#"{"name": "root", "context": {"trace_id": "0x01", "span_id": "0x0a"}, "parent_id": null, "start_time": "2026-01-01T00:00:00Z", "end_time": "2026-01-01T00:00:01Z"}"#,
-        "\n",
-        r#"{"name": "child", "context": {"trace_id": "0x01", "span_id": "0x0b"}, "parent_id": "0x0a", "start_time": "2026-01-01T00:00:00.5Z", "end_time": "2026-01-01T00:00:00.75Z"}"#,
-        "\n"
-    );
+    use crate::layout::scenarios::TWO_SPANS;
 
     #[test]
     fn search_matches_names_and_services_like_the_row_highlight() {
