@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { useApp } from './support/suite.mjs';
-import { newPage, waitForState, dropFiles, fixture, ROOT } from './support/browser.mjs';
+import { newPage, waitForState, dropFiles, fixture, screenshot, ROOT } from './support/browser.mjs';
 import { rowPoint } from './support/timeline.mjs';
 
 const ctx = useApp();
@@ -34,6 +34,7 @@ test('? opens the key help, which lists the command table; Esc closes it', async
   const want = readmeKeys();
   assert.ok(want.length >= 10, `README table: ${JSON.stringify(want)}`);
   assert.deepEqual(rows, want);
+  await screenshot(page, 'help-overlay.png');
   await page.keyboard.press('Escape');
   await page.waitForSelector('[data-testid=help-overlay]', { state: 'detached' });
   assert.equal(await page.locator('[data-testid=span-details]').count(), 1, 'the first Esc only closes the help');
