@@ -9,7 +9,7 @@ use skein::analysis::llm::llm_summary;
 use skein::layout::palette::Palette;
 use skein::layout::rows::{visible_rows, RowItem};
 use skein::layout::span_notes::SpanNotes;
-use skein::layout::timeline::{draw_list, DrawCmd, Geometry, TimelineView};
+use skein::layout::timeline::{draw_list, DrawCmd, Geometry, TimelineSpec};
 use skein::view_state::{ColorMode, Expansion, TimeWindow};
 use support::*;
 
@@ -72,13 +72,13 @@ fn different_trace_ids_from_different_formats_sit_side_by_side_under_their_heade
         .count();
     assert_eq!(headers, t.trace_ids().len());
     let g = all_rows(rows.len(), 1600.0);
-    let view = TimelineView {
+    let view = TimelineSpec {
         window: TimeWindow {
             start_ns: 0,
             end_ns: t.end_time().since(t.start_time()).0.max(1),
         },
         selected: None,
-        search_lower: "",
+        matches: &[],
         color_mode: ColorMode::SpanType,
         critical: None,
         palette: &Palette::new(&t),
@@ -120,13 +120,13 @@ fn traces_far_apart_are_drawn_each_from_its_own_start() {
     let rows = visible_rows(&t, &Expansion::default());
     let g = all_rows(rows.len(), 1200.0);
     let palette = Palette::new(&t);
-    let view = TimelineView {
+    let view = TimelineSpec {
         window: TimeWindow {
             start_ns: 0,
             end_ns: extent_ns(&t, true),
         },
         selected: None,
-        search_lower: "",
+        matches: &[],
         color_mode: ColorMode::SpanType,
         critical: None,
         palette: &palette,

@@ -2,7 +2,6 @@
 //! the views, the analysis JSON and the CLI all read.
 
 pub mod assessments;
-pub mod breakdown;
 pub mod compare;
 pub mod failures;
 pub mod flame;

@@ -23,11 +23,6 @@ pub enum Probe {
 pub struct Keys(Vec<String>);
 
 impl Keys {
-    /// Keys from a list (tests, and formats describing their own examples).
-    pub fn of(keys: &[&str]) -> Keys {
-        Keys(keys.iter().map(|k| k.to_string()).collect())
-    }
-
     /// True when `key` is present.
     pub fn has(&self, key: &str) -> bool {
         self.0.iter().any(|k| k == key)

@@ -291,6 +291,87 @@ pub fn layout(n: usize, edges: &[(DagNodeIdx, DagNodeIdx)]) -> DagLayout {
     }
 }
 
+/// Characters of a data id that fit in a node box (12 px monospace); longer ids end in "…"
+/// (the full id is in the node's tooltip).
+const LABEL_CHARS: usize = 18;
+
+/// A node's label: its data id, cut to fit the box.
+pub fn node_label(id: &str) -> String {
+    if id.chars().count() <= LABEL_CHARS {
+        id.to_string()
+    } else {
+        id.chars()
+            .take(LABEL_CHARS - 1)
+            .chain(std::iter::once('…'))
+            .collect()
+    }
+}
+
+/// An edge's polyline as SVG path data (`M x,y L x,y ...`).
+pub fn path_data(points: &[(f64, f64)]) -> String {
+    let mut d = String::new();
+    for (i, (x, y)) in points.iter().enumerate() {
+        d.push_str(&format!("{}{x:.1},{y:.1} ", if i == 0 { "M" } else { "L" }));
+    }
+    d
+}
+
+/// Margin around the drawing when it is first shown, px.
+pub const FIT_MARGIN_PX: f64 = 24.0;
+/// Zoom factor per unit of wheel delta.
+const WHEEL_ZOOM_PER_DELTA: f64 = 0.0015;
+
+/// How the drawing sits in its box: translated by `offset_px`, scaled by `zoom`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct View {
+    /// Translation, px.
+    pub offset_px: (f64, f64),
+    /// Scale (1 = natural size).
+    pub zoom: f64,
+}
+
+impl View {
+    /// The first view of a layout in a `box_px` box: readable first (labels stay above
+    /// ~10 px, zoom >= 0.8), whole graph second (zoom <= 1 fits it when it can).
+    pub fn fit(layout: &DagLayout, box_px: (f64, f64)) -> View {
+        let fit = ((box_px.0 - 2.0 * FIT_MARGIN_PX) / layout.width)
+            .min((box_px.1 - 2.0 * FIT_MARGIN_PX) / layout.height);
+        View {
+            offset_px: (FIT_MARGIN_PX, FIT_MARGIN_PX),
+            zoom: fit.clamp(0.8, 1.0),
+        }
+    }
+
+    /// The view after a wheel step of `delta_y` with the pointer at `pointer_px` (relative to
+    /// the box): the point under the pointer stays in place; zoom stays in 0.05..=3.
+    pub fn wheel(self, delta_y: f64, pointer_px: (f64, f64)) -> View {
+        let z1 = (self.zoom * (-delta_y * WHEEL_ZOOM_PER_DELTA).exp()).clamp(0.05, 3.0);
+        let k = z1 / self.zoom;
+        let ((ox, oy), (mx, my)) = (self.offset_px, pointer_px);
+        View {
+            offset_px: (mx - (mx - ox) * k, my - (my - oy) * k),
+            zoom: z1,
+        }
+    }
+
+    /// The view dragged by `delta_px` from `self` (where the drag started).
+    pub fn dragged(self, delta_px: (f64, f64)) -> View {
+        View {
+            offset_px: (self.offset_px.0 + delta_px.0, self.offset_px.1 + delta_px.1),
+            ..self
+        }
+    }
+
+    /// The CSS transform that places the drawing.
+    pub fn css(&self) -> String {
+        let (x, y) = self.offset_px;
+        format!(
+            "transform: translate({x:.1}px,{y:.1}px) scale({:.4})",
+            self.zoom
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,6 +428,29 @@ mod tests {
         let l = layout(3, &[(0, 1), (1, 2), (2, 0)]);
         assert_eq!(l.reversed_edges, 1);
         assert_eq!(l.nodes.len(), 3);
+    }
+
+    #[test]
+    fn zooming_keeps_the_point_under_the_pointer() {
+        let v = View {
+            offset_px: (24.0, 24.0),
+            zoom: 1.0,
+        };
+        let pointer = (300.0, 200.0);
+        let z = v.wheel(-200.0, pointer);
+        assert!(z.zoom > 1.0);
+        // drawing coordinates under the pointer before and after
+        let under = |v: View| {
+            (
+                (pointer.0 - v.offset_px.0) / v.zoom,
+                (pointer.1 - v.offset_px.1) / v.zoom,
+            )
+        };
+        let (a, b) = (under(v), under(z));
+        assert!((a.0 - b.0).abs() < 1e-9 && (a.1 - b.1).abs() < 1e-9);
+        assert_eq!(v.dragged((5.0, -4.0)).offset_px, (29.0, 20.0));
+        let big = layout(40, &[]);
+        assert_eq!(View::fit(&big, (100.0, 100.0)).zoom, 0.8, "readable first");
     }
 
     #[test]

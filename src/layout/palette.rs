@@ -37,6 +37,15 @@ pub const MARKER: Rgb = Rgb(0x7f7f7f);
 /// Log-line ticks on bars.
 pub const LOG: Rgb = Rgb(0x7c3aed);
 
+/// The outline around the row under the pointer.
+pub const HOVER: Rgb = Rgb(0x2563eb);
+
+/// The time range being selected on the axis.
+pub const RANGE: Rgb = Rgb(0xbfdbfe);
+
+/// An exception event's tick on a bar.
+pub const EXCEPTION: Rgb = Rgb(0x5a0000);
+
 /// Critical-path sections (a dark strip along the bar).
 pub const CRITICAL: Rgb = Rgb(0x111827);
 

@@ -126,3 +126,23 @@ pub fn ancestors(trace: &Trace, s: SpanIdx) -> Vec<SpanIdx> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::ingest_sources;
+    use crate::layout::scenarios::TWO_SPANS;
+
+    #[test]
+    fn collapsing_hides_children() {
+        let t = ingest_sources([("t.jsonl", TWO_SPANS.as_bytes())]);
+        let mut e = Expansion::default();
+        assert_eq!(visible_rows(&t, &e).len(), 2);
+        e.toggle(crate::model::SpanId(0xa));
+        assert_eq!(visible_rows(&t, &e).len(), 1);
+        e.set_all(false);
+        assert_eq!(visible_rows(&t, &e).len(), 1);
+        e.set_all(true);
+        assert_eq!(visible_rows(&t, &e).len(), 2);
+    }
+}

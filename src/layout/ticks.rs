@@ -2,6 +2,7 @@
 //! labels in the unit that suits the step (ns, µs, ms, s, min).
 
 use super::time_scale::TimeScale;
+use crate::model::time::format_duration;
 
 /// One tick: its offset from the origin (ns), x (px) and label.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,41 +66,13 @@ pub fn nice_step_ns(min_ns: f64) -> i64 {
     }
 }
 
-/// Formats an offset with the precision a step needs: `0`, `250µs`, `1.25s`, `2m 30s`.
+/// Formats an offset with the precision a step needs: `0`, `250µs`, `1.25s`, `2m 30s` (the
+/// one duration format, `model::time::format_duration`).
 pub fn format_offset(offset_ns: i64, step_ns: i64) -> String {
     if offset_ns == 0 {
         return "0".to_string();
     }
-    let sign = if offset_ns < 0 { "-" } else { "" };
-    let v = offset_ns.unsigned_abs();
-    if step_ns >= MINUTE && v >= MINUTE as u64 {
-        let s = v / 1_000_000_000;
-        let (d, h, m) = (s / 86_400, (s / 3_600) % 24, (s / 60) % 60);
-        return if step_ns >= DAY {
-            if h == 0 {
-                format!("{sign}{d}d")
-            } else {
-                format!("{sign}{d}d {h:02}h")
-            }
-        } else if v >= HOUR as u64 {
-            format!("{sign}{}h {m:02}m", s / 3_600)
-        } else {
-            format!("{sign}{}m {:02}s", s / 60, s % 60)
-        };
-    }
-    // the unit follows the value; the decimals follow the step so that one step shows
-    let (unit_ns, unit) = match v {
-        v if v >= 1_000_000_000 => (1_000_000_000u64, "s"),
-        v if v >= 1_000_000 => (1_000_000, "ms"),
-        v if v >= 1_000 => (1_000, "µs"),
-        _ => return format!("{sign}{v}ns"),
-    };
-    let step = step_ns.unsigned_abs().max(1);
-    let mut decimals = 0;
-    while decimals < 6 && !(step * 10u64.pow(decimals as u32)).is_multiple_of(unit_ns) {
-        decimals += 1;
-    }
-    format!("{sign}{:.*}{unit}", decimals, v as f64 / unit_ns as f64)
+    format_duration(offset_ns, step_ns)
 }
 
 /// Ticks covering the scale's window, labelled relative to the origin.

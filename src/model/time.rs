@@ -115,43 +115,76 @@ pub fn format_iso8601_micros(t: TimestampNs) -> String {
     format!("{}Z", &full[..26])
 }
 
+const MINUTE_NS: i64 = 60 * NS_PER_SEC;
+const HOUR_NS: i64 = 60 * MINUTE_NS;
+const DAY_NS: i64 = 24 * HOUR_NS;
+
+/// A length of time with the precision a step needs, the one duration format of the project
+/// (axis ticks pass their step; `DurationNs`'s `Display` passes a step that keeps three
+/// significant digits): `950ns`, `250µs`, `1.25s`, `2m 30s`, `4h 10m`, `2d 01h`.
+pub fn format_duration(ns: i64, step_ns: i64) -> String {
+    let sign = if ns < 0 { "-" } else { "" };
+    let v = ns.unsigned_abs();
+    if step_ns >= MINUTE_NS && v >= MINUTE_NS as u64 {
+        let s = v / NS_PER_SEC as u64;
+        let (d, h, m) = (s / 86_400, (s / 3_600) % 24, (s / 60) % 60);
+        return if step_ns >= DAY_NS {
+            if h == 0 {
+                format!("{sign}{d}d")
+            } else {
+                format!("{sign}{d}d {h:02}h")
+            }
+        } else if v >= HOUR_NS as u64 {
+            format!("{sign}{}h {m:02}m", s / 3_600)
+        } else {
+            format!("{sign}{}m {:02}s", s / 60, s % 60)
+        };
+    }
+    // the unit follows the value; the decimals follow the step so that one step shows
+    let (unit_ns, unit) = match v {
+        v if v >= 1_000_000_000 => (1_000_000_000u64, "s"),
+        v if v >= 1_000_000 => (1_000_000, "ms"),
+        v if v >= 1_000 => (1_000, "µs"),
+        _ => return format!("{sign}{v}ns"),
+    };
+    let step = step_ns.unsigned_abs().max(1);
+    let mut decimals = 0;
+    while decimals < 6 && !(step * 10u64.pow(decimals as u32)).is_multiple_of(unit_ns) {
+        decimals += 1;
+    }
+    format!("{sign}{:.*}{unit}", decimals, v as f64 / unit_ns as f64)
+}
+
+/// The step that gives a duration three significant digits (a minute and more: the clock).
+fn display_step_ns(ns: i64) -> i64 {
+    let v = ns.unsigned_abs();
+    match v {
+        v if v >= DAY_NS as u64 => DAY_NS,
+        v if v >= MINUTE_NS as u64 => MINUTE_NS,
+        _ => {
+            let unit: u64 = match v {
+                v if v >= 1_000_000_000 => 1_000_000_000,
+                v if v >= 1_000_000 => 1_000_000,
+                _ => 1_000,
+            };
+            let value = v as f64 / unit as f64;
+            let step = if value < 10.0 {
+                unit / 100
+            } else if value < 100.0 {
+                unit / 10
+            } else {
+                unit
+            };
+            step.max(1) as i64
+        }
+    }
+}
+
 impl fmt::Display for DurationNs {
     /// Short human form with 3 significant digits: `950ns`, `12.3µs`, `1.50ms`, `2.35s`, `3m 05s`,
     /// `4h 10m`, `2d 01h`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let ns = self.0;
-        let sign = if ns < 0 { "-" } else { "" };
-        let a = ns.unsigned_abs() as f64;
-        let (value, unit) = if a < 1e3 {
-            return write!(f, "{sign}{}ns", ns.unsigned_abs());
-        } else if a < 1e6 {
-            (a / 1e3, "µs")
-        } else if a < 1e9 {
-            (a / 1e6, "ms")
-        } else if a < 60e9 {
-            (a / 1e9, "s")
-        } else {
-            let total_s = ns.unsigned_abs() / 1_000_000_000;
-            if total_s < 3600 {
-                return write!(f, "{sign}{}m {:02}s", total_s / 60, total_s % 60);
-            }
-            if total_s < 86_400 {
-                return write!(f, "{sign}{}h {:02}m", total_s / 3600, (total_s / 60) % 60);
-            }
-            return write!(
-                f,
-                "{sign}{}d {:02}h",
-                total_s / 86_400,
-                (total_s / 3600) % 24
-            );
-        };
-        if value < 10.0 {
-            write!(f, "{sign}{value:.2}{unit}")
-        } else if value < 100.0 {
-            write!(f, "{sign}{value:.1}{unit}")
-        } else {
-            write!(f, "{sign}{value:.0}{unit}")
-        }
+        f.write_str(&format_duration(self.0, display_step_ns(self.0)))
     }
 }
 

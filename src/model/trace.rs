@@ -338,11 +338,6 @@ impl Trace {
             .map(|&k| &self.tables.logs[k as usize])
     }
 
-    /// True when span `i` has joined log lines.
-    pub fn has_logs(&self, i: SpanIdx) -> bool {
-        self.logs_by_span.contains_key(&i)
-    }
-
     /// Number of trace ids.
     pub fn trace_count(&self) -> usize {
         self.tables.trace_ids.len()

@@ -5,7 +5,7 @@
 use super::state::AppState;
 use crate::analysis::flowmesh::{Breakdown, FlowMeshAnalysis};
 use crate::analysis::{mermaid::mermaid, profile_json::profile_json};
-use crate::model::{DagNodeIdx, DurationNs};
+use crate::model::{DagNodeIdx, DurationNs, Trace};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -90,6 +90,93 @@ fn critical_bars(a: &FlowMeshAnalysis) -> impl IntoView {
         .collect_view()
 }
 
+/// The data ids in the table's order: by `key`, ascending or not.
+fn sorted(a: &FlowMeshAnalysis, (key, asc): (SortBy, bool)) -> Vec<DagNodeIdx> {
+    let mut order: Vec<DagNodeIdx> = a.node_indices().collect();
+    order.sort_by(|&x, &y| {
+        let (nx, ny) = (&a.nodes[x], &a.nodes[y]);
+        let o = match key {
+            SortBy::DataId => nx.data_id.cmp(&ny.data_id),
+            SortBy::Start => nx.start.cmp(&ny.start),
+            SortBy::Duration => nx.duration().cmp(&ny.duration()),
+            SortBy::Queuing => nx.queuing_delay.cmp(&ny.queuing_delay),
+        };
+        if asc {
+            o
+        } else {
+            o.reverse()
+        }
+    });
+    order
+}
+
+fn header(sort: RwSignal<(SortBy, bool)>, label: &'static str, key: SortBy) -> impl IntoView {
+    let flip = move |_| {
+        sort.update(|(k, asc)| {
+            if *k == key {
+                *asc = !*asc
+            } else {
+                (*k, *asc) = (key, true)
+            }
+        })
+    };
+    let arrow = move || {
+        let (k, asc) = sort.get();
+        (k == key).then_some(if asc { " ▲" } else { " ▼" })
+    };
+    view! { <th class="sortable" on:click=flip>{label}{arrow}</th> }
+}
+
+/// The per-data-id table, sorted as asked.
+fn data_id_table(
+    sort: RwSignal<(SortBy, bool)>,
+    a: &FlowMeshAnalysis,
+    trace: &Trace,
+) -> impl IntoView {
+    let rows = sorted(a, sort.get())
+        .into_iter()
+        .map(|i| {
+            let n = &a.nodes[i];
+            let blocking = n.blocking_parent.map(|p| a.nodes[p].data_id.clone());
+            view! {
+                <tr class:critical=a.is_critical(i) class:failed=n.is_error data-testid="data-id-row">
+                    <td>{n.data_id.clone()}</td>
+                    <td class="num">{format!("+{}", n.start.since(trace.start_time()))}</td>
+                    <td class="num">{n.duration().to_string()}</td>
+                    <td class="num">{n.queuing_delay.to_string()}</td>
+                    <td>{blocking.unwrap_or_default()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h3>{format!("Data ids ({})", a.nodes.len())}</h3>
+        <table class="grid">
+            <thead><tr>{header(sort, "data id", SortBy::DataId)}{header(sort, "start", SortBy::Start)}{header(sort, "duration", SortBy::Duration)}{header(sort, "queuing delay", SortBy::Queuing)}<th>"blocking parent"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+fn analysis_body(state: AppState, sort: RwSignal<(SortBy, bool)>) -> Option<impl IntoView> {
+    let a = state.derived.analysis.get()?.0;
+    let (_, trace) = state.trace.get()?;
+    let problems = a
+        .diagnostics
+        .iter()
+        .map(|d| view! { <p class="diag error">{d.to_string()}</p> })
+        .collect_view();
+    Some(view! {
+        <h3>{format!("Critical path: {} (workflow {})", a.critical_path_duration(), a.workflow_duration)}</h3>
+        {problems}
+        <div class="cp-bars">{critical_bars(&a)}</div>
+        <p class="dim legend-inline"><span class="swatch active"></span>"running "<span class="swatch wait"></span>"waiting for inputs"</p>
+        {data_id_table(sort, &a, &trace)}
+        {breakdown_table("End-to-end breakdown", &a.e2e)}
+        {breakdown_table("On the critical path", &a.critical_breakdown)}
+    })
+}
+
 /// The analysis view.
 #[component]
 pub fn AnalysisPanel() -> impl IntoView {
@@ -97,14 +184,13 @@ pub fn AnalysisPanel() -> impl IntoView {
     let sort = RwSignal::new((SortBy::DataId, true));
     let copied = RwSignal::new(String::new());
     let on_download = move |_| {
-        if let (Some((_, t)), Some(a)) =
-            (state.trace.get_untracked(), state.analysis.get_untracked())
-        {
+        let analysis = state.derived.analysis.get_untracked();
+        if let (Some((_, t)), Some(a)) = (state.trace.get_untracked(), analysis) {
             download("skein-analysis.json", &profile_json(&t, &a.0));
         }
     };
     let on_mermaid = move |_| {
-        let Some(a) = state.analysis.get_untracked() else {
+        let Some(a) = state.derived.analysis.get_untracked() else {
             return;
         };
         let text = mermaid(&a.0);
@@ -113,69 +199,6 @@ pub fn AnalysisPanel() -> impl IntoView {
         }
         copied.set(text);
     };
-    let header = move |label: &'static str, key: SortBy| {
-        view! {
-            <th class="sortable" on:click=move |_| sort.update(|(k, asc)| if *k == key { *asc = !*asc } else { *k = key; *asc = true })>
-                {label}
-                {move || { let (k, asc) = sort.get(); (k == key).then_some(if asc { " ▲" } else { " ▼" }) }}
-            </th>
-        }
-    };
-    let body = move || {
-        let a = state.analysis.get()?;
-        let (_, trace) = state.trace.get()?;
-        let a = a.0;
-        let (key, asc) = sort.get();
-        let mut order: Vec<DagNodeIdx> = a.node_indices().collect();
-        order.sort_by(|&x, &y| {
-            let (nx, ny) = (&a.nodes[x], &a.nodes[y]);
-            let o = match key {
-                SortBy::DataId => nx.data_id.cmp(&ny.data_id),
-                SortBy::Start => nx.start.cmp(&ny.start),
-                SortBy::Duration => nx.duration().cmp(&ny.duration()),
-                SortBy::Queuing => nx.queuing_delay.cmp(&ny.queuing_delay),
-            };
-            if asc {
-                o
-            } else {
-                o.reverse()
-            }
-        });
-        let rows = order
-            .into_iter()
-            .map(|i| {
-                let n = &a.nodes[i];
-                let critical = a.is_critical(i);
-                view! {
-                    <tr class:critical=critical class:failed=n.is_error data-testid="data-id-row">
-                        <td>{n.data_id.clone()}</td>
-                        <td class="num">{format!("+{}", n.start.since(trace.start_time()))}</td>
-                        <td class="num">{n.duration().to_string()}</td>
-                        <td class="num">{n.queuing_delay.to_string()}</td>
-                        <td>{n.blocking_parent.map(|p| a.nodes[p].data_id.clone()).unwrap_or_default()}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        let problems = a
-            .diagnostics
-            .iter()
-            .map(|d| view! { <p class="diag error">{d.to_string()}</p> })
-            .collect_view();
-        Some(view! {
-            <h3>{format!("Critical path: {} (workflow {})", a.critical_path_duration(), a.workflow_duration)}</h3>
-            {problems}
-            <div class="cp-bars">{critical_bars(&a)}</div>
-            <p class="dim legend-inline"><span class="swatch active"></span>"running "<span class="swatch wait"></span>"waiting for inputs"</p>
-            <h3>{format!("Data ids ({})", a.nodes.len())}</h3>
-            <table class="grid">
-                <thead><tr>{header("data id", SortBy::DataId)}{header("start", SortBy::Start)}{header("duration", SortBy::Duration)}{header("queuing delay", SortBy::Queuing)}<th>"blocking parent"</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-            {breakdown_table("End-to-end breakdown", &a.e2e)}
-            {breakdown_table("On the critical path", &a.critical_breakdown)}
-        })
-    };
     view! {
         <div class="analysis" data-testid="analysis-panel">
             <div class="analysis-actions">
@@ -183,7 +206,7 @@ pub fn AnalysisPanel() -> impl IntoView {
                 <button data-testid="copy-mermaid" on:click=on_mermaid>"Copy DAG as Mermaid"</button>
             </div>
             {move || (!copied.get().is_empty()).then(|| view! { <textarea class="mermaid-text" data-testid="mermaid-text" readonly prop:value=copied.get()></textarea> })}
-            {body}
+            {move || analysis_body(state, sort)}
         </div>
     }
 }

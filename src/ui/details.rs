@@ -1,12 +1,13 @@
 //! The span details panel: renders `layout::details::SpanDetails` as text. Every value is a
 //! text node (Leptos escapes it); nothing from a trace is ever inserted as HTML.
 
-use super::loader::select_span;
+use super::commands::{run, select_span};
 use super::state::AppState;
 use super::type_icon::TypeIcon;
-use crate::layout::details::{fold_preview, span_details, EventDetails, Field};
+use crate::layout::chat::ChatMessage;
+use crate::layout::commands::Command;
+use crate::layout::details::{fold_preview, EventDetails, Field, LogDetails};
 use crate::layout::json_tree::JsonNode;
-use crate::view_state::resolve_selection;
 use leptos::prelude::*;
 
 fn field_rows(state: AppState, fields: Vec<Field>) -> impl IntoView {
@@ -100,90 +101,91 @@ fn event_view(state: AppState, e: EventDetails) -> impl IntoView {
     }
 }
 
-/// The details panel for the selected span.
+fn conversation(chat: Vec<ChatMessage>) -> impl IntoView {
+    (!chat.is_empty()).then(|| {
+        let messages = chat
+            .into_iter()
+            .map(|m| {
+                let calls = m.tool_calls.into_iter().map(|(name, args)| view! { <div class="tool-call"><span class="tool-name">{format!("→ {name}")}</span><pre>{args}</pre></div> }).collect_view();
+                let class = format!("chat-message role-{}", m.role.replace(|c: char| !c.is_ascii_alphanumeric(), ""));
+                let content = (!m.content.is_empty()).then(|| match fold_preview(&m.content) {
+                    Some(preview) => folded(preview, m.content, "chat-content").into_any(),
+                    None => view! { <pre class="chat-content">{m.content}</pre> }.into_any(),
+                });
+                view! {
+                    <div class=class data-testid="chat-message">
+                        <div class="chat-role">{m.role}</div>
+                        {content}
+                        {calls}
+                    </div>
+                }
+            })
+            .collect_view();
+        view! { <h3>"Conversation"</h3><div class="chat">{messages}</div> }
+    })
+}
+
+fn logs(state: AppState, logs: Vec<LogDetails>) -> impl IntoView {
+    (!logs.is_empty()).then(|| {
+        let entries = logs
+            .into_iter()
+            .map(|l| {
+                view! {
+                    <div class="event log" data-testid="log-entry">
+                        <div class="event-head">
+                            <span class="event-time">{l.offset}</span>
+                            " "
+                            <span class="log-level">{l.level}</span>
+                            " "
+                            <span class="event-name">{l.message}</span>
+                        </div>
+                        <table class="kv">{field_rows(state, l.fields)}</table>
+                    </div>
+                }
+            })
+            .collect_view();
+        view! { <h3>"Logs"</h3>{entries} }
+    })
+}
+
+fn section(state: AppState, title: &'static str, fields: Vec<Field>) -> impl IntoView {
+    (!fields.is_empty()).then(|| {
+        view! {
+            <h3>{title}</h3>
+            <table class="kv">{field_rows(state, fields)}</table>
+        }
+    })
+}
+
+/// The details panel for the selected span (from the details memo: it follows the selection
+/// and the trace only, never the window).
 #[component]
 pub fn DetailsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let details = Memo::new(move |_| {
-        let (id, in_trace) = state.view.with(|v| (v.selected, v.selected_trace));
-        state.trace.with(|t| {
-            let (_, trace) = t.as_ref()?;
-            resolve_selection(trace, id, in_trace).map(|s| {
-                (
-                    span_details(trace, s),
-                    crate::layout::chat::conversation(trace, s),
-                )
-            })
-        })
-    });
     move || {
-        details.get().map(|(d, chat)| {
-            let conversation = (!chat.is_empty()).then(|| {
-                view! {
-                    <h3>"Conversation"</h3>
-                    <div class="chat">
-                        {chat.into_iter().map(|m| {
-                            let calls = m.tool_calls.into_iter().map(|(name, args)| view! { <div class="tool-call"><span class="tool-name">{format!("→ {name}")}</span><pre>{args}</pre></div> }).collect_view();
-                            let class = format!("chat-message role-{}", m.role.replace(|c: char| !c.is_ascii_alphanumeric(), ""));
-                            view! {
-                                <div class=class data-testid="chat-message">
-                                    <div class="chat-role">{m.role}</div>
-                                    {(!m.content.is_empty()).then(|| match fold_preview(&m.content) {
-                                        Some(preview) => folded(preview, m.content, "chat-content").into_any(),
-                                        None => view! { <pre class="chat-content">{m.content}</pre> }.into_any(),
-                                    })}
-                                    {calls}
-                                </div>
-                            }
-                        }).collect_view()}
-                    </div>
-                }
-            });
+        state.derived.details.get().map(|shared| {
+            let (d, chat) = (*shared.0).clone();
             let title_class = if d.is_error { "title error" } else { "title" };
-            let section = move |title: &'static str, fields: Vec<Field>| {
-                (!fields.is_empty()).then(|| {
-                    view! {
-                        <h3>{title}</h3>
-                        <table class="kv">{field_rows(state, fields)}</table>
-                    }
-                })
-            };
             let events = (!d.events.is_empty()).then(|| {
                 view! {
                     <h3>"Events"</h3>
                     {d.events.into_iter().map(|e| event_view(state, e)).collect_view()}
                 }
             });
-            let logs = (!d.logs.is_empty()).then(|| {
-                view! {
-                    <h3>"Logs"</h3>
-                    {d.logs.into_iter().map(|l| view! {
-                        <div class="event log" data-testid="log-entry">
-                            <div class="event-head">
-                                <span class="event-time">{l.offset}</span>
-                                " "
-                                <span class="log-level">{l.level}</span>
-                                " "
-                                <span class="event-name">{l.message}</span>
-                            </div>
-                            <table class="kv">{field_rows(state, l.fields)}</table>
-                        </div>
-                    }).collect_view()}
-                }
-            });
+            let close = Command::Dismiss;
             view! {
                 <aside class="details" data-testid="span-details">
                     <div class="details-head">
                         <h2 class=title_class>{d.span_type.map(|kind| view! { <TypeIcon kind /> })}{d.name}</h2>
-                        <button class="close" title="Close (Esc)" on:click=move |_| state.view.update(|v| v.clear_selection())>"×"</button>
+                        <button class="close" title=close.tooltip() on:click=move |_| run(state, close)>"×"</button>
                     </div>
                     <table class="kv">{field_rows(state, d.overview)}</table>
-                    {conversation}
-                    {section("Attributes", d.attributes)}
+                    {conversation(chat)}
+                    {section(state, "Attributes", d.attributes)}
                     {events}
-                    {logs}
-                    {section("Links", d.links)}
-                    {section("Resource", d.resource)}
+                    {logs(state, d.logs)}
+                    {section(state, "Links", d.links)}
+                    {section(state, "Resource", d.resource)}
                 </aside>
             }
         })

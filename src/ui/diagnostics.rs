@@ -1,7 +1,10 @@
 //! The diagnostics panel: every problem found while loading, with source and line, as text.
 
+use super::commands::{run, select_span};
 use super::state::AppState;
+use crate::layout::commands::Command;
 use crate::model::Severity;
+use crate::view_state::Panel;
 use leptos::prelude::*;
 
 /// Most diagnostics rendered at once (the rest are counted).
@@ -10,19 +13,31 @@ const MAX_SHOWN: usize = 500;
 /// The frame every list panel shares: a title, a close button, the body.
 pub(super) fn panel_frame(
     state: AppState,
-    testid: &'static str,
+    panel: Panel,
     title: String,
     body: impl IntoView + 'static,
 ) -> impl IntoView {
+    let testid = match panel {
+        Panel::Diagnostics => "diagnostics-panel",
+        Panel::Logs => "logs-panel",
+        Panel::Llm => "llm-panel",
+        Panel::Failures => "failures-panel",
+    };
+    let close = Command::TogglePanel(panel);
     view! {
         <section class="diagnostics" data-testid=testid>
             <div class="diagnostics-head">
                 <h3>{title}</h3>
-                <button class="close" on:click=move |_| state.view.update(|v| v.panel = None)>"×"</button>
+                <button class="close" on:click=move |_| run(state, close)>"×"</button>
             </div>
             {body}
         </section>
     }
+}
+
+/// True while `panel` is the open one (reads the panel field only).
+pub(super) fn is_open(state: AppState, panel: Panel) -> bool {
+    state.fields.panel.get() == Some(panel)
 }
 
 /// The list of diagnostics, shown when opened from the count in the toolbar.
@@ -30,10 +45,7 @@ pub(super) fn panel_frame(
 pub fn DiagnosticsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
-        if state
-            .view
-            .with(|v| v.panel != Some(crate::view_state::Panel::Diagnostics))
-        {
+        if !is_open(state, Panel::Diagnostics) {
             return None;
         }
         let (_, trace) = state.trace.get()?;
@@ -66,7 +78,7 @@ pub fn DiagnosticsPanel() -> impl IntoView {
             .then(|| view! { <li>{format!("… and {} more", listed - MAX_SHOWN)}</li> });
         Some(panel_frame(
             state,
-            "diagnostics-panel",
+            Panel::Diagnostics,
             format!("{total} problem(s) while loading"),
             view! { <ul>{rows}{more}</ul> },
         ))
@@ -79,10 +91,7 @@ pub fn DiagnosticsPanel() -> impl IntoView {
 pub fn LogsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
-        if state
-            .view
-            .with(|v| v.panel != Some(crate::view_state::Panel::Logs))
-        {
+        if !is_open(state, Panel::Logs) {
             return None;
         }
         let (_, trace) = state.trace.get()?;
@@ -97,7 +106,7 @@ pub fn LogsPanel() -> impl IntoView {
                 match l.span {
                     Some(s) => view! {
                         <li class="diag" data-testid="log-line">
-                            <button class="link" on:click=move |_| super::loader::select_span(state, s)>{text}</button>
+                            <button class="link" on:click=move |_| select_span(state, s)>{text}</button>
                         </li>
                     }
                     .into_any(),
@@ -107,7 +116,7 @@ pub fn LogsPanel() -> impl IntoView {
             .collect_view();
         Some(panel_frame(
             state,
-            "logs-panel",
+            Panel::Logs,
             format!("{total} log line(s), {unmatched} without a loaded span"),
             view! { <ul>{rows}</ul> },
         ))

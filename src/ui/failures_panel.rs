@@ -1,8 +1,8 @@
 //! The failures panel: every failed span (`analysis::failures`) with its exception or status
 //! message, as text; clicking one selects it and scrolls the timeline to it.
 
-use super::diagnostics::panel_frame;
-use super::loader::select_span;
+use super::commands::select_span;
+use super::diagnostics::{is_open, panel_frame};
 use super::state::AppState;
 use crate::view_state::Panel;
 use leptos::prelude::*;
@@ -15,10 +15,10 @@ const MAX_SHOWN: usize = 500;
 pub fn FailuresPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
-        if state.view.with(|v| v.panel != Some(Panel::Failures)) {
+        if !is_open(state, Panel::Failures) {
             return None;
         }
-        let list = state.failures.get()?.0;
+        let list = state.derived.failures.get()?.0;
         let (_, trace) = state.trace.get()?;
         let rows = list
             .iter()
@@ -58,7 +58,7 @@ pub fn FailuresPanel() -> impl IntoView {
             .then(|| view! { <li>{format!("… and {} more", list.len() - MAX_SHOWN)}</li> });
         Some(panel_frame(
             state,
-            "failures-panel",
+            Panel::Failures,
             format!("{} failed span(s)", list.len()),
             view! { <ul>{rows}{more}</ul> },
         ))

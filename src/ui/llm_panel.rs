@@ -1,11 +1,11 @@
 //! The LLM panel: token usage and cost per trace, per model and per call (`analysis::llm`), as
 //! tables of text; a trace row selects that trace's root span, a call row its span.
 
-use super::diagnostics::panel_frame;
-use super::loader::select_span;
+use super::commands::select_span;
+use super::diagnostics::{is_open, panel_frame};
 use super::state::AppState;
-use crate::analysis::llm::{format_cost, Usage};
-use crate::model::TraceIdx;
+use crate::analysis::llm::{format_cost, LlmSummary, Usage};
+use crate::model::{Trace, TraceIdx};
 use crate::view_state::Panel;
 use leptos::prelude::*;
 
@@ -47,105 +47,111 @@ fn head(first: &'static str) -> impl IntoView {
 /// Calls listed at most (the rest are counted).
 const MAX_CALLS: usize = 200;
 
+fn trace_rows(state: AppState, trace: &Trace, summary: &LlmSummary) -> impl IntoView {
+    summary
+        .per_trace
+        .iter()
+        .map(|(id, u)| {
+            let idx = trace.trace_index(*id).unwrap_or(TraceIdx(0));
+            let root = trace.first_root(idx);
+            let name = root.map_or_else(String::new, |r| trace.name(r).to_string());
+            let hex = id.to_string();
+            let label = format!("{name} · {}", &hex[..hex.len().min(8)]);
+            let select = move |_| {
+                if let Some(r) = root {
+                    select_span(state, r);
+                }
+            };
+            view! {
+                <tr data-testid="llm-trace-row">
+                    <td><button class="link" title=hex.clone() on:click=select>{label}</button></td>
+                    {usage_cells(u)}
+                </tr>
+            }
+        })
+        .collect_view()
+}
+
+fn call_rows(state: AppState, trace: &Trace, summary: &LlmSummary) -> impl IntoView {
+    summary
+        .calls
+        .iter()
+        .take(MAX_CALLS)
+        .map(|c| {
+            let (s, u) = (c.span, c.usage);
+            let cost = if u.cost > 0.0 { format_cost(u.cost) } else { String::new() };
+            view! {
+                <tr data-testid="llm-call-row">
+                    <td>
+                        <button class="link" on:click=move |_| select_span(state, s)>{trace.name(s).to_string()}</button>
+                    </td>
+                    <td>{c.model.clone().unwrap_or_default()}</td>
+                    <td class="num">{u.input}</td>
+                    <td class="num">{u.output}</td>
+                    <td class="num">{u.total}</td>
+                    <td class="num">{cost}</td>
+                    <td class="num">{trace.span(s).duration().to_string()}</td>
+                </tr>
+            }
+        })
+        .collect_view()
+}
+
+fn calls_table(state: AppState, trace: &Trace, summary: &LlmSummary) -> impl IntoView {
+    let more = (summary.calls.len() > MAX_CALLS)
+        .then(|| view! { <p class="dim">{format!("… and {} more calls", summary.calls.len() - MAX_CALLS)}</p> });
+    view! {
+        <div>
+            <table class="grid">
+                <thead>
+                    <tr>
+                        <th>"call (most tokens first)"</th>
+                        <th>"model"</th>
+                        <th class="num">"in"</th>
+                        <th class="num">"out"</th>
+                        <th class="num">"total"</th>
+                        <th class="num">"cost"</th>
+                        <th class="num">"duration"</th>
+                    </tr>
+                </thead>
+                <tbody>{call_rows(state, trace, summary)}</tbody>
+            </table>
+            {more}
+        </div>
+    }
+}
+
 /// Usage per trace, per model and per call, opened from the LLM strip.
 #[component]
 pub fn LlmPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
-        if state.view.with(|v| v.panel != Some(Panel::Llm)) {
+        if !is_open(state, Panel::Llm) {
             return None;
         }
-        let summary = state.llm.get()?.0;
+        let summary = state.derived.llm.get()?.0;
         let (_, trace) = state.trace.get()?;
-        let traces = summary
-            .per_trace
-            .iter()
-            .map(|(id, u)| {
-                let idx = trace.trace_index(*id).unwrap_or(TraceIdx(0));
-                let root = trace.first_root(idx);
-                let name = root.map_or_else(String::new, |r| trace.name(r).to_string());
-                let hex = id.to_string();
-                let label = format!("{name} · {}", &hex[..hex.len().min(8)]);
-                view! {
-                    <tr data-testid="llm-trace-row">
-                        <td>
-                            <button class="link" title=id.to_string() on:click=move |_| {
-                                if let Some(r) = root {
-                                    select_span(state, r);
-                                }
-                            }>{label}</button>
-                        </td>
-                        {usage_cells(u)}
-                    </tr>
-                }
-            })
-            .collect_view();
         let models = summary
             .per_model
             .iter()
             .map(|(m, u)| view! { <tr data-testid="llm-model-row"><td>{m.clone()}</td>{usage_cells(u)}</tr> })
             .collect_view();
-        let calls = summary
-            .calls
-            .iter()
-            .take(MAX_CALLS)
-            .map(|c| {
-                let s = c.span;
-                let u = c.usage;
-                let cost = if u.cost > 0.0 { format_cost(u.cost) } else { String::new() };
-                view! {
-                    <tr data-testid="llm-call-row">
-                        <td>
-                            <button class="link" on:click=move |_| select_span(state, s)>{trace.name(s).to_string()}</button>
-                        </td>
-                        <td>{c.model.clone().unwrap_or_default()}</td>
-                        <td class="num">{u.input}</td>
-                        <td class="num">{u.output}</td>
-                        <td class="num">{u.total}</td>
-                        <td class="num">{cost}</td>
-                        <td class="num">{trace.span(s).duration().to_string()}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        let more_calls = (summary.calls.len() > MAX_CALLS)
-            .then(|| view! { <p class="dim">{format!("… and {} more calls", summary.calls.len() - MAX_CALLS)}</p> });
         let t = summary.total;
         let title = format!("LLM usage: {} calls, {} tokens", t.spans, t.total);
-        Some(panel_frame(
-            state,
-            "llm-panel",
-            title,
-            view! {
-                <div class="llm-tables">
-                    <table class="grid">
-                        <thead>{head("trace")}</thead>
-                        <tbody>{traces}</tbody>
-                        <tfoot><tr><th>"all"</th>{usage_cells(&t)}</tr></tfoot>
-                    </table>
-                    <table class="grid">
-                        <thead>{head("model")}</thead>
-                        <tbody>{models}</tbody>
-                    </table>
-                    <div>
-                        <table class="grid">
-                            <thead>
-                                <tr>
-                                    <th>"call (most tokens first)"</th>
-                                    <th>"model"</th>
-                                    <th class="num">"in"</th>
-                                    <th class="num">"out"</th>
-                                    <th class="num">"total"</th>
-                                    <th class="num">"cost"</th>
-                                    <th class="num">"duration"</th>
-                                </tr>
-                            </thead>
-                            <tbody>{calls}</tbody>
-                        </table>
-                        {more_calls}
-                    </div>
-                </div>
-            },
-        ))
+        let body = view! {
+            <div class="llm-tables">
+                <table class="grid">
+                    <thead>{head("trace")}</thead>
+                    <tbody>{trace_rows(state, &trace, &summary)}</tbody>
+                    <tfoot><tr><th>"all"</th>{usage_cells(&t)}</tr></tfoot>
+                </table>
+                <table class="grid">
+                    <thead>{head("model")}</thead>
+                    <tbody>{models}</tbody>
+                </table>
+                {calls_table(state, &trace, &summary)}
+            </div>
+        };
+        Some(panel_frame(state, Panel::Llm, title, body))
     }
 }

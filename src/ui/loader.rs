@@ -3,10 +3,10 @@
 //! no source is ever turned into one JS string; failures become diagnostics, never panics.
 
 use super::browser::{now_ms, yield_to_browser};
+use super::commands::reveal;
 use super::state::{AppState, LoadPhase, LoadStatus};
 use crate::ingest::fingerprint::{fingerprint, Fingerprinter};
 use crate::ingest::Session;
-use crate::layout::rows::{ancestors, row_of_span};
 use crate::model::{DiagnosticKind, FileIdx, Trace};
 use crate::view_state::embed::NamedFiles;
 use crate::view_state::{file_mismatches, FileRef};
@@ -61,7 +61,7 @@ impl Progress {
             yield_to_browser().await;
             self.last_yield = now_ms();
         }
-        !self.state.cancel_requested.get_untracked()
+        !self.state.transient.cancel_requested.get_untracked()
     }
 }
 
@@ -235,31 +235,33 @@ async fn read_file(
     }
 }
 
+impl Input {
+    fn name(&self) -> String {
+        match self {
+            Input::File(f) => f.name(),
+            Input::Url(u) => u.clone(),
+            Input::Bytes(n, _) => n.clone(),
+        }
+    }
+
+    /// Its size, when known before reading.
+    fn size(&self) -> Option<u64> {
+        match self {
+            Input::File(f) => Some(f.size() as u64),
+            Input::Bytes(_, b) => Some(b.len() as u64),
+            Input::Url(_) => None,
+        }
+    }
+}
+
 /// Loads inputs into a fresh trace and installs it; `sources` are the URLs for the view state.
 pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
     if inputs.is_empty() {
         return;
     }
-    state.cancel_requested.set(false);
-    let total: Option<u64> = {
-        let files: Vec<u64> = inputs
-            .iter()
-            .filter_map(|i| match i {
-                Input::File(f) => Some(f.size() as u64),
-                Input::Bytes(_, b) => Some(b.len() as u64),
-                Input::Url(_) => None,
-            })
-            .collect();
-        (files.len() == inputs.len()).then(|| files.iter().sum())
-    };
-    let names: Vec<String> = inputs
-        .iter()
-        .map(|i| match i {
-            Input::File(f) => f.name(),
-            Input::Url(u) => u.clone(),
-            Input::Bytes(n, _) => n.clone(),
-        })
-        .collect();
+    state.transient.cancel_requested.set(false);
+    let total = inputs.iter().map(Input::size).sum::<Option<u64>>();
+    let names: Vec<String> = inputs.iter().map(Input::name).collect();
     state.load.set(LoadStatus {
         phase: LoadPhase::Loading,
         message: format!("Reading {}", names.join(", ")),
@@ -269,7 +271,6 @@ pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
     });
     leptos::task::spawn_local(async move {
         let started = now_ms();
-        let mut session = Session::new();
         let mut progress = Progress {
             state,
             read: 0,
@@ -277,110 +278,145 @@ pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
             last_yield: started,
         };
         yield_to_browser().await;
-        let mut completed = true;
-        // local files (dropped, or embedded in a link) are kept while small, for share links
-        let mut retained = inputs
-            .iter()
-            .all(|i| !matches!(i, Input::Url(_)))
-            .then(Vec::new);
-        let mut refs: Vec<FileRef> = Vec::new();
-        for input in &inputs {
-            let go_on = match input {
-                Input::File(f) => {
-                    read_file(f, &mut session, &mut progress, &mut retained, &mut refs).await
-                }
-                Input::Url(u) => read_url(u, &mut session, &mut progress).await,
-                Input::Bytes(name, bytes) => {
-                    let f = session.begin_source(name);
-                    for chunk in bytes.chunks(1 << 16) {
-                        session.feed(f, chunk);
-                    }
-                    session.end_source(f);
-                    let (size, fp) = fingerprint(bytes);
-                    refs.push(FileRef {
-                        name: name.clone(),
-                        bytes: size,
-                        fingerprint: fp,
-                    });
-                    if let Some(r) = retained.as_mut() {
-                        r.push((name.clone(), bytes.clone()));
-                    }
-                    true
-                }
-            };
-            if !go_on {
-                completed = false;
-                break;
-            }
-        }
-        if !completed {
+        let Some((session, read)) = read_all(&inputs, &mut progress).await else {
             state.load.set(LoadStatus {
                 phase: LoadPhase::Idle,
                 message: "Loading cancelled; nothing was changed".into(),
                 ..LoadStatus::default()
             });
             return;
-        }
+        };
         let trace = session.finish();
         let elapsed_ms = now_ms() - started;
-        state.local_files.set_value(retained.map(Arc::new));
-        install(state, trace, sources, refs, elapsed_ms, progress.read);
+        state.local_files.set_value(read.retained.map(Arc::new));
+        install(
+            state,
+            trace,
+            (sources, read.refs),
+            elapsed_ms,
+            progress.read,
+        );
     });
 }
 
-/// Makes a freshly built trace the loaded one and applies the pending view (selection).
-fn install(
-    state: AppState,
-    trace: Trace,
-    sources: Vec<String>,
-    files: Vec<FileRef>,
-    elapsed_ms: f64,
-    bytes: u64,
-) {
+/// What reading the inputs kept besides the trace.
+struct Read {
+    /// Local files' bytes while small enough to embed in a share link.
+    retained: Option<NamedFiles>,
+    /// Name, size and fingerprint of each local file.
+    refs: Vec<FileRef>,
+}
+
+/// Reads every input into one session; `None` when cancelled.
+async fn read_all(inputs: &[Input], progress: &mut Progress) -> Option<(Session, Read)> {
+    let mut session = Session::new();
+    // local files (dropped, or embedded in a link) are kept while small, for share links
+    let mut read = Read {
+        retained: inputs
+            .iter()
+            .all(|i| !matches!(i, Input::Url(_)))
+            .then(Vec::new),
+        refs: Vec::new(),
+    };
+    for input in inputs {
+        let go_on = match input {
+            Input::File(f) => {
+                read_file(
+                    f,
+                    &mut session,
+                    progress,
+                    &mut read.retained,
+                    &mut read.refs,
+                )
+                .await
+            }
+            Input::Url(u) => read_url(u, &mut session, progress).await,
+            Input::Bytes(name, bytes) => {
+                read_bytes(name, bytes, &mut session, &mut read);
+                true
+            }
+        };
+        if !go_on {
+            return None;
+        }
+    }
+    Some((session, read))
+}
+
+/// Reads bytes already in memory (data embedded in a link).
+fn read_bytes(name: &str, bytes: &[u8], session: &mut Session, read: &mut Read) {
+    let f = session.begin_source(name);
+    for chunk in bytes.chunks(1 << 16) {
+        session.feed(f, chunk);
+    }
+    session.end_source(f);
+    let (size, fp) = fingerprint(bytes);
+    read.refs.push(FileRef {
+        name: name.to_string(),
+        bytes: size,
+        fingerprint: fp,
+    });
+    if let Some(r) = read.retained.as_mut() {
+        r.push((name.to_string(), bytes.to_vec()));
+    }
+}
+
+/// The status line after a load: what loaded, or why nothing did.
+fn outcome(trace: &Trace, elapsed_ms: f64) -> (LoadPhase, String) {
     let spans = trace.span_count();
     let problems = trace.problem_count();
-    let phase = if spans == 0
+    let empty = spans == 0
         && trace.lineage().is_empty()
         && trace.assets().is_empty()
-        && trace.logs().is_empty()
-    {
-        LoadPhase::Error
-    } else {
-        LoadPhase::Done
-    };
-    let message = if phase == LoadPhase::Error {
-        match (trace.diagnostics().first(), problems) {
+        && trace.logs().is_empty();
+    if empty {
+        let message = match (trace.diagnostics().first(), problems) {
             (Some(d), 1) => format!("Nothing could be loaded: {d}"),
             (Some(d), n) => format!(
                 "Nothing could be loaded: {d} (and {} more problem(s), listed under \"problems\")",
                 n - 1
             ),
             (None, _) => "Nothing could be loaded: the sources hold no spans".to_string(),
-        }
+        };
+        return (LoadPhase::Error, message);
+    }
+    let noted = if problems > 0 {
+        format!(", {problems} problem(s)")
     } else {
-        format!(
-            "Loaded {spans} spans from {} source(s) in {:.0} ms{}",
-            trace.sources().len(),
-            elapsed_ms,
-            if problems > 0 {
-                format!(", {problems} problem(s)")
-            } else {
-                String::new()
-            }
-        )
+        String::new()
     };
-    // a link made with local files applies its view only to the same files
-    // (only for the first load after opening the page: later drops simply replace the data)
+    let sources = trace.sources().len();
+    let message =
+        format!("Loaded {spans} spans from {sources} source(s) in {elapsed_ms:.0} ms{noted}");
+    (LoadPhase::Done, message)
+}
+
+/// The files a link expects that differ from the ones loaded (only for the first load after
+/// opening the page: later drops simply replace the data).
+fn link_mismatches(state: AppState, files: &[FileRef]) -> Vec<String> {
     let required = if state.trace.with_untracked(|t| t.is_none()) {
         state.view.with_untracked(|v| v.files.clone())
     } else {
         Vec::new()
     };
-    let mismatches = if required.is_empty() || files.is_empty() {
+    if required.is_empty() || files.is_empty() {
         Vec::new()
     } else {
-        file_mismatches(&required, &files)
-    };
+        file_mismatches(&required, files)
+    }
+}
+
+/// Makes a freshly built trace the loaded one and applies the pending view (selection).
+fn install(
+    state: AppState,
+    trace: Trace,
+    (sources, files): (Vec<String>, Vec<FileRef>),
+    elapsed_ms: f64,
+    bytes: u64,
+) {
+    let (phase, message) = outcome(&trace, elapsed_ms);
+    // a link made with local files applies its view only to the same files
+    let mismatches = link_mismatches(state, &files);
     let message = if mismatches.is_empty() {
         message
     } else {
@@ -403,7 +439,7 @@ fn install(
         }
         v.window = v.window.filter(|_| phase == LoadPhase::Done);
     });
-    state.scroll_top_px.set(0.0);
+    state.transient.geometry.update(|g| g.scroll_top_px = 0.0);
     state.trace.set(Some((generation, trace.clone())));
     state.load.set(LoadStatus {
         phase,
@@ -414,46 +450,5 @@ fn install(
     });
     if let Some(selected) = state.view.with_untracked(|v| v.selected_span(&trace)) {
         reveal(state, &trace, selected);
-    }
-}
-
-/// Selects span `s` of the loaded trace and brings it into view (every list, link and key that
-/// selects a span goes through here).
-pub fn select_span(state: AppState, s: crate::model::SpanIdx) {
-    let Some((_, trace)) = state.trace.get_untracked() else {
-        return;
-    };
-    state.view.update(|v| v.select(&trace, s));
-    reveal(state, &trace, s);
-}
-
-/// Expands the ancestors of `s` and scrolls so that its row is in view.
-pub fn reveal(state: AppState, trace: &Trace, s: crate::model::SpanIdx) {
-    let hidden: Vec<_> = ancestors(trace, s)
-        .into_iter()
-        .filter(|a| {
-            !state
-                .view
-                .with_untracked(|v| v.expansion.is_expanded(trace.span(*a).span_id))
-        })
-        .collect();
-    if !hidden.is_empty() {
-        state.view.update(|v| {
-            for a in hidden {
-                v.expansion.set(trace.span(a).span_id, true);
-            }
-        });
-    }
-    // the rows memo re-derives once from the new expansion; no second flattening here
-    let Some(rows) = state.rows.get_untracked() else {
-        return;
-    };
-    if let Some(i) = row_of_span(&rows.0, s) {
-        let row_top = i as f64 * super::timeline_view::ROW_HEIGHT_PX;
-        let current = state.scroll_top_px.get_untracked();
-        let viewport = super::timeline_view::viewport_rows_height();
-        if row_top < current || row_top + super::timeline_view::ROW_HEIGHT_PX > current + viewport {
-            state.scroll_top_px.set((row_top - viewport / 3.0).max(0.0));
-        }
     }
 }

@@ -1,22 +1,38 @@
-//! The web shell (feature `web`): Leptos components that adapt browser events to view-state
-//! changes and replay the core's draw lists on canvases. No trace logic lives here.
+//! The web shell (feature `web`): Leptos components that adapt browser events to commands and
+//! view-state changes, and replay the core's draw lists on canvases. No trace logic lives here.
+//!
+//! ```text
+//!  state     AppState: the view state, one memo per field, values derived from them (derived)
+//!  commands  keys and buttons -> layout::commands -> view state (+ focus, copy, help, reveal)
+//!  app       boot + layout: toolbar (status), strips, panels, views, help overlay
+//!  views     timeline (paint, input, tooltip), dag (graph), analysis, details, panels
+//!  io        loader (files, URLs, streaming), url_sync (address bar), share (links), browser
+//! ```
 
 mod analysis_panel;
 mod app;
 mod browser;
-mod dag_view;
+mod commands;
+mod dag;
+mod derived;
 mod details;
 mod diagnostics;
 mod failures_panel;
 mod file_origin_note;
+mod help;
+mod legend;
 mod llm_panel;
 mod loader;
 mod painter;
 mod share;
 mod state;
-mod timeline_view;
+mod status;
+mod strips;
+mod timeline;
+mod toolbar;
 mod type_icon;
 mod url_sync;
+mod welcome;
 
 /// Installs the panic hook and mounts the app on `<body>`.
 pub fn mount() {

@@ -74,14 +74,11 @@ impl Painter {
         for c in cmds {
             match c {
                 DrawCmd::Rect { x, y, w, h, fill } => {
-                    let css = self.css(*fill).to_string();
-                    self.ctx.set_fill_style_str(&css);
+                    self.fill(*fill);
                     self.ctx.fill_rect(*x, *y, *w, *h);
                 }
                 DrawCmd::Outline { x, y, w, h, stroke } => {
-                    let css = self.css(*stroke).to_string();
-                    self.ctx.set_stroke_style_str(&css);
-                    self.ctx.set_line_width(1.0);
+                    self.stroke(*stroke);
                     self.ctx.stroke_rect(
                         x.round() + 0.5,
                         y.round() + 0.5,
@@ -96,53 +93,20 @@ impl Painter {
                     y2,
                     stroke,
                 } => {
-                    let css = self.css(*stroke).to_string();
-                    self.ctx.set_stroke_style_str(&css);
-                    self.ctx.set_line_width(1.0);
+                    self.stroke(*stroke);
                     self.ctx.begin_path();
                     self.ctx.move_to(x1.round() + 0.5, *y1);
                     self.ctx.line_to(x2.round() + 0.5, *y2);
                     self.ctx.stroke();
                 }
-                DrawCmd::Diamond { x, y, r, fill } => {
-                    let css = self.css(*fill).to_string();
-                    self.ctx.set_fill_style_str(&css);
-                    self.ctx.begin_path();
-                    self.ctx.move_to(*x, y - r);
-                    self.ctx.line_to(x + r, *y);
-                    self.ctx.line_to(*x, y + r);
-                    self.ctx.line_to(x - r, *y);
-                    self.ctx.close_path();
-                    self.ctx.fill();
-                }
+                DrawCmd::Diamond { x, y, r, fill } => self.diamond((*x, *y), *r, *fill),
                 DrawCmd::Icon {
                     x,
                     y,
                     size,
                     icon,
                     stroke,
-                } => {
-                    if !self.icons.contains_key(icon) {
-                        let Ok(p) = Path2d::new_with_path_string(icons::path(*icon)) else {
-                            continue;
-                        };
-                        self.icons.insert(*icon, p);
-                    }
-                    let css = self.css(*stroke).to_string();
-                    let Some(path) = self.icons.get(icon) else {
-                        continue;
-                    };
-                    let k = size / icons::GRID;
-                    self.ctx.save();
-                    let _ = self.ctx.translate(x - size / 2.0, y - size / 2.0);
-                    let _ = self.ctx.scale(k, k);
-                    self.ctx.set_stroke_style_str(&css);
-                    self.ctx.set_line_width(icons::STROKE);
-                    self.ctx.set_line_join("round");
-                    self.ctx.set_line_cap("round");
-                    self.ctx.stroke_with_path(path);
-                    self.ctx.restore();
-                }
+                } => self.icon((*x, *y), *size, *icon, *stroke),
                 DrawCmd::Text {
                     x,
                     y,
@@ -155,8 +119,7 @@ impl Painter {
                         self.ctx.set_font(if *bold { FONT_BOLD } else { FONT });
                         font_bold = Some(*bold);
                     }
-                    let css = self.css(*fill).to_string();
-                    self.ctx.set_fill_style_str(&css);
+                    self.fill(*fill);
                     self.ctx.set_text_align(match align {
                         Align::Left => "left",
                         Align::Right => "right",
@@ -165,5 +128,50 @@ impl Painter {
                 }
             }
         }
+    }
+
+    fn fill(&mut self, c: Rgb) {
+        let css = self.css(c).to_string();
+        self.ctx.set_fill_style_str(&css);
+    }
+
+    fn stroke(&mut self, c: Rgb) {
+        let css = self.css(c).to_string();
+        self.ctx.set_stroke_style_str(&css);
+        self.ctx.set_line_width(1.0);
+    }
+
+    fn diamond(&mut self, (x, y): (f64, f64), r: f64, fill: Rgb) {
+        self.fill(fill);
+        self.ctx.begin_path();
+        self.ctx.move_to(x, y - r);
+        self.ctx.line_to(x + r, y);
+        self.ctx.line_to(x, y + r);
+        self.ctx.line_to(x - r, y);
+        self.ctx.close_path();
+        self.ctx.fill();
+    }
+
+    fn icon(&mut self, (x, y): (f64, f64), size: f64, icon: SpanType, stroke: Rgb) {
+        let css = self.css(stroke).to_string();
+        let path = match self.icons.entry(icon) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let Ok(p) = Path2d::new_with_path_string(icons::path(icon)) else {
+                    return;
+                };
+                e.insert(p)
+            }
+        };
+        let k = size / icons::GRID;
+        self.ctx.save();
+        let _ = self.ctx.translate(x - size / 2.0, y - size / 2.0);
+        let _ = self.ctx.scale(k, k);
+        self.ctx.set_stroke_style_str(&css);
+        self.ctx.set_line_width(icons::STROKE);
+        self.ctx.set_line_join("round");
+        self.ctx.set_line_cap("round");
+        self.ctx.stroke_with_path(path);
+        self.ctx.restore();
     }
 }

@@ -3,7 +3,9 @@
 //! larger ones cannot, and the dialog says so plainly, with the link's size.
 
 use super::browser::page_base;
+use super::commands::run;
 use super::state::AppState;
+use crate::layout::commands::Command;
 use crate::view_state::embed;
 use leptos::prelude::*;
 
@@ -33,7 +35,7 @@ pub fn open_share(state: AppState) {
     if let Some(w) = web_sys::window() {
         let _ = w.navigator().clipboard().write_text(&link);
     }
-    state.share.set(Some((link, what)));
+    state.transient.share.set(Some((link, what)));
 }
 
 /// The toolbar button and its popover.
@@ -41,7 +43,7 @@ pub fn open_share(state: AppState) {
 pub fn ShareButton() -> impl IntoView {
     let state = expect_context::<AppState>();
     let popover = move || {
-        state.share.get().map(|(link, what)| {
+        state.transient.share.get().map(|(link, what)| {
             let size = format!("{} characters", link.len());
             view! {
                 <div class="share-popover" data-testid="share-popover">
@@ -51,14 +53,14 @@ pub fn ShareButton() -> impl IntoView {
                         input.select();
                     } />
                     <p class="dim">{size}</p>
-                    <button on:click=move |_| state.share.set(None)>"Close"</button>
+                    <button on:click=move |_| state.transient.share.set(None)>"Close"</button>
                 </div>
             }
         })
     };
     view! {
         <span class="share">
-            <button data-testid="copy-link" title="Copy a link to this view (L)" disabled=move || state.trace.with(|t| t.is_none()) on:click=move |_| open_share(state)>
+            <button data-testid="copy-link" title=Command::CopyLink.tooltip() disabled=move || state.trace.with(|t| t.is_none()) on:click=move |_| run(state, Command::CopyLink)>
                 "Copy link"
             </button>
             {popover}

@@ -1,19 +1,15 @@
 //! `AppState`: the reactive state, provided once as context. Three kinds, kept apart:
 //! shareable (`view`, mirrored in the URL), loaded (`trace`, `load`), and transient (scroll,
-//! hover, paint bookkeeping). The model itself holds no signals.
+//! hover, paint bookkeeping). The model holds no signals. Components never read `view` whole:
+//! they read `fields`, one memo per view-state field, and the values derived from them here,
+//! each from the fields it needs only (`view_state::derived`), so a pan recomputes the paint
+//! and nothing else.
 
-use crate::analysis::failures::{failures, Failure};
-use crate::analysis::flowmesh::{analyze, FlowMeshAnalysis};
-use crate::analysis::llm::{llm_summary, LlmSummary};
-use crate::analysis::span_critical_path::{
-    sections_by_span, workflow_critical_path, Rules, SectionsBySpan,
-};
-use crate::layout::dag::{layout, DagLayout};
-use crate::layout::palette::Palette;
-use crate::layout::rows::{visible_rows, Row};
-use crate::layout::span_notes::SpanNotes;
-use crate::model::Trace;
-use crate::view_state::{Expansion, ViewState};
+use super::derived::Derivations;
+use crate::layout::timeline::Geometry;
+use crate::model::{SpanId, Trace, TraceId};
+use crate::view_state::derived::{rows_key, search_key, selection_key};
+use crate::view_state::{ActiveView, ColorMode, Expansion, FileRef, Panel, TimeWindow, ViewState};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -46,43 +42,90 @@ pub struct LoadStatus {
     pub elapsed_ms: f64,
 }
 
+/// A loaded trace with the generation number of its load (it changes per load).
+pub type Loaded = Option<(u64, Arc<Trace>)>;
+
+/// One memo per view-state field: what components read instead of the whole view state.
+#[derive(Clone, Copy)]
+pub struct ViewFields {
+    /// Visible window (`None` = fit).
+    pub window: Memo<Option<TimeWindow>>,
+    /// Selected span id and, when needed, its trace id.
+    pub selection: Memo<(Option<SpanId>, Option<TraceId>)>,
+    /// Search text.
+    pub search: Memo<String>,
+    /// Colour mode.
+    pub color: Memo<ColorMode>,
+    /// Main view.
+    pub active: Memo<ActiveView>,
+    /// Open side panel.
+    pub panel: Memo<Option<Panel>>,
+    /// Open/closed subtrees.
+    pub expansion: Memo<Expansion>,
+    /// Align traces as asked (`None` = decided by the data).
+    pub align: Memo<Option<bool>>,
+    /// Critical path shown.
+    pub critical_path: Memo<bool>,
+    /// Local files a link was made with.
+    pub files: Memo<Vec<FileRef>>,
+}
+
+fn field<T: PartialEq + Send + Sync + 'static>(
+    view: RwSignal<ViewState>,
+    read: impl Fn(&ViewState) -> T + Send + Sync + 'static,
+) -> Memo<T> {
+    Memo::new(move |_| view.with(|v| read(v)))
+}
+
+impl ViewFields {
+    fn new(view: RwSignal<ViewState>) -> ViewFields {
+        ViewFields {
+            window: field(view, |v| v.window),
+            selection: field(view, selection_key),
+            search: field(view, |v| search_key(v).to_string()),
+            color: field(view, |v| v.color),
+            active: field(view, |v| v.view),
+            panel: field(view, |v| v.panel),
+            expansion: field(view, |v| rows_key(v).clone()),
+            align: field(view, |v| v.align),
+            critical_path: field(view, |v| v.critical_path),
+            files: field(view, |v| v.files.clone()),
+        }
+    }
+}
+
+/// Transient state of the shell that more than one component reads.
+#[derive(Clone, Copy)]
+pub struct Transient {
+    /// Generation of the trace whose first timeline frame has been painted.
+    pub painted_generation: RwSignal<u64>,
+    /// The waterfall's geometry at its current size (set by the timeline as it is measured).
+    pub geometry: RwSignal<Geometry>,
+    /// Set to true to ask a running load to stop.
+    pub cancel_requested: RwSignal<bool>,
+    /// The share popover's content, when open.
+    pub share: RwSignal<Option<(String, String)>>,
+    /// The key help overlay is open.
+    pub help_open: RwSignal<bool>,
+}
+
 /// All reactive state of the app.
 #[derive(Clone, Copy)]
 pub struct AppState {
-    /// The loaded trace (loaded state), with a generation number that changes per load.
-    pub trace: RwSignal<Option<(u64, Arc<Trace>)>>,
-    /// The shareable view state.
+    /// The loaded trace (loaded state).
+    pub trace: RwSignal<Loaded>,
+    /// The shareable view state: written by commands, read whole only by the URL sync.
     pub view: RwSignal<ViewState>,
+    /// One memo per view-state field.
+    pub fields: ViewFields,
+    /// Values derived from the trace and the fields.
+    pub derived: Derivations,
     /// Load progress (loaded state).
     pub load: RwSignal<LoadStatus>,
-    /// Generation of the trace whose first timeline frame has been painted (transient).
-    pub painted_generation: RwSignal<u64>,
-    /// Vertical scroll of the waterfall, logical px (transient).
-    pub scroll_top_px: RwSignal<f64>,
-    /// Set to true to ask a running load to stop (transient).
-    pub cancel_requested: RwSignal<bool>,
+    /// Transient shell state.
+    pub transient: Transient,
     /// Bytes of the loaded local files, kept while small enough to embed in a share link.
     pub local_files: StoredValue<Option<Arc<crate::view_state::embed::NamedFiles>>>,
-    /// The share popover's content, when open (transient).
-    pub share: RwSignal<Option<(String, String)>>,
-    /// Visible rows, derived from the trace and the expansion.
-    pub rows: Memo<Option<Shared<Vec<Row>>>>,
-    /// FlowMesh-compatible analysis of the loaded trace.
-    pub analysis: Memo<Option<Shared<FlowMeshAnalysis>>>,
-    /// Layout of the lineage DAG.
-    pub dag: Memo<Option<Shared<DagLayout>>>,
-    /// Critical sections by span, while the critical path is shown.
-    pub critical: Memo<Option<Shared<SectionsBySpan>>>,
-    /// LLM usage and cost.
-    pub llm: Memo<Option<Shared<LlmSummary>>>,
-    /// Every failed span.
-    pub failures: Memo<Option<Shared<Vec<Failure>>>>,
-    /// Colours of the loaded trace.
-    pub palette: Memo<Option<Shared<Palette>>>,
-    /// Data ids and tokens the waterfall shows beside names and durations.
-    pub notes: Memo<Option<Shared<SpanNotes>>>,
-    /// Traces drawn each from its own start (asked in the view, else decided by the data).
-    pub aligned: Memo<bool>,
 }
 
 /// A large derived value compared by identity, so memos never compare their contents.
@@ -100,84 +143,33 @@ impl<T> PartialEq for Shared<T> {
     }
 }
 
+impl<T> Shared<T> {
+    /// Wraps a freshly derived value.
+    pub fn new(value: T) -> Self {
+        Shared(Arc::new(value))
+    }
+}
+
 impl AppState {
     /// Fresh state.
     pub fn new() -> Self {
-        let trace: RwSignal<Option<(u64, Arc<Trace>)>> = RwSignal::new(None);
+        let trace: RwSignal<Loaded> = RwSignal::new(None);
         let view = RwSignal::new(ViewState::default());
-        let expansion: Memo<Expansion> = Memo::new(move |_| view.with(|v| v.expansion.clone()));
-        let rows = Memo::new(move |_| {
-            trace.with(|t| {
-                t.as_ref()
-                    .map(|(_, t)| Shared(Arc::new(expansion.with(|e| visible_rows(t, e)))))
-            })
-        });
-        let analysis = Memo::new(move |_| {
-            trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(analyze(t)))))
-        });
-        let dag = Memo::new(move |_| {
-            analysis.with(|a| {
-                a.as_ref()
-                    .map(|a| Shared(Arc::new(layout(a.0.nodes.len(), &a.0.edges))))
-            })
-        });
-        let critical_on = Memo::new(move |_| view.with(|v| v.critical_path));
-        let critical = Memo::new(move |_| {
-            if !critical_on.get() {
-                return None;
-            }
-            let a = analysis.get()?;
-            trace.with(|t| {
-                t.as_ref().map(|(_, t)| {
-                    Shared(Arc::new(sections_by_span(&workflow_critical_path(
-                        t,
-                        &a.0,
-                        Rules::fixed(),
-                    ))))
-                })
-            })
-        });
-        let llm = Memo::new(move |_| {
-            trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(llm_summary(t)))))
-        });
-        let failures = Memo::new(move |_| {
-            trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(failures(t)))))
-        });
-        let palette = Memo::new(move |_| {
-            trace.with(|t| t.as_ref().map(|(_, t)| Shared(Arc::new(Palette::new(t)))))
-        });
-        let notes = Memo::new(move |_| {
-            let llm = llm.get()?;
-            trace.with(|t| {
-                t.as_ref()
-                    .map(|(_, t)| Shared(Arc::new(SpanNotes::new(t, &llm.0))))
-            })
-        });
-        let asked = Memo::new(move |_| view.with(|v| v.align));
-        let aligned = Memo::new(move |_| {
-            trace.with(|t| {
-                t.as_ref()
-                    .is_some_and(|(_, t)| crate::layout::timeline::aligned(t, asked.get()))
-            })
-        });
+        let fields = ViewFields::new(view);
         AppState {
             trace,
-            palette,
-            notes,
-            aligned,
-            llm,
-            failures,
             view,
-            rows,
-            analysis,
-            dag,
-            critical,
+            fields,
+            derived: Derivations::new(trace, fields),
             load: RwSignal::new(LoadStatus::default()),
-            painted_generation: RwSignal::new(0),
-            scroll_top_px: RwSignal::new(0.0),
-            cancel_requested: RwSignal::new(false),
+            transient: Transient {
+                painted_generation: RwSignal::new(0),
+                geometry: RwSignal::new(Geometry::for_viewport(1200.0, 600.0, 0.0)),
+                cancel_requested: RwSignal::new(false),
+                share: RwSignal::new(None),
+                help_open: RwSignal::new(false),
+            },
             local_files: StoredValue::new(None),
-            share: RwSignal::new(None),
         }
     }
 }

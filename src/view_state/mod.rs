@@ -2,6 +2,7 @@
 //! Invariants: `parse(format(v)) == v`; parsing is per field (a bad value drops only that
 //! field, with a note saying so); links use external ids (span id hex), never dense indices.
 
+pub mod derived;
 pub mod embed;
 pub mod navigation;
 pub mod url;

@@ -43,6 +43,17 @@ pub fn zoom(w: TimeWindow, anchor_ns: i64, factor: f64, extent_ns: i64) -> TimeW
     )
 }
 
+/// Zooms by `factor` around `anchor_ns` (the window's middle when `None`).
+pub fn zoom_at(w: TimeWindow, anchor_ns: Option<i64>, factor: f64, extent_ns: i64) -> TimeWindow {
+    let anchor = anchor_ns.unwrap_or(w.start_ns + w.len_ns() / 2);
+    zoom(w, anchor, factor, extent_ns)
+}
+
+/// Pans by `share` of the window's length (positive = later).
+pub fn pan_share(w: TimeWindow, share: f64, extent_ns: i64) -> TimeWindow {
+    pan(w, (w.len_ns() as f64 * share).round() as i64, extent_ns)
+}
+
 /// Pans by `delta_ns` (positive = later).
 pub fn pan(w: TimeWindow, delta_ns: i64, extent_ns: i64) -> TimeWindow {
     clamp(

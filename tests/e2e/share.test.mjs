@@ -6,15 +6,13 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { useApp } from './support/suite.mjs';
 import { newPage, waitForState, dropFiles, fixture, screenshot, SHARED, ROOT } from './support/browser.mjs';
+import { rowPoint } from './support/timeline.mjs';
 
 const OTEL = 'generated/otel_sdk';
 const ctx = useApp();
 
 const params = (url) => Object.fromEntries([...new URL(url).searchParams].filter(([k]) => ['t', 'span', 'view', 'cp'].includes(k)));
-const rowY = async (page, i) => {
-  const box = await page.locator('[data-testid=timeline-canvas]').boundingBox();
-  return { x: box.x + box.width * 0.6, y: box.y + 28 + 22 * i + 11 };
-};
+const rowY = (page, i) => rowPoint(page, i);
 
 test('a copied link reopens the same view with the data embedded (no server)', async () => {
   const page = await newPage(ctx.browser);

@@ -9,6 +9,7 @@ import zlib from 'node:zlib';
 import { useApp } from './support/suite.mjs';
 import { serve, serveSlow } from './support/server.mjs';
 import { newPage, waitForState, dropFiles, fixture, screenshot, SHARED, ROOT } from './support/browser.mjs';
+import { rowPoint } from './support/timeline.mjs';
 
 const OTEL = 'generated/otel_sdk';
 const ctx = useApp();
@@ -155,9 +156,8 @@ test('clicking a span row opens its details; arrows move the selection; W zooms'
   await dropFiles(page, workflowFiles());
   await waitForState(page);
   const order = expectedRowOrder(spanLines());
-  const box = await page.locator('[data-testid=timeline-canvas]').boundingBox();
-  const rowY = (i) => box.y + 28 + 22 * i + 11;
-  await page.mouse.click(box.x + box.width * 0.6, rowY(6));
+  const row6 = await rowPoint(page, 6);
+  await page.mouse.click(row6.x, row6.y);
   await page.waitForSelector('[data-testid=span-details]');
   assert.ok((await text(page, 'span-details')).includes(order[6].context.span_id.slice(2)));
   await page.keyboard.press('ArrowDown');

@@ -222,11 +222,6 @@ impl TraceBuilder {
         self.trace.attributes.push(Attribute { key, value });
     }
 
-    /// Attributes pushed so far in `range`.
-    pub fn attributes_in(&self, range: &std::ops::Range<u32>) -> &[Attribute] {
-        &self.trace.attributes[range.start as usize..range.end as usize]
-    }
-
     /// Current end of the event table.
     pub fn event_mark(&self) -> u32 {
         self.trace.events.len() as u32

@@ -13,11 +13,13 @@
 //! - ties on equal times go to the first in input order (data ids: order of their first span;
 //!   parents: order of their lineage rows).
 
-pub use super::breakdown::breakdown;
+mod breakdown;
+
 use crate::model::{
     AttrValue, DagNodeIdx, Diagnostic, DiagnosticKind, DurationNs, Severity, SpanIdx, TimestampNs,
     Trace,
 };
+pub use breakdown::{breakdown, Breakdown, NameStats};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Span name whose span is a data id's root.
@@ -60,45 +62,6 @@ impl DataNode {
     pub fn ready_or_end(&self) -> TimestampNs {
         self.ready.unwrap_or(self.end)
     }
-}
-
-/// Statistics of the spans with one name.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NameStats {
-    /// Span name (FlowMesh's "event type").
-    pub name: String,
-    /// Number of spans.
-    pub count: u64,
-    /// Compute: sum of durations of spans carrying a `batch_id`; network: union length.
-    pub total: DurationNs,
-    /// Sum of all durations (for the average).
-    pub sum: DurationNs,
-    /// Shortest.
-    pub min: DurationNs,
-    /// Longest.
-    pub max: DurationNs,
-}
-
-impl NameStats {
-    /// Mean duration, seconds.
-    pub fn avg_seconds(&self) -> f64 {
-        if self.count == 0 {
-            0.0
-        } else {
-            self.sum.as_secs_f64() / self.count as f64
-        }
-    }
-}
-
-/// Compute and network time by span name.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Breakdown {
-    /// Compute spans by name, in order of first occurrence.
-    pub compute: Vec<NameStats>,
-    /// Network spans by name, in order of first occurrence.
-    pub network: Vec<NameStats>,
-    /// Union of all network spans' intervals.
-    pub total_network: DurationNs,
 }
 
 /// The whole analysis.

@@ -1,0 +1,167 @@
+//! The values the views show that are derived from the loaded trace, each a memo over the trace
+//! and the view-state fields it needs (never the whole view state): analyses once per trace,
+//! the legend once per colour mode, the search matches once per query, the details once per
+//! selection, the rows once per folding. `view_state::derived` names the same keys natively.
+
+use super::state::{Loaded, Shared, ViewFields};
+use crate::analysis::failures::{failures, Failure};
+use crate::analysis::flowmesh::{analyze, FlowMeshAnalysis};
+use crate::analysis::llm::{llm_summary, LlmSummary};
+use crate::analysis::span_critical_path::{
+    sections_by_span, workflow_critical_path, Rules, SectionsBySpan,
+};
+use crate::layout::chat::{conversation, ChatMessage};
+use crate::layout::dag::{layout, DagLayout};
+use crate::layout::details::{span_details, SpanDetails};
+use crate::layout::palette::{Palette, Rgb};
+use crate::layout::rows::{visible_rows, Row};
+use crate::layout::span_notes::SpanNotes;
+use crate::layout::timeline::{aligned, effective_window, search_matches};
+use crate::model::{SpanIdx, Trace};
+use crate::view_state::{resolve_selection, TimeWindow};
+use leptos::prelude::*;
+
+/// The details panel's content: the span's details and its conversation.
+pub type SelectedDetails = (SpanDetails, Vec<ChatMessage>);
+
+/// Every derived value, each behind its memo.
+#[derive(Clone, Copy)]
+pub struct Derivations {
+    /// The selected span of the loaded trace.
+    pub selected: Memo<Option<SpanIdx>>,
+    /// Visible rows (trace, folds).
+    pub rows: Memo<Option<Shared<Vec<Row>>>>,
+    /// FlowMesh-compatible analysis (trace).
+    pub analysis: Memo<Option<Shared<FlowMeshAnalysis>>>,
+    /// Layout of the lineage DAG (analysis).
+    pub dag: Memo<Option<Shared<DagLayout>>>,
+    /// Critical sections by span, while the critical path is shown.
+    pub critical: Memo<Option<Shared<SectionsBySpan>>>,
+    /// LLM usage and cost (trace).
+    pub llm: Memo<Option<Shared<LlmSummary>>>,
+    /// Every failed span (trace).
+    pub failures: Memo<Option<Shared<Vec<Failure>>>>,
+    /// Colours (trace).
+    pub palette: Memo<Option<Shared<Palette>>>,
+    /// Data ids and tokens beside names and durations (trace, LLM usage).
+    pub notes: Memo<Option<Shared<SpanNotes>>>,
+    /// Traces drawn each from its own start (trace, align).
+    pub aligned: Memo<bool>,
+    /// The window shown (trace, window, aligned).
+    pub window: Memo<Option<TimeWindow>>,
+    /// Spans matching the search, sorted (trace, search).
+    pub matches: Memo<Shared<Vec<SpanIdx>>>,
+    /// The legend: each colour category in use (trace, palette, colour mode).
+    pub legend: Memo<Shared<Vec<(String, Rgb)>>>,
+    /// The selected span's details and conversation (trace, selection).
+    pub details: Memo<Option<Shared<SelectedDetails>>>,
+}
+
+/// A memo of a value derived from the loaded trace alone (`None` while nothing is loaded).
+fn per_trace<T: Send + Sync + 'static>(
+    trace: RwSignal<Loaded>,
+    derive: impl Fn(&Trace) -> T + Send + Sync + 'static,
+) -> Memo<Option<Shared<T>>> {
+    Memo::new(move |_| trace.with(|t| t.as_ref().map(|(_, t)| Shared::new(derive(t)))))
+}
+
+impl Derivations {
+    /// The memos over `trace` and the view-state `fields`.
+    pub fn new(trace: RwSignal<Loaded>, fields: ViewFields) -> Derivations {
+        let analysis = per_trace(trace, analyze);
+        let llm = per_trace(trace, llm_summary);
+        let palette = per_trace(trace, Palette::new);
+        let selected = Memo::new(move |_| {
+            let (id, in_trace) = fields.selection.get();
+            trace.with(|t| resolve_selection(&t.as_ref()?.1, id, in_trace))
+        });
+        let aligned = Memo::new(move |_| {
+            let asked = fields.align.get();
+            trace.with(|t| t.as_ref().is_some_and(|(_, t)| aligned(t, asked)))
+        });
+        Derivations {
+            selected,
+            rows: Memo::new(move |_| {
+                let expansion = fields.expansion.get();
+                trace.with(|t| Some(Shared::new(visible_rows(&t.as_ref()?.1, &expansion))))
+            }),
+            analysis,
+            dag: Memo::new(move |_| {
+                let a = analysis.get()?;
+                Some(Shared::new(layout(a.0.nodes.len(), &a.0.edges)))
+            }),
+            critical: critical(trace, fields, analysis),
+            llm,
+            failures: per_trace(trace, failures),
+            palette,
+            notes: Memo::new(move |_| {
+                let llm = llm.get()?;
+                trace.with(|t| Some(Shared::new(SpanNotes::new(&t.as_ref()?.1, &llm.0))))
+            }),
+            aligned,
+            window: Memo::new(move |_| {
+                let (window, aligned) = (fields.window.get(), aligned.get());
+                trace.with(|t| Some(effective_window(&t.as_ref()?.1, window, aligned)))
+            }),
+            matches: Memo::new(move |_| {
+                let q = fields.search.get();
+                trace.with(|t| {
+                    Shared::new(
+                        t.as_ref()
+                            .map_or_else(Vec::new, |(_, t)| search_matches(t, &q)),
+                    )
+                })
+            }),
+            legend: legend(trace, fields, palette),
+            details: details(trace, selected),
+        }
+    }
+}
+
+fn critical(
+    trace: RwSignal<Loaded>,
+    fields: ViewFields,
+    analysis: Memo<Option<Shared<FlowMeshAnalysis>>>,
+) -> Memo<Option<Shared<SectionsBySpan>>> {
+    Memo::new(move |_| {
+        if !fields.critical_path.get() {
+            return None;
+        }
+        let a = analysis.get()?;
+        trace.with(|t| {
+            let path = workflow_critical_path(&t.as_ref()?.1, &a.0, Rules::fixed());
+            Some(Shared::new(sections_by_span(&path)))
+        })
+    })
+}
+
+fn legend(
+    trace: RwSignal<Loaded>,
+    fields: ViewFields,
+    palette: Memo<Option<Shared<Palette>>>,
+) -> Memo<Shared<Vec<(String, Rgb)>>> {
+    Memo::new(move |_| {
+        let mode = fields.color.get();
+        let palette = palette.get();
+        trace.with(|t| {
+            let items = t
+                .as_ref()
+                .zip(palette)
+                .map(|((_, t), p)| p.0.legend(t, mode));
+            Shared::new(items.unwrap_or_default())
+        })
+    })
+}
+
+fn details(
+    trace: RwSignal<Loaded>,
+    selected: Memo<Option<SpanIdx>>,
+) -> Memo<Option<Shared<SelectedDetails>>> {
+    Memo::new(move |_| {
+        let s = selected.get()?;
+        trace.with(|t| {
+            let t = &t.as_ref()?.1;
+            Some(Shared::new((span_details(t, s), conversation(t, s))))
+        })
+    })
+}
