@@ -15,11 +15,15 @@ use wasm_bindgen::JsCast;
 pub fn run(state: AppState, cmd: Command) {
     let trace = state.trace.get_untracked().map(|(_, t)| t);
     let rows = state.derived.rows.get_untracked();
+    // only stepping reads the matches: other commands never force a pending query to run
+    let matches = matches!(cmd, Command::NextMatch | Command::PreviousMatch)
+        .then(|| state.derived.matches.get_untracked());
     let cx = Context {
         trace: trace.as_deref(),
         rows: rows.as_ref().map_or(&[], |r| r.0.as_slice()),
         aligned: state.derived.aligned.get_untracked(),
         help_open: state.transient.help_open.get_untracked(),
+        matches: matches.as_ref().and_then(|m| m.0.steppable()),
     };
     let mut view = state.view.get_untracked();
     let effect = apply(cmd, &mut view, &cx);
