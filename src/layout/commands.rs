@@ -84,7 +84,7 @@ impl Command {
             Command::ExpandAll => "expand all",
             Command::CollapseAll => "collapse all",
             Command::Dismiss => "close the help, or clear the selection",
-            Command::FocusSearch => "focus the search box",
+            Command::FocusSearch => "focus the query box",
             Command::ToggleCriticalPath => "critical path on / off",
             Command::CopyLink => "copy a link to this view",
             Command::OpenHelp => "show these keys",

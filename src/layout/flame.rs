@@ -233,10 +233,11 @@ pub fn tooltip(trace: &Trace, graph: &FlameGraph, i: u32) -> String {
         (_, true) => graph.label(trace, i).to_string(),
         (_, false) => format!("{service} · {}", graph.label(trace, i)),
     };
-    let spans = if graph.mode() == FlameMode::Inverted {
-        "spans' self time"
-    } else {
-        "spans"
+    let spans = match (graph.mode() == FlameMode::Inverted, node.count == 1) {
+        (true, true) => "span's self time",
+        (true, false) => "spans' self time",
+        (false, true) => "span",
+        (false, false) => "spans",
     };
     format!(
         "{title}\n{} {spans} · total {} · self {}",

@@ -128,6 +128,7 @@ pub fn cell(row: &StatsRow, c: Column) -> String {
         Column::Critical => d(row.critical_ns),
         Column::TokensIn => row.tokens_in.to_string(),
         Column::TokensOut => row.tokens_out.to_string(),
+        Column::Cost if row.cost == 0.0 => "0".to_string(),
         Column::Cost => format_cost(row.cost),
     }
 }
@@ -148,7 +149,7 @@ pub fn scope_text(s: StatsScope, spans: u64, window_len_ns: i64, query: &str) ->
         format!("{spans} spans")
     };
     match s {
-        StatsScope::All => format!("{n}: everything loaded"),
+        StatsScope::All => format!("{n}, everything loaded"),
         StatsScope::Window => format!(
             "{n} overlapping the visible window ({})",
             DurationNs(window_len_ns)
@@ -233,7 +234,7 @@ mod tests {
     fn the_scope_line_names_the_scope() {
         assert_eq!(
             scope_text(StatsScope::All, 1, 0, ""),
-            "1 span: everything loaded"
+            "1 span, everything loaded"
         );
         assert_eq!(
             scope_text(StatsScope::Window, 12, 1_500_000, ""),

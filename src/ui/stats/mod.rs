@@ -22,8 +22,10 @@ pub fn StatsView() -> impl IntoView {
         <div class="stats-view">
             <Controls />
             <ScopeLine />
-            <table::Table menu=menu />
-            <histogram::RowMenu menu=menu />
+            <div class="stats-body">
+                <table::Table menu=menu />
+                <histogram::RowMenu menu=menu />
+            </div>
         </div>
     }
 }
@@ -136,5 +138,10 @@ fn ScopeLine() -> impl IntoView {
         };
         scope_text(scope, spans, window, &query)
     };
-    view! { <p class="stats-scope dim" data-testid="stats-scope-line">{text}</p> }
+    view! {
+        <p class="stats-scope dim">
+            <span data-testid="stats-scope-line">{text}</span>
+            " · click a row to highlight its spans on the timeline, ⋯ for its histogram"
+        </p>
+    }
 }

@@ -76,6 +76,7 @@ pub fn Table(menu: RwSignal<MenuAt>) -> impl IntoView {
             })
             .collect_view();
         Some(view! {
+            <div class="stats-table-wrap">
             <table class="grid stats-table" data-testid="stats-table">
                 <thead><tr>{headings(state, &cols)}<th></th></tr></thead>
                 <tbody>
@@ -84,6 +85,7 @@ pub fn Table(menu: RwSignal<MenuAt>) -> impl IntoView {
                 </tbody>
             </table>
             {more}
+            </div>
         })
     }
 }
