@@ -49,6 +49,7 @@ fn commit(state: AppState, text: String) {
 #[component]
 fn QueryInput() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let input = NodeRef::<leptos::html::Input>::new();
     let pending: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
     let cancel = move || {
         if let Some(h) = pending.get_value() {
@@ -67,7 +68,10 @@ fn QueryInput() -> impl IntoView {
             ms => {
                 let later = move || {
                     pending.set_value(None);
-                    commit(state, text);
+                    // a pill or a link may have replaced the text meanwhile: it wins
+                    if input.get_untracked().is_some_and(|i| i.value() == text) {
+                        commit(state, text);
+                    }
                 };
                 let handle = set_timeout_with_handle(later, Duration::from_millis(u64::from(ms)));
                 pending.set_value(handle.ok());
@@ -93,6 +97,7 @@ fn QueryInput() -> impl IntoView {
     );
     view! {
         <input
+            node_ref=input
             class="search"
             data-testid="search-input"
             spellcheck="false"

@@ -17,7 +17,7 @@ use leptos::prelude::*;
 pub fn RowMenu(menu: RwSignal<MenuAt>) -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
-        let (i, sub) = menu.get()?;
+        let (i, sub, label) = menu.get()?;
         let stats = state.derived.stats.get()?;
         let trace = state.trace.get()?.1;
         let group = stats.0.table.0.rows.get(i)?;
@@ -25,6 +25,9 @@ pub fn RowMenu(menu: RwSignal<MenuAt>) -> impl IntoView {
             Some(j) => group.subgroups.get(j)?,
             None => group,
         };
+        if row.label() != label {
+            return None;
+        }
         let title = match sub {
             Some(_) => format!("{} › {}", group.label(), row.label()),
             None => row.label().to_string(),

@@ -11,8 +11,9 @@ use crate::layout::stats_table::{group_choices, scope_text, title};
 use crate::view_state::{Grouping, StatsScope, StatsSettings};
 use leptos::prelude::*;
 
-/// The row whose menu is open: (row, sub-row) positions in the table.
-pub type MenuAt = Option<(usize, Option<usize>)>;
+/// The row whose menu is open: (row, sub-row) positions in the table and the row's label (a
+/// new grouping puts other rows at those positions: the menu then closes).
+pub type MenuAt = Option<(usize, Option<usize>, String)>;
 
 /// The statistics view.
 #[component]

@@ -169,9 +169,10 @@ fn row_view(
             view! { <td class:num=!group class:none=none title=tip>{text}</td> }
         })
         .collect_view();
+    let label = r.label().to_string();
     let open_menu = move |ev: leptos::ev::MouseEvent| {
         ev.stop_propagation();
-        menu.set(Some((at.row, at.sub)));
+        menu.set(Some((at.row, at.sub, label.clone())));
     };
     view! {
         <tr
