@@ -4,14 +4,68 @@
 
 use proptest::prelude::*;
 use skein::model::{SpanId, TraceId};
+use skein::view_state::stats_flame::STATS_COLUMNS;
 use skein::view_state::url::parse;
-use skein::view_state::{ActiveView, ColorMode, Expansion, FileRef, Panel, TimeWindow, ViewState};
+use skein::view_state::{
+    ActiveView, ColorMode, Expansion, FileRef, FlameSettings, FlameStep, FlameTime, Grouping,
+    Panel, StatsScope, StatsSettings, TimeWindow, ViewState,
+};
 
 fn span_id() -> impl Strategy<Value = SpanId> {
     (1u64..=u64::MAX).prop_map(SpanId)
 }
 
+fn grouping() -> impl Strategy<Value = Grouping> {
+    prop_oneof![
+        Just(Grouping::Service),
+        Just(Grouping::Name),
+        Just(Grouping::Type),
+        "[ -~ü:,.]{1,12}".prop_map(Grouping::Attribute),
+    ]
+}
+
+/// The statistics and flame settings, every field drawn.
+fn analysis_views() -> impl Strategy<Value = (bool, StatsSettings, FlameSettings)> {
+    let stats = (
+        prop::sample::select(StatsScope::ALL.to_vec()),
+        grouping(),
+        prop::option::of(grouping()),
+        prop::sample::select(STATS_COLUMNS.to_vec()),
+        any::<bool>(),
+        prop::option::of(prop::sample::select(STATS_COLUMNS[1..].to_vec())),
+    )
+        .prop_map(
+            |(scope, group, subgroup, sort, descending, heat)| StatsSettings {
+                scope,
+                group,
+                subgroup,
+                sort,
+                descending,
+                heat,
+            },
+        );
+    let flame = (
+        prop::sample::select(FlameTime::ALL.to_vec()),
+        prop::collection::vec(
+            ("[ -~ü:,%]{0,8}", "[ -~ü:,%]{0,8}")
+                .prop_map(|(service, name)| FlameStep { service, name }),
+            0..4,
+        ),
+    )
+        .prop_map(|(mode, zoom)| FlameSettings { mode, zoom });
+    (any::<bool>(), stats, flame)
+}
+
 fn view_state() -> impl Strategy<Value = ViewState> {
+    (base_view_state(), analysis_views()).prop_map(|(v, (filter, stats, flame))| ViewState {
+        filter,
+        stats,
+        flame,
+        ..v
+    })
+}
+
+fn base_view_state() -> impl Strategy<Value = ViewState> {
     (
         prop::collection::vec(
             ("(http|https)", "[a-z0-9.-]{1,12}", "[ -~ü]{0,20}")
@@ -28,11 +82,7 @@ fn view_state() -> impl Strategy<Value = ViewState> {
             }),
             0..3,
         ),
-        prop::sample::select(vec![
-            ActiveView::Timeline,
-            ActiveView::Dag,
-            ActiveView::Analysis,
-        ]),
+        prop::sample::select(ActiveView::ALL.to_vec()),
         prop::option::of(
             (any::<i64>(), 1i64..i64::MAX).prop_map(|(a, len)| TimeWindow {
                 start_ns: a / 2,
@@ -84,6 +134,7 @@ fn view_state() -> impl Strategy<Value = ViewState> {
                 panel,
                 align,
                 follow,
+                ..ViewState::default()
             },
         )
 }
@@ -100,12 +151,14 @@ proptest! {
     }
 
     #[test]
-    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..11, garbage in "[a-z!~]{1,6}") {
+    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..19, garbage in "[a-z!~]{1,6}") {
         let text = v.to_string();
         let (key, value) = [("t", garbage.clone()), ("span", format!("zz{garbage}")), ("view", format!("x{garbage}")), ("cp", format!("x{garbage}")),
             ("fold", format!("x{garbage}")), ("toggle", format!("!{garbage}")), ("url", format!("javascript:{garbage}")),
             ("color", format!("x{garbage}")), ("panel", format!("x{garbage}")), ("follow", format!("x{garbage}")),
-            ("trace", format!("zz{garbage}"))][which].clone();
+            ("trace", format!("zz{garbage}")), ("filter", format!("x{garbage}")), ("scope", format!("x{garbage}")),
+            ("group", format!("x{garbage}")), ("sub", format!("x{garbage}")), ("sort", format!("x{garbage}")),
+            ("heat", format!("x{garbage}")), ("flame", format!("x{garbage}")), ("box", format!("x{garbage}"))][which].clone();
         let p = parse(&format!("{text}&{key}={value}"));
         prop_assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
         // everything else is as written

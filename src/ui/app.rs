@@ -6,11 +6,14 @@ use super::dag::DagView;
 use super::details::DetailsPanel;
 use super::diagnostics::{DiagnosticsPanel, LogsPanel};
 use super::failures_panel::FailuresPanel;
+use super::flame::FlameView;
 use super::help::HelpOverlay;
 use super::legend::Legend;
 use super::llm_panel::LlmPanel;
 use super::loader::{start_load, Input};
+use super::query_bar::QueryBar;
 use super::state::{AppState, LoadPhase, LoadStatus};
+use super::stats::StatsView;
 use super::strips::{LinkNotes, LlmStrip, NeedsFiles};
 use super::timeline::TimelineView;
 use super::toolbar::Toolbar;
@@ -65,6 +68,7 @@ pub fn App() -> impl IntoView {
     view! {
         <div class="app">
             <Toolbar />
+            <QueryBar />
             <LinkNotes notes=link_notes />
             <NeedsFiles />
             <LlmStrip />
@@ -79,7 +83,8 @@ pub fn App() -> impl IntoView {
 }
 
 /// The drop zone around the views: the timeline (always mounted: it keeps its canvases), the
-/// DAG and the analysis (mounted while shown), and the details beside them.
+/// DAG, the analysis, the statistics and the flame graph (mounted while shown), and the
+/// details beside them.
 #[component]
 fn Workspace() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -115,6 +120,12 @@ fn Workspace() -> impl IntoView {
             </Show>
             <Show when=move || active.get() == ActiveView::Analysis>
                 <div class="analysis-column"><AnalysisPanel /></div>
+            </Show>
+            <Show when=move || active.get() == ActiveView::Stats>
+                <div class="stats-column"><StatsView /></div>
+            </Show>
+            <Show when=move || active.get() == ActiveView::Flame>
+                <div class="flame-column"><FlameView /></div>
             </Show>
             <DetailsPanel />
         </main>

@@ -4,8 +4,9 @@
 //! ```text
 //!  state     AppState: the view state, one memo per field, values derived from them (derived)
 //!  commands  keys and buttons -> layout::commands -> view state (+ focus, copy, help, reveal)
-//!  app       boot + layout: toolbar (status), strips, panels, views, help overlay
-//!  views     timeline (paint, input, tooltip), dag (graph), analysis, details, panels
+//!  app       boot + layout: toolbar (status), query bar, strips, panels, views, help overlay
+//!  views     timeline (paint, input, tooltip), dag (graph), analysis, statistics (table,
+//!            histogram), flame graph (paint, input), details, panels
 //!  io        loader (files, URLs, streaming), url_sync (address bar), share (links), browser
 //! ```
 
@@ -15,17 +16,21 @@ mod browser;
 mod commands;
 mod dag;
 mod derived;
+mod derived_query;
 mod details;
 mod diagnostics;
 mod failures_panel;
 mod file_origin_note;
+mod flame;
 mod help;
 mod legend;
 mod llm_panel;
 mod loader;
 mod painter;
+mod query_bar;
 mod share;
 mod state;
+mod stats;
 mod status;
 mod strips;
 mod timeline;

@@ -9,7 +9,10 @@ use super::derived::Derivations;
 use crate::layout::timeline::Geometry;
 use crate::model::{SpanId, Trace, TraceId};
 use crate::view_state::derived::{rows_key, search_key, selection_key};
-use crate::view_state::{ActiveView, ColorMode, Expansion, FileRef, Panel, TimeWindow, ViewState};
+use crate::view_state::{
+    ActiveView, ColorMode, Expansion, FileRef, FlameSettings, Panel, StatsSettings, TimeWindow,
+    ViewState,
+};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -68,6 +71,12 @@ pub struct ViewFields {
     pub critical_path: Memo<bool>,
     /// Local files a link was made with.
     pub files: Memo<Vec<FileRef>>,
+    /// Show only the query's matches.
+    pub filter: Memo<bool>,
+    /// How the statistics view is set.
+    pub stats: Memo<StatsSettings>,
+    /// How the flame graph view is set.
+    pub flame: Memo<FlameSettings>,
 }
 
 fn field<T: PartialEq + Send + Sync + 'static>(
@@ -90,6 +99,9 @@ impl ViewFields {
             align: field(view, |v| v.align),
             critical_path: field(view, |v| v.critical_path),
             files: field(view, |v| v.files.clone()),
+            filter: field(view, |v| v.filter),
+            stats: field(view, |v| v.stats.clone()),
+            flame: field(view, |v| v.flame.clone()),
         }
     }
 }

@@ -1,5 +1,5 @@
-//! The toolbar: opening files, URLs and the example, the search box, the view and display
-//! controls, and the status on the right (`status`). Every button runs a command
+//! The toolbar: opening files, URLs and the example, the view and display controls, and the
+//! status on the right (`status`); the query box sits in the bar under it (`query_bar`). Every button runs a command
 //! (`layout::commands`), the one its key runs, and says its key in its tooltip.
 
 use super::app::files_of;
@@ -54,7 +54,6 @@ pub fn Toolbar() -> impl IntoView {
             <span class="brand">"Skein"</span>
             <Open />
             <span class="sep"></span>
-            <Search />
             {command_button(state, Command::Fit, "Fit", "fit")}
             {command_button(state, Command::ExpandAll, "Expand all", "expand-all")}
             {command_button(state, Command::CollapseAll, "Collapse all", "collapse-all")}
@@ -119,31 +118,7 @@ fn Open() -> impl IntoView {
     }
 }
 
-/// The search box and its match count (typing replaces the history entry, see `url_sync`).
-#[component]
-fn Search() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let count = move || {
-        let n = state.derived.matches.with(|m| m.0.len());
-        (n > 0).then(|| format!("{n} match(es)"))
-    };
-    let placeholder = format!(
-        "Search spans ({})",
-        Command::FocusSearch.keys().unwrap_or("/")
-    );
-    view! {
-        <input
-            class="search"
-            data-testid="search-input"
-            placeholder=placeholder
-            prop:value=move || state.fields.search.get()
-            on:input=move |ev| state.view.update(|v| v.search = event_target_value(&ev))
-        />
-        <span class="matches" data-testid="search-count">{count}</span>
-    }
-}
-
-/// Timeline, lineage DAG, analysis.
+/// Timeline, lineage DAG, analysis, statistics, flame graph.
 #[component]
 fn Views() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -151,6 +126,8 @@ fn Views() -> impl IntoView {
         (ActiveView::Timeline, "Timeline", "view-timeline"),
         (ActiveView::Dag, "Lineage DAG", "view-dag"),
         (ActiveView::Analysis, "Analysis", "view-analysis"),
+        (ActiveView::Stats, "Statistics", "view-stats"),
+        (ActiveView::Flame, "Flame graph", "view-flame"),
     ];
     let buttons = views
         .into_iter()

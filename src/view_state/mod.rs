@@ -5,9 +5,11 @@
 pub mod derived;
 pub mod embed;
 pub mod navigation;
+pub mod stats_flame;
 pub mod url;
 
 use crate::model::{SpanId, SpanIdx, Trace, TraceId};
+pub use stats_flame::{FlameSettings, FlameStep, FlameTime, Grouping, StatsScope, StatsSettings};
 use std::collections::BTreeSet;
 
 /// The visible time range, relative to the trace start, in integer nanoseconds.
@@ -36,6 +38,10 @@ pub enum ActiveView {
     Dag,
     /// The analysis tables.
     Analysis,
+    /// The statistics table.
+    Stats,
+    /// The flame graph.
+    Flame,
 }
 
 impl ActiveView {
@@ -45,14 +51,23 @@ impl ActiveView {
             ActiveView::Timeline => "timeline",
             ActiveView::Dag => "dag",
             ActiveView::Analysis => "analysis",
+            ActiveView::Stats => "stats",
+            ActiveView::Flame => "flame",
         }
     }
 
+    /// Every view.
+    pub const ALL: [ActiveView; 5] = [
+        ActiveView::Timeline,
+        ActiveView::Dag,
+        ActiveView::Analysis,
+        ActiveView::Stats,
+        ActiveView::Flame,
+    ];
+
     /// Parses a URL token.
     pub fn from_token(t: &str) -> Option<ActiveView> {
-        [ActiveView::Timeline, ActiveView::Dag, ActiveView::Analysis]
-            .into_iter()
-            .find(|v| v.token() == t)
+        ActiveView::ALL.into_iter().find(|v| v.token() == t)
     }
 }
 
@@ -164,8 +179,14 @@ pub struct ViewState {
     pub selected_trace: Option<TraceId>,
     /// Open/closed subtrees.
     pub expansion: Expansion,
-    /// Search text.
+    /// Search text: a query (`crate::query`).
     pub search: String,
+    /// Show only the query's matches and their ancestors (`filter=1`).
+    pub filter: bool,
+    /// How the statistics view is set.
+    pub stats: StatsSettings,
+    /// How the flame graph view is set.
+    pub flame: FlameSettings,
     /// Critical path highlighted.
     pub critical_path: bool,
     /// Colour mode.
@@ -273,6 +294,9 @@ pub fn history_step(prev: &ViewState, next: &ViewState) -> HistoryStep {
         || prev.color != next.color
         || prev.panel != next.panel
         || prev.align != next.align
+        || prev.filter != next.filter
+        || prev.stats != next.stats
+        || prev.flame != next.flame
     {
         HistoryStep::Push
     } else {

@@ -4,11 +4,13 @@
 //! ```text
 //! ?v=1&url=<enc>&url=<enc>&file=<enc name>.<bytes>.<16 hex>&view=dag&t=<start_ns>,<end_ns>
 //!     &span=<16 hex>&trace=<32 hex>&q=<enc>&cp=1&color=service&panel=diagnostics&align=1&fold=all&toggle=<16 hex>.<16 hex>...
-//!     &follow=1
+//!     &follow=1&filter=1&scope=window&group=attr:<enc key>&sub=service&sort=p95.asc&heat=none
+//!     &flame=critical&box=<enc service>:<enc name>,<enc service>:<enc name>
 //! ```
 //!
 //! Version 0 is the issue-2 form without `v=` (`?url=…&span=…`): it parses the same way.
 
+use super::stats_flame::{stats_column, FlameStep, FlameTime, Grouping, StatsScope};
 use super::{ActiveView, ColorMode, Expansion, FileRef, Panel, TimeWindow, ViewState};
 use crate::model::{SpanId, TraceId};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -92,8 +94,122 @@ impl fmt::Display for ViewState {
         if self.follow {
             parts.push("follow=1".into());
         }
+        if self.filter {
+            parts.push("filter=1".into());
+        }
+        stats_parts(self, &mut parts);
+        flame_parts(self, &mut parts);
         write!(f, "?{}", parts.join("&"))
     }
+}
+
+/// The statistics view's fields, each only when it differs from the default.
+fn stats_parts(v: &ViewState, parts: &mut Vec<String>) {
+    let (s, d) = (&v.stats, super::StatsSettings::default());
+    if s.scope != d.scope {
+        parts.push(format!("scope={}", s.scope.token()));
+    }
+    if s.group != d.group {
+        parts.push(format!("group={}", enc(&s.group.token())));
+    }
+    if let Some(g) = &s.subgroup {
+        parts.push(format!("sub={}", enc(&g.token())));
+    }
+    if s.sort != d.sort || !s.is_default_direction() {
+        let dir = match (s.is_default_direction(), s.descending) {
+            (true, _) => "",
+            (false, true) => ".desc",
+            (false, false) => ".asc",
+        };
+        parts.push(format!("sort={}{dir}", s.sort));
+    }
+    if s.heat != d.heat {
+        parts.push(format!("heat={}", s.heat.unwrap_or("none")));
+    }
+}
+
+/// The flame view's fields: the mode unless "all", the zoomed box as `service:name` steps.
+fn flame_parts(v: &ViewState, parts: &mut Vec<String>) {
+    if v.flame.mode != FlameTime::All {
+        parts.push(format!("flame={}", v.flame.mode.token()));
+    }
+    if !v.flame.zoom.is_empty() {
+        // `enc` escapes ':' and ',', so they separate steps unambiguously in the raw value
+        let steps: Vec<String> = v
+            .flame
+            .zoom
+            .iter()
+            .map(|s| format!("{}:{}", enc(&s.service), enc(&s.name)))
+            .collect();
+        parts.push(format!("box={}", steps.join(",")));
+    }
+}
+
+/// Reads `sort=<column>[.asc|.desc]` into the settings, or says why not.
+fn parse_sort(value: &str, v: &mut ViewState) -> Result<(), &'static str> {
+    let (column, dir) = match value.rsplit_once('.') {
+        Some((c, "asc")) => (c, Some(false)),
+        Some((c, "desc")) => (c, Some(true)),
+        _ => (value, None),
+    };
+    let column = stats_column(column).ok_or("expected a statistics column, then .asc or .desc")?;
+    v.stats.sort = column;
+    v.stats.descending = dir.unwrap_or(column != "group");
+    Ok(())
+}
+
+/// Reads `box=` from its raw (still encoded) value.
+fn parse_box(raw: &str) -> Option<Vec<FlameStep>> {
+    raw.split(',')
+        .map(|step| {
+            let (service, name) = step.split_once(':')?;
+            Some(FlameStep {
+                service: dec(service),
+                name: dec(name),
+            })
+        })
+        .collect()
+}
+
+/// Parses the fields of the statistics and flame views; `Ok(false)` for any other key.
+fn parse_view_field(key: &str, raw: &str, value: &str, v: &mut ViewState) -> Result<bool, String> {
+    let bad = |what: &str| Err(what.to_string());
+    match key {
+        "filter" => match value {
+            "1" | "true" => v.filter = true,
+            "0" | "false" => v.filter = false,
+            _ => return bad("expected 1 or 0"),
+        },
+        "scope" => match StatsScope::from_token(value) {
+            Some(s) => v.stats.scope = s,
+            None => return bad("expected all, window or matches"),
+        },
+        "group" => match Grouping::from_token(value) {
+            Some(g) => v.stats.group = g,
+            None => return bad("expected name, service, type or attr:<key>"),
+        },
+        "sub" => match (value, Grouping::from_token(value)) {
+            ("none", _) => v.stats.subgroup = None,
+            (_, Some(g)) => v.stats.subgroup = Some(g),
+            _ => return bad("expected name, service, type, attr:<key> or none"),
+        },
+        "sort" => parse_sort(value, v)?,
+        "heat" => match (value, stats_column(value)) {
+            ("none", _) => v.stats.heat = None,
+            (_, Some(c)) if c != "group" => v.stats.heat = Some(c),
+            _ => return bad("expected a numeric statistics column or none"),
+        },
+        "flame" => match FlameTime::from_token(value) {
+            Some(m) => v.flame.mode = m,
+            None => return bad("expected all, critical or inverted"),
+        },
+        "box" => match parse_box(raw) {
+            Some(steps) => v.flame.zoom = steps,
+            None => return bad("expected <service>:<name> steps separated by ','"),
+        },
+        _ => return Ok(false),
+    }
+    Ok(true)
 }
 
 /// A parsed link: the state plus one note per dropped field.
@@ -150,7 +266,7 @@ pub fn parse(query: &str) -> Parsed {
             }
             "view" => match ActiveView::from_token(&value) {
                 Some(v) => p.state.view = v,
-                None => bad("expected timeline, dag or analysis"),
+                None => bad("expected timeline, dag, analysis, stats or flame"),
             },
             "t" => match value
                 .split_once(',')
@@ -215,7 +331,11 @@ pub fn parse(query: &str) -> Parsed {
                 "0" | "false" => p.state.follow = false,
                 _ => bad("expected 1 or 0"),
             },
-            _ => p.notes.push(format!("ignored unknown parameter {key:?}")),
+            _ => match parse_view_field(key, raw, &value, &mut p.state) {
+                Ok(true) => {}
+                Ok(false) => p.notes.push(format!("ignored unknown parameter {key:?}")),
+                Err(what) => bad(&what),
+            },
         }
     }
     p
@@ -253,6 +373,28 @@ mod tests {
             panel: Some(Panel::Diagnostics),
             align: Some(true),
             follow: true,
+            filter: true,
+            stats: crate::view_state::StatsSettings {
+                scope: StatsScope::Matches,
+                group: Grouping::Attribute("gen_ai.model, ü:x".into()),
+                subgroup: Some(Grouping::Service),
+                sort: "p95",
+                descending: false,
+                heat: None,
+            },
+            flame: crate::view_state::FlameSettings {
+                mode: FlameTime::Critical,
+                zoom: vec![
+                    FlameStep {
+                        service: "svc:a,b".into(),
+                        name: "task %2C".into(),
+                    },
+                    FlameStep {
+                        service: String::new(),
+                        name: "gen + ai".into(),
+                    },
+                ],
+            },
         }
     }
 
@@ -278,6 +420,42 @@ mod tests {
         assert!(p.state.expansion.all_collapsed);
         assert!(
             p.state.sources.is_empty() && p.state.selected.is_none() && p.state.window.is_none()
+        );
+    }
+
+    #[test]
+    fn statistics_and_flame_fields_read_their_forms() {
+        let p = parse("?view=stats&scope=window&group=type&sub=attr%3Ahttp.method&sort=group&heat=p95&flame=inverted&box=a%3Ab:c,:d");
+        assert!(p.notes.is_empty(), "{:?}", p.notes);
+        let s = &p.state.stats;
+        assert_eq!(p.state.view, ActiveView::Stats);
+        assert_eq!(s.scope, StatsScope::Window);
+        assert_eq!(s.group, Grouping::Type);
+        assert_eq!(s.subgroup, Some(Grouping::Attribute("http.method".into())));
+        assert_eq!(
+            (s.sort, s.descending),
+            ("group", false),
+            "the group column starts A to Z"
+        );
+        assert_eq!(s.heat, Some("p95"));
+        assert_eq!(p.state.flame.mode, FlameTime::Inverted);
+        let names: Vec<(&str, &str)> = p
+            .state
+            .flame
+            .zoom
+            .iter()
+            .map(|z| (z.service.as_str(), z.name.as_str()))
+            .collect();
+        assert_eq!(names, [("a:b", "c"), ("", "d")]);
+        assert!(!parse("?sort=count.asc").state.stats.descending);
+        let bad =
+            parse("?sort=nope&heat=group&scope=x&group=attr:&box=nocolon&filter=2&flame=x&sub=x");
+        assert_eq!(bad.notes.len(), 8, "{:?}", bad.notes);
+        assert_eq!(bad.state, ViewState::default());
+        assert_eq!(
+            ViewState::default().to_string(),
+            "?v=1",
+            "defaults stay out of links"
         );
     }
 }
