@@ -179,7 +179,7 @@ pub struct ViewState {
     pub selected_trace: Option<TraceId>,
     /// Open/closed subtrees.
     pub expansion: Expansion,
-    /// Search text: a query (`crate::query`).
+    /// Search text: a query in the query language (the `query` module).
     pub search: String,
     /// Show only the query's matches and their ancestors (`filter=1`).
     pub filter: bool,
