@@ -80,6 +80,7 @@ impl Command {
             Command::ShowView(ActiveView::Timeline) => "show the timeline",
             Command::ShowView(ActiveView::Dag) => "show the lineage DAG",
             Command::ShowView(ActiveView::Analysis) => "show the analysis",
+            Command::ShowView(ActiveView::Compare) => "compare with a baseline run",
             Command::TogglePanel(_) => "open / close the panel",
             Command::SetColor(_) => "colour spans by",
             Command::SetAlign(_) => "draw each trace from its own start",
