@@ -29,6 +29,8 @@ pub type SelectedDetails = (SpanDetails, Vec<ChatMessage>);
 pub struct Derivations {
     /// The selected span of the loaded trace.
     pub selected: Memo<Option<SpanIdx>>,
+    /// The selected span of the baseline load (a comparison's A), when the selection is there.
+    pub selected_baseline: Memo<Option<SpanIdx>>,
     /// Visible rows (trace, folds).
     pub rows: Memo<Option<Shared<Vec<Row>>>>,
     /// FlowMesh-compatible analysis (trace).
@@ -66,21 +68,33 @@ fn per_trace<T: Send + Sync + 'static>(
 }
 
 impl Derivations {
-    /// The memos over `trace` and the view-state `fields`.
-    pub fn new(trace: RwSignal<Loaded>, fields: ViewFields) -> Derivations {
+    /// The memos over `trace` (and the `baseline` load) and the view-state `fields`.
+    pub fn new(
+        trace: RwSignal<Loaded>,
+        baseline: RwSignal<Loaded>,
+        fields: ViewFields,
+    ) -> Derivations {
         let analysis = per_trace(trace, analyze);
         let llm = per_trace(trace, llm_summary);
         let palette = per_trace(trace, Palette::new);
-        let selected = Memo::new(move |_| {
-            let (id, in_trace) = fields.selection.get();
-            trace.with(|t| resolve_selection(&t.as_ref()?.1, id, in_trace))
-        });
+        let selected_in = |load: RwSignal<Loaded>, in_baseline: bool| {
+            Memo::new(move |_| {
+                let (id, in_trace) = fields.selection.get();
+                if fields.selected_in_baseline.get() != in_baseline {
+                    return None;
+                }
+                load.with(|t| resolve_selection(&t.as_ref()?.1, id, in_trace))
+            })
+        };
+        let (selected, selected_baseline) =
+            (selected_in(trace, false), selected_in(baseline, true));
         let aligned = Memo::new(move |_| {
             let asked = fields.align.get();
             trace.with(|t| t.as_ref().is_some_and(|(_, t)| aligned(t, asked)))
         });
         Derivations {
             selected,
+            selected_baseline,
             rows: Memo::new(move |_| {
                 let expansion = fields.expansion.get();
                 trace.with(|t| Some(Shared::new(visible_rows(&t.as_ref()?.1, &expansion))))
@@ -113,7 +127,7 @@ impl Derivations {
                 })
             }),
             legend: legend(trace, fields, palette),
-            details: details(trace, selected),
+            details: details((trace, selected), (baseline, selected_baseline)),
         }
     }
 }
@@ -153,15 +167,25 @@ fn legend(
     })
 }
 
+/// The details of the selected span, of the loaded sources or of the baseline load. A baseline
+/// span's links to other spans are plain text (they name spans of the other load), and its
+/// overview says which run it belongs to.
 fn details(
-    trace: RwSignal<Loaded>,
-    selected: Memo<Option<SpanIdx>>,
+    (trace, selected): (RwSignal<Loaded>, Memo<Option<SpanIdx>>),
+    (baseline, selected_baseline): (RwSignal<Loaded>, Memo<Option<SpanIdx>>),
 ) -> Memo<Option<Shared<SelectedDetails>>> {
     Memo::new(move |_| {
-        let s = selected.get()?;
-        trace.with(|t| {
-            let t = &t.as_ref()?.1;
-            Some(Shared::new((span_details(t, s), conversation(t, s))))
-        })
+        let of = |load: RwSignal<Loaded>, s: SpanIdx| {
+            load.with(|t| {
+                let t = &t.as_ref()?.1;
+                Some((span_details(t, s), conversation(t, s)))
+            })
+        };
+        if let Some(s) = selected.get() {
+            return of(trace, s).map(Shared::new);
+        }
+        let (mut d, chat) = of(baseline, selected_baseline.get()?)?;
+        crate::layout::compare::details::mark_baseline(&mut d);
+        Some(Shared::new((d, chat)))
     })
 }

@@ -151,6 +151,7 @@ fn Views() -> impl IntoView {
         (ActiveView::Timeline, "Timeline", "view-timeline"),
         (ActiveView::Dag, "Lineage DAG", "view-dag"),
         (ActiveView::Analysis, "Analysis", "view-analysis"),
+        (ActiveView::Compare, "Compare", "view-compare"),
     ];
     let buttons = views
         .into_iter()

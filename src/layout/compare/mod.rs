@@ -6,6 +6,7 @@
 
 pub mod colors;
 pub mod dag;
+pub mod details;
 pub mod pair;
 pub mod sides;
 pub mod summary;
