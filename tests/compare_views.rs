@@ -10,7 +10,7 @@ use skein::analysis::compare::{
     compare, key::MatchKey, side::Side, side::Sides, text_diff::pair_detail, tolerance::Status,
     Comparison, Options,
 };
-use skein::layout::compare::dag::{delta_dag, node_delta_text, Presence};
+use skein::layout::compare::dag::{delta_dag, node_delta_text, node_path_text, Presence};
 use skein::layout::compare::summary::{summary_view, Tone};
 use skein::layout::compare::table::{cells, groups, heading};
 use skein::layout::compare::waterfall::{
@@ -84,6 +84,10 @@ fn the_summary_reads_wall_clock_first_with_its_tone() {
     assert_eq!(s.movers[0].0, "services");
     assert!(s.baseline.is_none() && s.warnings.is_empty());
     assert!(!s.figures.iter().any(|f| f.label == "tokens"), "no usage");
+    // queued: b 11 - 10, c 12 - 10, d 42 - 40 (A) and 72 - 70 (B): 5 ms on both sides
+    let q = s.figures.iter().find(|f| f.label == "queuing (summed)").unwrap();
+    assert_eq!((q.a.as_str(), q.b.as_str()), ("5.00ms", "5.00ms"));
+    assert_eq!(q.delta, "0ns · 0 waited longer, 0 shorter");
 
     // retries: one new error, and b takes c's place on the path
     let r = summary_view(&diff(&load("base.jsonl"), &load("retries.jsonl"), None));
@@ -325,6 +329,8 @@ fn the_delta_dag_colours_nodes_and_draws_both_paths() {
     assert_eq!(node("b").fill, colors::SLOWER[1]);
     assert!(node("b").on_b_path && !node("b").on_a_path);
     assert!(node("c").on_a_path && !node("c").on_b_path);
+    assert_eq!(node_path_text(node("b")), "+15.0ms · entered path");
+    assert_eq!(node_path_text(node("c")), "0ns · left path");
     let path = |f: fn(&skein::layout::compare::dag::DeltaEdge) -> bool| {
         let mut v: Vec<(&str, &str)> = d
             .edges

@@ -46,6 +46,8 @@ pub struct DeltaNode {
     pub a: Option<DurationNs>,
     /// B's duration.
     pub b: Option<DurationNs>,
+    /// B's queuing delay minus A's, when both have it.
+    pub queuing_delta: Option<DurationNs>,
     /// On B's critical path.
     pub on_b_path: bool,
     /// On A's critical path.
@@ -137,6 +139,7 @@ fn node_of(c: &Comparison, a: &FlowMeshAnalysis, b: &FlowMeshAnalysis, id: &str)
         is_dark: colors::is_dark(fill),
         a: da,
         b: db,
+        queuing_delta: row.and_then(|r| r.delta_queuing()),
         on_b_path: on_path(b, id),
         on_a_path: on_path(a, id),
         is_error: node_b.or(node_a).is_some_and(|n| n.is_error),
@@ -194,16 +197,20 @@ pub fn node_delta_text(n: &DeltaNode) -> String {
     }
 }
 
-/// The text of a node's third line: its Δ and whether it moved on or off a critical path.
+/// The text of a node's third line: its Δ, its queuing delay's Δ when that moved, and whether
+/// it entered or left the critical path (`+27.2ms · wait +1.20s · entered`).
 pub fn node_path_text(n: &DeltaNode) -> String {
-    let delta = match (n.a, n.b) {
-        (Some(a), Some(b)) => super::table::signed(DurationNs(b.0 - a.0)),
-        _ => String::new(),
-    };
-    let path = match (n.on_a_path, n.on_b_path) {
-        (false, true) => " · entered path",
-        (true, false) => " · left path",
-        _ => "",
-    };
-    format!("{delta}{path}")
+    let mut parts = Vec::new();
+    if let (Some(a), Some(b)) = (n.a, n.b) {
+        parts.push(super::table::signed(DurationNs(b.0 - a.0)));
+    }
+    if let Some(q) = n.queuing_delta.filter(|q| q.0 != 0) {
+        parts.push(format!("wait {}", super::table::signed(q)));
+    }
+    match (n.on_a_path, n.on_b_path) {
+        (false, true) => parts.push("entered path".into()),
+        (true, false) => parts.push("left path".into()),
+        _ => {}
+    }
+    parts.join(" · ")
 }

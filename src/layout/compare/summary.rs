@@ -106,6 +106,28 @@ fn count_figure(label: &'static str, a: i64, b: i64, more_is_worse: bool) -> Fig
     }
 }
 
+/// Summed queuing delay of the data ids each side has, and how many waited longer or shorter
+/// beyond the tolerance (`None` without data ids).
+fn queuing_figure(c: &Comparison) -> Option<Figure> {
+    if c.data_ids.is_empty() {
+        return None;
+    }
+    let sum = |f: fn(&crate::analysis::compare::data_ids::DataIdRow) -> Option<DurationNs>| {
+        DurationNs(c.data_ids.iter().filter_map(f).map(|d| d.0).sum())
+    };
+    let a = sum(|d| d.a.as_ref().map(|s| s.queuing_delay));
+    let b = sum(|d| d.b.as_ref().map(|s| s.queuing_delay));
+    let count = |s: Status| c.data_ids.iter().filter(|d| d.queuing_status == s).count();
+    let mut f = duration_figure("queuing (summed)", a, b, c.tolerance.classify(a, b));
+    f.delta = format!(
+        "{} · {} waited longer, {} shorter",
+        signed(DurationNs(b.0 - a.0)),
+        count(Status::Slower),
+        count(Status::Faster)
+    );
+    Some(f)
+}
+
 fn mover_line(m: &Mover) -> String {
     format!("{}  {}  ({} → {})", signed(m.delta()), m.name, m.a, m.b)
 }
@@ -165,6 +187,9 @@ pub fn summary_view(c: &Comparison) -> SummaryView {
         errors.tone = Tone::Worse;
     }
     figures.push(errors);
+    if let Some(q) = queuing_figure(c) {
+        figures.push(q);
+    }
     if s.a.tokens != 0 || s.b.tokens != 0 {
         figures.push(count_figure("tokens", s.a.tokens, s.b.tokens, false));
     }

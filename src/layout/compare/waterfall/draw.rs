@@ -5,6 +5,7 @@
 use super::{Lane, LaneRow, Lanes, Mark, WaterfallGeometry};
 use crate::analysis::compare::tolerance::Status;
 use crate::layout::compare::colors;
+use crate::layout::compare::table::signed;
 use crate::layout::palette;
 use crate::layout::ticks::ticks;
 use crate::layout::timeline::{Align, DrawCmd};
@@ -113,7 +114,15 @@ fn draw_row(
     } else {
         palette::TEXT
     };
-    if let Some(label) = fit_text(trace.name(s), g.label_width_px - x - 18.0, g.char_width_px) {
+    // a FlowMesh task says which data id it produced, as in the timeline
+    let name = match trace
+        .attribute_str(s, "data_id")
+        .filter(|_| trace.span(s).parent.is_none())
+    {
+        Some(d) => format!("{} · {d}", trace.name(s)),
+        None => trace.name(s).to_string(),
+    };
+    if let Some(label) = fit_text(&name, g.label_width_px - x - 18.0, g.char_width_px) {
         out.push(text(x + 14.0, mid, label, name_color, false));
     }
     let scale = g.scale(lanes.start[lane.ix()], spec.window);
@@ -146,8 +155,20 @@ fn draw_row(
             stroke,
         });
     }
-    let label = span.duration().to_string();
-    if left + w + 4.0 + label.len() as f64 * g.char_width_px < x_end {
+    // a changed pair says by how much
+    let label = match (row.mark, partner_ns(lanes, spec, lane, &row)) {
+        (Mark::Matched(Status::Slower | Status::Faster), Some(p)) => {
+            let own = span.duration().0;
+            let d = if lane == Lane::B { own - p } else { p - own };
+            format!(
+                "{} (B − A {})",
+                span.duration(),
+                signed(crate::model::DurationNs(d))
+            )
+        }
+        _ => span.duration().to_string(),
+    };
+    if left + w + 4.0 + label.chars().count() as f64 * g.char_width_px < x_end {
         out.push(text(left + w + 4.0, mid, label, palette::TEXT_DIM, false));
     }
 }
