@@ -10,7 +10,9 @@ use skein::analysis::compare::{
     compare, key::MatchKey, side::Side, side::Sides, text_diff::pair_detail, tolerance::Status,
     Comparison, Options,
 };
-use skein::layout::compare::dag::{delta_dag, node_delta_text, node_path_text, Presence};
+use skein::layout::compare::dag::{
+    delta_dag, node_delta_text, node_path_text, node_tooltip, Presence,
+};
 use skein::layout::compare::summary::{summary_view, Tone};
 use skein::layout::compare::table::{cells, groups, heading};
 use skein::layout::compare::waterfall::{
@@ -85,7 +87,11 @@ fn the_summary_reads_wall_clock_first_with_its_tone() {
     assert!(s.baseline.is_none() && s.warnings.is_empty());
     assert!(!s.figures.iter().any(|f| f.label == "tokens"), "no usage");
     // queued: b 11 - 10, c 12 - 10, d 42 - 40 (A) and 72 - 70 (B): 5 ms on both sides
-    let q = s.figures.iter().find(|f| f.label == "queuing (summed)").unwrap();
+    let q = s
+        .figures
+        .iter()
+        .find(|f| f.label == "queuing (summed)")
+        .unwrap();
     assert_eq!((q.a.as_str(), q.b.as_str()), ("5.00ms", "5.00ms"));
     assert_eq!(q.delta, "0ns · 0 waited longer, 0 shorter");
 
@@ -125,12 +131,13 @@ fn a_baseline_set_says_its_size_and_where_b_is_outside() {
     );
 }
 
-/// The lanes of base (A) and b replaced by e (B): rows are each task's tree, tasks by start
-/// (e has b's times, so it sits where b sat).
+/// The lanes of base (A) and b replaced by e (B): B's rows are its task trees by start (e has
+/// b's times, so it sits where b sat); A's follow their partners' order in B, b (no partner)
+/// last.
 ///
 /// ```text
-///  A rows  0 a  1 gen  2 dump  3 b  4 gen  5 dump  6 c  7 gen  8 dump  9 d  10 gen  11 dump
 ///  B rows  0 a  1 gen  2 dump  3 e  4 gen  5 dump  6 c  7 gen  8 dump  9 d  10 gen  11 dump
+///  A rows  0 a  1 gen  2 dump  3 c  4 gen  5 dump  6 d  7 gen  8 dump  9 b  10 gen  11 dump
 /// ```
 fn replaced() -> (Trace, Trace, Comparison) {
     let (a, b) = (load("base.jsonl"), load("b_replaced_by_e.jsonl"));
@@ -233,18 +240,34 @@ fn the_draw_list_shows_the_rows_in_view_with_their_marks_on_one_scale() {
     let cmds = draw_list(&l, &spec, &g);
     let t = texts(&cmds);
     assert!(t.contains(&"A · base") && t.contains(&"B · replaced"));
-    // rows 3..5 are b's tree in A (removed) and e's in B (added)
-    assert_eq!(t.iter().filter(|x| **x == "−").count(), 3);
+    // rows 3..5 of B are e's tree (added); b's tree is A's last (removed), out of view
     assert_eq!(t.iter().filter(|x| **x == "+").count(), 3);
-    g.first_row[1] = 5;
+    assert_eq!(t.iter().filter(|x| **x == "−").count(), 0);
+    let a_names: Vec<&str> = t
+        .iter()
+        .copied()
+        .filter(|x| x.starts_with("task · "))
+        .collect();
+    assert_eq!(
+        a_names[..3],
+        ["task · a", "task · c", "task · d"],
+        "A's trees in B's order"
+    );
+    g.first_row = [9, 5];
     let scrolled = draw_list(&l, &spec, &g);
     let shown = texts(&scrolled);
+    assert_eq!(shown.iter().filter(|x| **x == "−").count(), 3, "b's tree");
     assert_eq!(
         shown.iter().filter(|x| **x == "+").count(),
         1,
         "e's dump only"
     );
-    assert!(shown.contains(&"dump to storage"));
+    let first_fill = scrolled.iter().find_map(|c| match c {
+        DrawCmd::Rect { h, fill, .. } if *h == 12.0 => Some(*fill),
+        _ => None,
+    });
+    assert_eq!(first_fill, Some(colors::REMOVED));
+    g.first_row = [0, 0];
     // both runs start at t = 0: task a's bars begin at the same x in both lanes
     let bars: Vec<(f64, f64)> = cmds
         .iter()
@@ -267,7 +290,7 @@ fn the_draw_list_shows_the_rows_in_view_with_their_marks_on_one_scale() {
         })
         .collect();
     assert_eq!(fills[0], colors::UNCHANGED);
-    assert_eq!(fills[3], colors::REMOVED);
+    assert_eq!(fills[3], colors::UNCHANGED, "c matched");
 }
 
 #[test]
@@ -297,12 +320,17 @@ fn hovering_a_row_outlines_its_partner_or_says_where_it_is() {
     };
     let o = overlay_list(&l, &spec, &g, Some((Lane::A, 0)));
     assert_eq!(count(&o), (2, 1), "row, partner and the link");
+    let removed = l.rows[0]
+        .iter()
+        .position(|r| r.mark == Mark::Removed)
+        .unwrap();
+    g.first_row = [removed, 0];
     assert_eq!(
-        count(&overlay_list(&l, &spec, &g, Some((Lane::A, 3)))),
+        count(&overlay_list(&l, &spec, &g, Some((Lane::A, removed)))),
         (1, 0),
         "removed: no partner"
     );
-    // d's task in A (row 9) pairs with B's row 6; scroll B past it
+    // c's task in A (row 3) pairs with B's row 6; scroll B past it
     let i = (0..12).find(|&i| l.rows[0][i].partner == Some(6)).unwrap();
     g.first_row = [i.min(4), 9];
     let far = overlay_list(&l, &spec, &g, Some((Lane::A, i)));
@@ -329,8 +357,12 @@ fn the_delta_dag_colours_nodes_and_draws_both_paths() {
     assert_eq!(node("b").fill, colors::SLOWER[1]);
     assert!(node("b").on_b_path && !node("b").on_a_path);
     assert!(node("c").on_a_path && !node("c").on_b_path);
-    assert_eq!(node_path_text(node("b")), "+15.0ms · entered path");
-    assert_eq!(node_path_text(node("c")), "0ns · left path");
+    assert_eq!(node_path_text(node("b")), "Δ+15.0ms");
+    assert_eq!(node_path_text(node("c")), "", "same duration, same wait");
+    assert_eq!(
+        node_tooltip(node("c")),
+        "c · 28.0ms → 28.0ms · left the critical path"
+    );
     let path = |f: fn(&skein::layout::compare::dag::DeltaEdge) -> bool| {
         let mut v: Vec<(&str, &str)> = d
             .edges

@@ -197,20 +197,39 @@ pub fn node_delta_text(n: &DeltaNode) -> String {
     }
 }
 
-/// The text of a node's third line: its Δ, its queuing delay's Δ when that moved, and whether
-/// it entered or left the critical path (`+27.2ms · wait +1.20s · entered`).
+/// The text of a node's third line, short enough for the box: its Δ and its queuing delay's Δ,
+/// each where it is not 0 (`Δ+27.2ms wait+1.20s`).
 pub fn node_path_text(n: &DeltaNode) -> String {
     let mut parts = Vec::new();
     if let (Some(a), Some(b)) = (n.a, n.b) {
-        parts.push(super::table::signed(DurationNs(b.0 - a.0)));
+        if a != b {
+            parts.push(format!("Δ{}", super::table::signed(DurationNs(b.0 - a.0))));
+        }
     }
     if let Some(q) = n.queuing_delta.filter(|q| q.0 != 0) {
-        parts.push(format!("wait {}", super::table::signed(q)));
+        parts.push(format!("wait{}", super::table::signed(q)));
     }
-    match (n.on_a_path, n.on_b_path) {
-        (false, true) => parts.push("entered path".into()),
-        (true, false) => parts.push("left path".into()),
-        _ => {}
+    parts.join(" ")
+}
+
+/// A node's tooltip: everything the box abbreviates, and whether it entered or left the
+/// critical path.
+pub fn node_tooltip(n: &DeltaNode) -> String {
+    let mut parts = vec![n.data_id.clone(), node_delta_text(n)];
+    if let Some(q) = n.queuing_delta.filter(|q| q.0 != 0) {
+        parts.push(format!("queuing delay {}", super::table::signed(q)));
+    }
+    parts.push(
+        match (n.on_a_path, n.on_b_path) {
+            (false, true) => "entered the critical path",
+            (true, false) => "left the critical path",
+            (true, true) => "on both critical paths",
+            (false, false) => "on neither critical path",
+        }
+        .into(),
+    );
+    if n.is_outside_baseline {
+        parts.push("B outside the baseline runs' range".into());
     }
     parts.join(" · ")
 }

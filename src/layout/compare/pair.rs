@@ -30,10 +30,20 @@ pub fn usage_lines(d: &PairDetail) -> Vec<UsageLine> {
             "cost",
             format_cost(a.cost),
             format_cost(b.cost),
-            format!("{:+.6}", b.cost - a.cost),
+            cost_delta(a.cost, b.cost),
         ));
     }
     out
+}
+
+/// B's cost minus A's (`+0.000012`), or `unchanged`.
+pub fn cost_delta(a: f64, b: f64) -> String {
+    let d = b - a;
+    if d.abs() < 5e-7 {
+        "unchanged".into()
+    } else {
+        format!("{d:+.6}")
+    }
 }
 
 /// The durations line: `A 40.7ms → B 52.1ms (+11.4ms)`.

@@ -203,7 +203,7 @@ pub fn summary_view(c: &Comparison) -> SummaryView {
             label: "cost",
             a: format_cost(s.a.cost),
             b: format_cost(s.b.cost),
-            delta: format!("{:+.6}", s.b.cost - s.a.cost),
+            delta: super::pair::cost_delta(s.a.cost, s.b.cost),
             tone,
         });
     }

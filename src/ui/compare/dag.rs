@@ -5,7 +5,9 @@
 
 use super::select_in_lane;
 use crate::layout::compare::colors::legend;
-use crate::layout::compare::dag::{node_delta_text, node_path_text, DeltaDag, Presence};
+use crate::layout::compare::dag::{
+    node_delta_text, node_path_text, node_tooltip, DeltaDag, Presence,
+};
 use crate::layout::compare::waterfall::Lane;
 use crate::layout::dag::{node_label, path_data, View, NODE_H, NODE_W};
 use crate::ui::state::{AppState, Shared};
@@ -56,7 +58,7 @@ fn nodes(state: AppState, d: &Shared<DeltaDag>) -> impl IntoView {
             };
             view! {
                 <g class=class transform=format!("translate({:.1},{:.1})", b.x, b.y) data-testid="compare-dag-node" data-data-id=n.data_id.clone() data-status=n.status.label() on:click=on_click>
-                    <title>{n.data_id.clone()}</title>
+                    <title>{node_tooltip(n)}</title>
                     <rect width=NODE_W height=NODE_H rx="6" style=format!("fill:{fill}")></rect>
                     <text x="10" y="19" class="node-title">{title}</text>
                     <text x="10" y="35">{node_delta_text(n)}</text>

@@ -217,7 +217,7 @@ pub fn CompareView() -> impl IntoView {
     }
     };
     view! {
-        <div class="compare" data-testid="compare-view">
+        <div class="compare" data-testid="compare-view" data-baseline-at-ms=move || format!("{:.1}", state.compare.installed_at_ms.get())>
             <bar::CompareBar />
             <load::BaselineNeeded />
             {content}

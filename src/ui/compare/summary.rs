@@ -47,6 +47,7 @@ pub fn Summary(c: Shared<Compared>) -> impl IntoView {
         .baseline
         .map(|b| view! { <div class="baseline-set" data-testid="compare-baseline-set">{b}</div> });
     let critical = v.critical_path.join(" · ");
+    let critical_title = critical.clone();
     view! {
         <section
             class="compare-summary"
@@ -61,7 +62,7 @@ pub fn Summary(c: Shared<Compared>) -> impl IntoView {
             <div class="figures">{figures}</div>
             <div class="summary-lines">
                 <div><span class="figure-label">"matching "</span>{v.matching}<span class="dim">{format!(" ({})", v.method)}</span></div>
-                <div><span class="figure-label">"critical path "</span>{critical}</div>
+                <div title=critical_title><span class="figure-label">"critical path "</span>{critical}</div>
                 {baseline}
                 {warnings}
             </div>

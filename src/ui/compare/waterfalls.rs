@@ -1,6 +1,6 @@
 //! The aligned waterfalls: two canvases (base + hover overlay) replaying
 //! `layout::compare::waterfall`'s draw lists, the base at most once per animation frame. Wheel
-//! scrolls the lane under the pointer (whole rows); Ctrl/⌘+wheel zooms the shared time scale;
+//! scrolls both lanes (whole rows; Shift: the lane under the pointer alone); Ctrl/⌘+wheel zooms the shared time scale;
 //! double-click fits; a click selects the span on its side and scrolls the other lane to its
 //! partner. The window and the scroll are transient (not in links).
 
@@ -215,8 +215,17 @@ fn on_wheel(state: AppState, local: Local, ev: web_sys::WheelEvent) {
         } else {
             by
         };
-        let first = g.scrolled(lane, by, lanes.0.rows[lane.ix()].len());
-        local.geometry.update(|g| g.first_row[lane.ix()] = first);
+        // both lanes move together (their trees come in the same order); Shift moves one
+        let moved = if ev.shift_key() {
+            vec![lane]
+        } else {
+            vec![Lane::A, Lane::B]
+        };
+        local.geometry.update(|g| {
+            for l in moved {
+                g.first_row[l.ix()] = g.scrolled(l, by, lanes.0.rows[l.ix()].len());
+            }
+        });
     }
 }
 

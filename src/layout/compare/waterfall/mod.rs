@@ -1,5 +1,6 @@
 //! Aligned waterfalls: A's and B's span trees in two stacked lanes, each run drawn from its own
-//! start (t = 0) on one time scale, so the same step sits under the same step. Rows of matched
+//! start (t = 0) on one time scale, so the same step sits under the same step, and A's trees in
+//! the order of their partners in B, so matched trees come in the same order in both lanes. Rows of matched
 //! spans know their partner's row in the other lane (hovering one outlines both and draws the
 //! link between them); added and removed spans are marked `+` / `−`. Bars are coloured by the
 //! pair's Δ (`colors`). Pure: rows are built once per comparison, the draw lists per frame visit
@@ -94,15 +95,15 @@ pub struct Lanes {
     pub extent_ns: i64,
 }
 
-/// Rows of one side: each root's tree depth-first, children by start, a header per trace id
-/// when the side holds several.
-fn side_rows(side: &Side) -> Vec<LaneRow> {
+/// Rows of one side: each of `roots`' trees depth-first, children by start, a header per trace
+/// id when the side holds several.
+fn side_rows(side: &Side, roots: &[SpanIdx]) -> Vec<LaneRow> {
     let trace = side.trace();
     let with_headers = side.trace_indices().len() > 1;
     let mut out = Vec::with_capacity(side.span_count() + 4);
     let mut last: Option<TraceIdx> = None;
     let mut stack: Vec<(SpanIdx, u16)> = Vec::new();
-    for root in side.roots() {
+    for &root in roots {
         let t = trace.span(root).trace;
         if with_headers && last != Some(t) {
             out.push(LaneRow {
@@ -138,11 +139,29 @@ fn row_of(trace: &Trace, rows: &[LaneRow]) -> Vec<u32> {
     out
 }
 
+/// A's roots in the order of their partners in B (within each trace id), so matched trees come
+/// in the same order in both lanes; roots without a partner follow, by start.
+fn roots_like_b(a: &Side, links: &SpanLinks, row_b: &[u32]) -> Vec<SpanIdx> {
+    let trace = a.trace();
+    let mut roots: Vec<SpanIdx> = a.roots().collect();
+    let traces = a.trace_indices();
+    let trace_rank = |s: SpanIdx| traces.iter().position(|&t| t == trace.span(s).trace);
+    let partner_row = |s: SpanIdx| {
+        let p = links.partner.get(&s)?;
+        row_b.get(p.ix()).copied().filter(|&i| i != u32::MAX)
+    };
+    // a stable sort: equal keys (no partner) keep their start order
+    roots.sort_by_key(|&s| (trace_rank(s), partner_row(s).unwrap_or(u32::MAX)));
+    roots
+}
+
 /// The lanes of A (the reference run of a baseline set) and B, with their pairs from
-/// `links` (`Comparison::span_links`).
+/// `links` (`Comparison::span_links`). B's rows are its trees by start; A's trees follow
+/// their partners' order in B.
 pub fn lanes(a: &Side, b: &Side, links: &(SpanLinks, SpanLinks), tolerance: &Tolerance) -> Lanes {
-    let mut rows = [side_rows(a), side_rows(b)];
-    let row_b = row_of(b.trace(), &rows[1]);
+    let b_rows = side_rows(b, &b.roots().collect::<Vec<_>>());
+    let row_b = row_of(b.trace(), &b_rows);
+    let mut rows = [side_rows(a, &roots_like_b(a, &links.0, &row_b)), b_rows];
     let row_a = row_of(a.trace(), &rows[0]);
     for r in rows[0].iter_mut() {
         let Some(s) = r.span else { continue };
