@@ -204,7 +204,13 @@ test('a row click selects its span on its side, and local files of both sides tr
 
 test('a matched MLflow LLM pair shows its tokens and the line diff of its prompt, as text', async () => {
   const page = await newPage(ctx.browser, { width: 1500, height: 950 });
-  await openCompared(page, `${ctx.app.url}/?url=${enc(`${data.url}/mlflow/b.json`)}&vs=${enc(`${data.url}/mlflow/a.json`)}&view=compare`);
+  // B from the link, A typed into the compare view's URL box
+  await page.goto(`${ctx.app.url}/?url=${enc(`${data.url}/mlflow/b.json`)}&view=compare`);
+  await page.waitForSelector('[data-testid=compare-prompt]');
+  await page.fill('[data-testid=compare-url]', `${data.url}/mlflow/a.json`);
+  await page.press('[data-testid=compare-url]', 'Enter');
+  await page.waitForSelector('[data-testid=compare-summary]');
+  assert.equal(new URL(page.url()).searchParams.get('vs'), `${data.url}/mlflow/a.json`);
   assert.equal((await summaryOf(page)).matched, '7');
   await page.click('[data-testid=compare-row][data-key="agent_run:agent_run > plan·leaf"]');
   await page.waitForSelector('[data-testid=compare-pair]');
@@ -217,4 +223,85 @@ test('a matched MLflow LLM pair shows its tokens and the line diff of its prompt
   await screenshot(page, 'compare-text-diff.png');
   assert.deepEqual(page.errors, []);
   await page.close();
+});
+
+/** Drops files (name -> Buffer) on the element `selector` with real DragEvents. */
+async function dropOn(page, selector, files) {
+  const payload = files.map(([name, buf]) => ({ name, b64: Buffer.from(buf).toString('base64') }));
+  await page.evaluate(([sel, items]) => {
+    const dt = new DataTransfer();
+    for (const { name, b64 } of items) {
+      dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name));
+    }
+    const zone = document.querySelector(sel);
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+    }
+  }, [selector, payload]);
+}
+
+test('runs of one load are picked as A and B; a baseline dropped on its control is A, not B', async () => {
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.app.url + '/');
+  await page.setInputFiles('[data-testid=file-input]', path.join(OURS, 'baseline_runs.jsonl'));
+  assert.equal(await waitForState(page), 'ready');
+  await page.click('[data-testid=view-compare]');
+  await page.waitForSelector('[data-testid=compare-summary]');
+  // three runs of 50, 52, 54 ms wall clock, in start order: B is the last, A the one before
+  const s = await summaryOf(page);
+  assert.deepEqual([s.aDurationNs, s.bDurationNs], ['52000000', '54000000']);
+  await page.selectOption('[data-testid=compare-pick-a]', 'set');
+  await page.waitForSelector('[data-testid=compare-baseline-set]');
+  assert.match(await page.textContent('[data-testid=compare-baseline-set]'), /baseline set of 2 runs/);
+  assert.equal(new URL(page.url()).searchParams.getAll('atrace').length, 2);
+  assert.equal((await summaryOf(page)).aDurationNs, '51000000', 'the median of 50 and 52 ms');
+
+  await dropOn(page, '[data-testid=compare-drop]', [['baseline_b.jsonl', fs.readFileSync(path.join(OURS, 'baseline_b.jsonl'))]]);
+  await page.waitForFunction(() => document.querySelector('[data-testid=compare-summary]')?.dataset.bDurationNs === '54000000'
+    && /Baseline A/.test(document.querySelector('[data-testid=load-status]').textContent));
+  const spanLines = fs.readFileSync(path.join(OURS, 'baseline_runs.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"context"'));
+  assert.equal(await page.textContent('[data-testid=span-count]'), String(spanLines.length), 'B is still the three runs');
+  assert.equal(new URL(page.url()).searchParams.getAll('btrace').length, 1, 'B stays the run it was');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a link names large baseline files; the compare view asks for them and checks them', async () => {
+  const big = path.join(ROOT, 'bench/out/big100000/spans.jsonl');
+  if (!fs.existsSync(big)) {
+    execFileSync('python3', [path.join(SHARED, 'generators/big_otel_jsonl.py'), '100000', '--out', path.dirname(big)], { stdio: 'ignore' });
+  }
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.app.url + '/');
+  await page.setInputFiles('[data-testid=file-input]', path.join(OURS, 'base.jsonl'));
+  assert.equal(await waitForState(page), 'ready');
+  await page.click('[data-testid=view-compare]');
+  await page.setInputFiles('[data-testid=compare-input]', big);
+  await page.waitForSelector('[data-testid=compare-summary]', { timeout: 60000 });
+  const want = await summaryOf(page);
+  await page.click('[data-testid=copy-link]');
+  const link = await page.inputValue('[data-testid=share-link]');
+  assert.match(link, /#data=1~/, "B's small file is embedded");
+  assert.doesNotMatch(link, /vsdata=/);
+  assert.match(new URL(link).searchParams.get('vsfile'), /^spans\.jsonl\.\d+\.[0-9a-f]{16}$/);
+  assert.match(await page.textContent('[data-testid=share-popover]'), /baseline A's files are too large to embed/);
+  await page.close();
+
+  const wrong = await newPage(ctx.browser);
+  await wrong.goto(link);
+  await wrong.waitForSelector('[data-testid=needs-baseline-files]', { timeout: 30000 });
+  assert.match(await wrong.textContent('[data-testid=needs-baseline-files]'), /spans\.jsonl \(105\.9 MB\)/);
+  await wrong.setInputFiles('[data-testid=compare-input]', path.join(OURS, 'c_slower.jsonl'));
+  await wrong.waitForFunction(() => /Not the baseline files of the link: spans\.jsonl was not dropped/.test(document.querySelector('[data-testid=load-status]').textContent));
+  await wrong.close();
+
+  const again = await newPage(ctx.browser);
+  await again.goto(link);
+  await again.waitForSelector('[data-testid=needs-baseline-files]', { timeout: 30000 });
+  await again.setInputFiles('[data-testid=compare-input]', big);
+  await again.waitForSelector('[data-testid=compare-summary]', { timeout: 60000 });
+  assert.deepEqual(await summaryOf(again), want);
+  assert.doesNotMatch(await again.textContent('[data-testid=load-status]'), /Not the baseline files/);
+  assert.deepEqual(again.errors, []);
+  await again.close();
 });

@@ -34,6 +34,13 @@ fn mismatches(state: AppState, r: &ReadResult) -> Vec<String> {
     file_mismatches(&required, &r.files)
 }
 
+/// B's trace ids while A and B are runs of the one load (`None` otherwise).
+fn compared_b_of_one_load(state: AppState) -> Option<Vec<crate::model::TraceId>> {
+    let c = state.compare.compared.get_untracked()?.ok()?;
+    let picked = c.0.picked.b.as_ref().filter(|_| !c.0.a_in_baseline)?;
+    Some(picked.iter().map(|i| c.0.b.trace_ids()[i.ix()]).collect())
+}
+
 /// Makes a freshly read trace the baseline, and opens the compare view on it.
 fn install(state: AppState, r: ReadResult, sources: Vec<String>) {
     let (phase, message) = outcome(&r.trace, r.elapsed_ms);
@@ -46,6 +53,7 @@ fn install(state: AppState, r: ReadResult, sources: Vec<String>) {
         return;
     }
     let wrong = mismatches(state, &r);
+    let b_now = compared_b_of_one_load(state);
     let trace = Arc::new(r.trace);
     state
         .compare
@@ -54,6 +62,11 @@ fn install(state: AppState, r: ReadResult, sources: Vec<String>) {
     state.view.update(|v| {
         v.compare.baseline = sources;
         v.compare.baseline_files = r.files;
+        // A is the new load now; B stays the run it was when A came from the same load
+        v.compare.settings.a_traces.clear();
+        if let Some(ids) = b_now {
+            v.compare.settings.b_traces = ids;
+        }
         if v.compare.selected_in_baseline && v.selected_baseline_span(&trace).is_none() {
             v.clear_selection();
         }
