@@ -165,12 +165,16 @@ pub fn delta_dag(c: &Comparison) -> DeltaDag {
     let mut seen = BTreeSet::new();
     let mut edges = Vec::new();
     for (p, ch) in edge_ids(b).chain(edge_ids(a)) {
+        // every edge's ends are nodes of A or B, so both are in `index`
+        let (Some(&from), Some(&to)) = (index.get(p), index.get(ch)) else {
+            continue;
+        };
         if !seen.insert((p, ch)) || p == ch {
             continue;
         }
         edges.push(DeltaEdge {
-            from: index[p],
-            to: index[ch],
+            from,
+            to,
             on_b_path: b_steps.contains(&(p, ch)),
             on_a_path: a_steps.contains(&(p, ch)),
             is_removed: !b_edges.contains(&(p, ch)),
