@@ -1,6 +1,7 @@
 //! Native benchmark (issue 9): comparing two runs of the same generated workflow (another
 //! worker count, so queuing and the critical path move): keying, measures, pairing, rows,
-//! data ids and summary, then the JSON. Prints numbers, asserts nothing. Goals: two 100k-span
+//! data ids and summary, then the JSON, and what the compare view derives from it (span links
+//! and waterfall lanes, the Δ DAG with its layout). Prints numbers, asserts nothing. Goals: two 100k-span
 //! runs in <= 200 ms, two 1M-span runs in <= 2 s.
 //!
 //!   cargo bench --no-default-features --bench compare -- 100000 1000000
@@ -84,6 +85,22 @@ fn main() {
             m.removed,
             m.trust,
             json.len() as f64 / 1e6
+        );
+        // what the compare view derives once per comparison
+        let t = Instant::now();
+        let links = c.span_links();
+        let lanes =
+            skein::layout::compare::waterfall::lanes(&sides.a, &sides.b, &links, &c.tolerance);
+        let lanes_ms = support::ms(t);
+        let t = Instant::now();
+        let dag = skein::layout::compare::dag::delta_dag(&c);
+        let dag_ms = support::ms(t);
+        println!(
+            "  compare view: span links + waterfall lanes ({} + {} rows) {lanes_ms:.0} ms, Δ DAG ({} nodes, {} edges) {dag_ms:.0} ms",
+            lanes.rows[0].len(),
+            lanes.rows[1].len(),
+            dag.nodes.len(),
+            dag.edges.len()
         );
     }
 }

@@ -4,6 +4,9 @@
 
 use proptest::prelude::*;
 use skein::model::{SpanId, TraceId};
+use skein::view_state::compare::{
+    CompareKey, CompareSettings, CompareTab, CompareView, ToleranceSpec,
+};
 use skein::view_state::stats_flame::STATS_COLUMNS;
 use skein::view_state::url::parse;
 use skein::view_state::{
@@ -56,6 +59,59 @@ fn analysis_views() -> impl Strategy<Value = (bool, StatsSettings, FlameSettings
     (any::<bool>(), stats, flame)
 }
 
+fn file_ref() -> impl Strategy<Value = FileRef> {
+    ("[ -~ü.]{1,16}", any::<u64>(), any::<u64>()).prop_map(|(name, bytes, fingerprint)| FileRef {
+        name,
+        bytes,
+        fingerprint,
+    })
+}
+
+fn url() -> impl Strategy<Value = String> {
+    ("(http|https)", "[a-z0-9.-]{1,12}", "[ -~ü]{0,20}")
+        .prop_map(|(s, h, p)| format!("{s}://{h}/{p}"))
+}
+
+/// Every comparison field: baseline URLs and files, key, tolerance (floors below 2^53 ns,
+/// which every unit writes exactly), picks, tab, selection side.
+fn compare_view() -> impl Strategy<Value = CompareView> {
+    let key = prop::option::of(prop_oneof![
+        Just(CompareKey::DataId),
+        Just(CompareKey::Path),
+        "[ -~ü]{1,12}".prop_map(CompareKey::Attr),
+    ]);
+    let tolerance = prop::option::of((any::<u32>(), 0i64..(1i64 << 53)).prop_map(
+        |(percent_hundredths, floor)| ToleranceSpec {
+            percent_hundredths,
+            floor: skein::model::DurationNs(floor),
+        },
+    ));
+    let traces = || prop::collection::vec(any::<u128>().prop_map(TraceId), 0..3);
+    (
+        prop::collection::vec(url(), 0..3),
+        prop::collection::vec(file_ref(), 0..2),
+        (key, tolerance, traces(), traces()),
+        prop::sample::select(CompareTab::ALL.to_vec()),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(baseline, baseline_files, (key, tolerance, a_traces, b_traces), tab, side)| {
+                CompareView {
+                    baseline,
+                    baseline_files,
+                    settings: CompareSettings {
+                        key,
+                        tolerance,
+                        a_traces,
+                        b_traces,
+                    },
+                    tab,
+                    selected_in_baseline: side,
+                }
+            },
+        )
+}
+
 fn view_state() -> impl Strategy<Value = ViewState> {
     (base_view_state(), analysis_views()).prop_map(|(v, (filter, stats, flame))| ViewState {
         filter,
@@ -67,21 +123,8 @@ fn view_state() -> impl Strategy<Value = ViewState> {
 
 fn base_view_state() -> impl Strategy<Value = ViewState> {
     (
-        prop::collection::vec(
-            ("(http|https)", "[a-z0-9.-]{1,12}", "[ -~ü]{0,20}")
-                .prop_map(|(s, h, p)| format!("{s}://{h}/{p}")),
-            0..3,
-        ),
-        prop::collection::vec(
-            ("[ -~ü.]{1,16}", any::<u64>(), any::<u64>()).prop_map(|(name, bytes, fingerprint)| {
-                FileRef {
-                    name,
-                    bytes,
-                    fingerprint,
-                }
-            }),
-            0..3,
-        ),
+        prop::collection::vec(url(), 0..3),
+        prop::collection::vec(file_ref(), 0..3),
         prop::sample::select(ActiveView::ALL.to_vec()),
         prop::option::of(
             (any::<i64>(), 1i64..i64::MAX).prop_map(|(a, len)| TimeWindow {
@@ -104,7 +147,7 @@ fn base_view_state() -> impl Strategy<Value = ViewState> {
         prop::sample::select(vec![ColorMode::SpanType, ColorMode::Service]),
         prop::option::of(prop::sample::select(Panel::ALL.to_vec())),
         prop::option::of(any::<bool>()),
-        any::<bool>(),
+        (any::<bool>(), compare_view()),
     )
         .prop_map(
             |(
@@ -119,7 +162,7 @@ fn base_view_state() -> impl Strategy<Value = ViewState> {
                 color,
                 panel,
                 align,
-                follow,
+                (follow, compare),
             )| ViewState {
                 sources,
                 files,
@@ -134,6 +177,7 @@ fn base_view_state() -> impl Strategy<Value = ViewState> {
                 panel,
                 align,
                 follow,
+                compare,
                 ..ViewState::default()
             },
         )
@@ -151,14 +195,17 @@ proptest! {
     }
 
     #[test]
-    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..19, garbage in "[a-z!~]{1,6}") {
+    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..26, garbage in "[a-z!~]{1,6}") {
         let text = v.to_string();
         let (key, value) = [("t", garbage.clone()), ("span", format!("zz{garbage}")), ("view", format!("x{garbage}")), ("cp", format!("x{garbage}")),
             ("fold", format!("x{garbage}")), ("toggle", format!("!{garbage}")), ("url", format!("javascript:{garbage}")),
             ("color", format!("x{garbage}")), ("panel", format!("x{garbage}")), ("follow", format!("x{garbage}")),
             ("trace", format!("zz{garbage}")), ("filter", format!("x{garbage}")), ("scope", format!("x{garbage}")),
             ("group", format!("x{garbage}")), ("sub", format!("x{garbage}")), ("sort", format!("x{garbage}")),
-            ("heat", format!("x{garbage}")), ("flame", format!("x{garbage}")), ("box", format!("x{garbage}"))][which].clone();
+            ("heat", format!("x{garbage}")), ("flame", format!("x{garbage}")), ("box", format!("x{garbage}")),
+            ("vs", format!("javascript:{garbage}")), ("vsfile", garbage.clone()),
+            ("key", format!("x{garbage}")), ("tol", format!("x{garbage}")), ("atrace", format!("zz{garbage}")),
+            ("ctab", format!("x{garbage}")), ("spanin", format!("x{garbage}"))][which].clone();
         let p = parse(&format!("{text}&{key}={value}"));
         prop_assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
         // everything else is as written

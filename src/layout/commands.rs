@@ -93,6 +93,7 @@ impl Command {
             Command::ShowView(ActiveView::Analysis) => "show the analysis",
             Command::ShowView(ActiveView::Stats) => "show the statistics",
             Command::ShowView(ActiveView::Flame) => "show the flame graph",
+            Command::ShowView(ActiveView::Compare) => "compare with a baseline run",
             Command::TogglePanel(_) => "open / close the panel",
             Command::SetColor(_) => "colour spans by",
             Command::SetAlign(_) => "draw each trace from its own start",

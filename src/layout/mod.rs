@@ -3,6 +3,7 @@
 
 pub mod chat;
 pub mod commands;
+pub mod compare;
 pub mod dag;
 pub mod details;
 pub mod flame;

@@ -2,6 +2,7 @@
 //! the keys and the URL sync, and lays out the toolbar, the strips, the panels and the views.
 
 use super::analysis_panel::AnalysisPanel;
+use super::compare::CompareView;
 use super::dag::DagView;
 use super::details::DetailsPanel;
 use super::diagnostics::{DiagnosticsPanel, LogsPanel};
@@ -37,7 +38,11 @@ fn boot(state: AppState) -> Vec<String> {
     let sources = initial.state.sources.clone();
     state.view.set(initial.state);
     url_sync::install(state);
-    match crate::view_state::embed::decode(&super::browser::location_hash()) {
+    let embedded = crate::view_state::embed::decode_sides(&super::browser::location_hash());
+    if let Ok(e) = &embedded {
+        super::compare::stash_embedded(state, e.baseline.clone());
+    }
+    match embedded.map(|e| e.sources) {
         Ok(Some(files)) => start_load(
             state,
             files.into_iter().map(|(n, b)| Input::Bytes(n, b)).collect(),
@@ -65,6 +70,7 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     let link_notes = boot(state);
     commands::install_keys(state);
+    super::compare::install_loader(state);
     view! {
         <div class="app">
             <Toolbar />
@@ -126,6 +132,9 @@ fn Workspace() -> impl IntoView {
             </Show>
             <Show when=move || active.get() == ActiveView::Flame>
                 <div class="flame-column"><FlameView /></div>
+            </Show>
+            <Show when=move || active.get() == ActiveView::Compare>
+                <div class="compare-column"><CompareView /></div>
             </Show>
             <DetailsPanel />
         </main>

@@ -34,6 +34,8 @@ pub type SelectedDetails = (SpanDetails, Vec<ChatMessage>);
 pub struct Derivations {
     /// The selected span of the loaded trace.
     pub selected: Memo<Option<SpanIdx>>,
+    /// The selected span of the baseline load (a comparison's A), when the selection is there.
+    pub selected_baseline: Memo<Option<SpanIdx>>,
     /// Visible rows (trace, folds).
     pub rows: Memo<Option<Shared<Vec<Row>>>>,
     /// FlowMesh-compatible analysis (trace).
@@ -79,15 +81,26 @@ fn per_trace<T: Send + Sync + 'static>(
 }
 
 impl Derivations {
-    /// The memos over `trace` and the view-state `fields`.
-    pub fn new(trace: RwSignal<Loaded>, fields: ViewFields) -> Derivations {
+    /// The memos over `trace` (and the `baseline` load) and the view-state `fields`.
+    pub fn new(
+        trace: RwSignal<Loaded>,
+        baseline: RwSignal<Loaded>,
+        fields: ViewFields,
+    ) -> Derivations {
         let analysis = per_trace(trace, analyze);
         let llm = per_trace(trace, llm_summary);
         let palette = per_trace(trace, Palette::new);
-        let selected = Memo::new(move |_| {
-            let (id, in_trace) = fields.selection.get();
-            trace.with(|t| resolve_selection(&t.as_ref()?.1, id, in_trace))
-        });
+        let selected_in = |load: RwSignal<Loaded>, in_baseline: bool| {
+            Memo::new(move |_| {
+                let (id, in_trace) = fields.selection.get();
+                if fields.selected_in_baseline.get() != in_baseline {
+                    return None;
+                }
+                load.with(|t| resolve_selection(&t.as_ref()?.1, id, in_trace))
+            })
+        };
+        let (selected, selected_baseline) =
+            (selected_in(trace, false), selected_in(baseline, true));
         let aligned = Memo::new(move |_| {
             let asked = fields.align.get();
             trace.with(|t| t.as_ref().is_some_and(|(_, t)| aligned(t, asked)))
@@ -103,6 +116,7 @@ impl Derivations {
         let stats = stats_memo(trace, fields, sections, (window, aligned, matches));
         Derivations {
             selected,
+            selected_baseline,
             rows: rows(trace, fields, matches),
             analysis,
             dag: Memo::new(move |_| {
@@ -125,7 +139,7 @@ impl Derivations {
             flame,
             flame_matches: flame_matches_memo(flame, matches),
             legend: legend(trace, fields, palette),
-            details: details(trace, selected),
+            details: details((trace, selected), (baseline, selected_baseline)),
         }
     }
 }
@@ -200,15 +214,25 @@ fn legend(
     })
 }
 
+/// The details of the selected span, of the loaded sources or of the baseline load. A baseline
+/// span's links to other spans are plain text (they name spans of the other load), and its
+/// overview says which run it belongs to.
 fn details(
-    trace: RwSignal<Loaded>,
-    selected: Memo<Option<SpanIdx>>,
+    (trace, selected): (RwSignal<Loaded>, Memo<Option<SpanIdx>>),
+    (baseline, selected_baseline): (RwSignal<Loaded>, Memo<Option<SpanIdx>>),
 ) -> Memo<Option<Shared<SelectedDetails>>> {
     Memo::new(move |_| {
-        let s = selected.get()?;
-        trace.with(|t| {
-            let t = &t.as_ref()?.1;
-            Some(Shared::new((span_details(t, s), conversation(t, s))))
-        })
+        let of = |load: RwSignal<Loaded>, s: SpanIdx| {
+            load.with(|t| {
+                let t = &t.as_ref()?.1;
+                Some((span_details(t, s), conversation(t, s)))
+            })
+        };
+        if let Some(s) = selected.get() {
+            return of(trace, s).map(Shared::new);
+        }
+        let (mut d, chat) = of(baseline, selected_baseline.get()?)?;
+        crate::layout::compare::details::mark_baseline(&mut d);
+        Some(Shared::new((d, chat)))
     })
 }

@@ -256,6 +256,31 @@ impl Input {
 
 /// Loads inputs into a fresh trace and installs it; `sources` are the URLs for the view state.
 pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
+    read_inputs(state, inputs, move |r| {
+        state.local_files.set_value(r.retained.map(Arc::new));
+        install(state, r.trace, (sources, r.files), r.elapsed_ms, r.bytes);
+    });
+}
+
+/// What reading some inputs gave: the trace and what the shell keeps besides it.
+pub struct ReadResult {
+    /// The trace built from them.
+    pub trace: Trace,
+    /// Local files' bytes while small enough to embed in a share link.
+    pub retained: Option<NamedFiles>,
+    /// Name, size and fingerprint of each local file.
+    pub files: Vec<FileRef>,
+    /// From the start of loading to the trace being built, ms.
+    pub elapsed_ms: f64,
+    /// Bytes read.
+    pub bytes: u64,
+}
+
+/// Reads inputs into a fresh trace in the background, with progress and Cancel in the load
+/// status, and hands it to `done`: the one reading path, whichever slot the trace then fills
+/// (the loaded sources, or a comparison's baseline). Nothing happens for no inputs; a
+/// cancelled read changes nothing.
+pub fn read_inputs(state: AppState, inputs: Vec<Input>, done: impl FnOnce(ReadResult) + 'static) {
     if inputs.is_empty() {
         return;
     }
@@ -287,15 +312,13 @@ pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
             return;
         };
         let trace = session.finish();
-        let elapsed_ms = now_ms() - started;
-        state.local_files.set_value(read.retained.map(Arc::new));
-        install(
-            state,
+        done(ReadResult {
             trace,
-            (sources, read.refs),
-            elapsed_ms,
-            progress.read,
-        );
+            retained: read.retained,
+            files: read.refs,
+            elapsed_ms: now_ms() - started,
+            bytes: progress.read,
+        });
     });
 }
 
@@ -362,7 +385,7 @@ fn read_bytes(name: &str, bytes: &[u8], session: &mut Session, read: &mut Read) 
 }
 
 /// The status line after a load: what loaded, or why nothing did.
-fn outcome(trace: &Trace, elapsed_ms: f64) -> (LoadPhase, String) {
+pub fn outcome(trace: &Trace, elapsed_ms: f64) -> (LoadPhase, String) {
     let spans = trace.span_count();
     let problems = trace.problem_count();
     let empty = spans == 0
@@ -434,7 +457,8 @@ fn install(
             v.window = None;
             v.clear_selection();
         }
-        if v.selected_span(&trace).is_none() {
+        // a selection in a comparison's baseline stays: it names a span of the other load
+        if v.selected_span(&trace).is_none() && !v.compare.selected_in_baseline {
             v.clear_selection();
         }
         v.window = v.window.filter(|_| phase == LoadPhase::Done);

@@ -14,6 +14,7 @@ mod analysis_panel;
 mod app;
 mod browser;
 mod commands;
+mod compare;
 mod dag;
 mod derived;
 mod derived_query;

@@ -128,6 +128,7 @@ fn Views() -> impl IntoView {
         (ActiveView::Analysis, "Analysis", "view-analysis"),
         (ActiveView::Stats, "Statistics", "view-stats"),
         (ActiveView::Flame, "Flame graph", "view-flame"),
+        (ActiveView::Compare, "Compare", "view-compare"),
     ];
     let buttons = views
         .into_iter()

@@ -2,6 +2,7 @@
 //! Invariants: `parse(format(v)) == v`; parsing is per field (a bad value drops only that
 //! field, with a note saying so); links use external ids (span id hex), never dense indices.
 
+pub mod compare;
 pub mod derived;
 pub mod embed;
 pub mod navigation;
@@ -9,6 +10,7 @@ pub mod stats_flame;
 pub mod url;
 
 use crate::model::{SpanId, SpanIdx, Trace, TraceId};
+use compare::CompareView;
 pub use stats_flame::{FlameSettings, FlameStep, FlameTime, Grouping, StatsScope, StatsSettings};
 use std::collections::BTreeSet;
 
@@ -42,6 +44,8 @@ pub enum ActiveView {
     Stats,
     /// The flame graph.
     Flame,
+    /// Run B against its baseline A (issue 9).
+    Compare,
 }
 
 impl ActiveView {
@@ -53,16 +57,18 @@ impl ActiveView {
             ActiveView::Analysis => "analysis",
             ActiveView::Stats => "stats",
             ActiveView::Flame => "flame",
+            ActiveView::Compare => "compare",
         }
     }
 
     /// Every view.
-    pub const ALL: [ActiveView; 5] = [
+    pub const ALL: [ActiveView; 6] = [
         ActiveView::Timeline,
         ActiveView::Dag,
         ActiveView::Analysis,
         ActiveView::Stats,
         ActiveView::Flame,
+        ActiveView::Compare,
     ];
 
     /// Parses a URL token.
@@ -199,15 +205,29 @@ pub struct ViewState {
     /// Keep reading the URL sources as they grow (`follow=1`): poll for appended bytes until the
     /// source says its run is complete or stops growing.
     pub follow: bool,
+    /// The comparison with a baseline (`vs=`, `vsfile=`, `key=`, `tol=`, `atrace=`, `btrace=`,
+    /// `ctab=`, `spanin=`).
+    pub compare: CompareView,
 }
 
 impl ViewState {
     /// The selected span of `trace`. The rule for a span id that several traces share: with
     /// `selected_trace`, the span of that trace; without, the span in the earliest trace
     /// holding the id (`Trace::find_span`), which is what a link written before traces shared
-    /// it meant.
+    /// it meant. `None` while the selection names a span of the baseline load.
     pub fn selected_span(&self, trace: &Trace) -> Option<SpanIdx> {
+        if self.compare.selected_in_baseline {
+            return None;
+        }
         resolve_selection(trace, self.selected, self.selected_trace)
+    }
+
+    /// The selected span of the baseline load `baseline`, when the selection is there.
+    pub fn selected_baseline_span(&self, baseline: &Trace) -> Option<SpanIdx> {
+        if !self.compare.selected_in_baseline {
+            return None;
+        }
+        resolve_selection(baseline, self.selected, self.selected_trace)
     }
 
     /// Selects span `s` of `trace`: its span id, and its trace id when the span id alone
@@ -216,12 +236,21 @@ impl ViewState {
         let id = trace.span(s).span_id;
         self.selected = Some(id);
         self.selected_trace = (trace.find_span(id) != Some(s)).then(|| trace.trace_id(s));
+        self.compare.selected_in_baseline = false;
+    }
+
+    /// Selects span `s` of the baseline load `baseline` (a comparison's A side), by the same
+    /// rule as `select`.
+    pub fn select_in_baseline(&mut self, baseline: &Trace, s: SpanIdx) {
+        self.select(baseline, s);
+        self.compare.selected_in_baseline = true;
     }
 
     /// Clears the selection.
     pub fn clear_selection(&mut self) {
         self.selected = None;
         self.selected_trace = None;
+        self.compare.selected_in_baseline = false;
     }
 
     /// Opens `panel`, or closes it when it is the open one.
@@ -297,6 +326,7 @@ pub fn history_step(prev: &ViewState, next: &ViewState) -> HistoryStep {
         || prev.filter != next.filter
         || prev.stats != next.stats
         || prev.flame != next.flame
+        || prev.compare != next.compare
     {
         HistoryStep::Push
     } else {
@@ -422,5 +452,8 @@ mod tests {
             ..a.clone()
         };
         assert_eq!(history_step(&a, &panel), HistoryStep::Push);
+        let mut compared = a.clone();
+        compared.compare.settings.key = Some(compare::CompareKey::Path);
+        assert_eq!(history_step(&a, &compared), HistoryStep::Push);
     }
 }

@@ -6,15 +6,20 @@
 //!     &span=<16 hex>&trace=<32 hex>&q=<enc>&cp=1&color=service&panel=diagnostics&align=1&fold=all&toggle=<16 hex>.<16 hex>...
 //!     &follow=1&filter=1&scope=window&group=attr:<enc key>&sub=service&sort=p95.asc&heat=none
 //!     &flame=critical&box=<enc service>:<enc name>,<enc service>:<enc name>
+//!     &vs=<enc>&vsfile=<enc name>.<bytes>.<16 hex>&key=<enc>&tol=<enc>&atrace=<32 hex>
+//!     &btrace=<32 hex>&ctab=waterfalls&spanin=vs
 //! ```
 //!
 //! Version 0 is the issue-2 form without `v=` (`?url=…&span=…`): it parses the same way.
 
-use super::stats_flame::{stats_column, FlameStep, FlameTime, Grouping, StatsScope};
+use super::compare::{CompareTab, CompareView};
 use super::{ActiveView, ColorMode, Expansion, FileRef, Panel, TimeWindow, ViewState};
 use crate::model::{SpanId, TraceId};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use stats_flame_fields::{flame_parts, parse_view_field, stats_parts};
 use std::fmt;
+
+mod stats_flame_fields;
 
 /// Current schema version written into links.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -47,11 +52,7 @@ impl fmt::Display for ViewState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut parts = vec![format!("v={SCHEMA_VERSION}")];
         parts.extend(self.sources.iter().map(|u| format!("url={}", enc(u))));
-        parts.extend(
-            self.files
-                .iter()
-                .map(|f| format!("file={}.{}.{:016x}", enc(&f.name), f.bytes, f.fingerprint)),
-        );
+        parts.extend(self.files.iter().map(|f| format!("file={}", file_text(f))));
         if self.view != ActiveView::Timeline {
             parts.push(format!("view={}", self.view.token()));
         }
@@ -99,117 +100,96 @@ impl fmt::Display for ViewState {
         }
         stats_parts(self, &mut parts);
         flame_parts(self, &mut parts);
+        parts.extend(compare_parts(&self.compare));
         write!(f, "?{}", parts.join("&"))
     }
 }
 
-/// The statistics view's fields, each only when it differs from the default.
-fn stats_parts(v: &ViewState, parts: &mut Vec<String>) {
-    let (s, d) = (&v.stats, super::StatsSettings::default());
-    if s.scope != d.scope {
-        parts.push(format!("scope={}", s.scope.token()));
-    }
-    if s.group != d.group {
-        parts.push(format!("group={}", enc(&s.group.token())));
-    }
-    if let Some(g) = &s.subgroup {
-        parts.push(format!("sub={}", enc(&g.token())));
-    }
-    if s.sort != d.sort || !s.is_default_direction() {
-        let dir = match (s.is_default_direction(), s.descending) {
-            (true, _) => "",
-            (false, true) => ".desc",
-            (false, false) => ".asc",
-        };
-        parts.push(format!("sort={}{dir}", s.sort));
-    }
-    if s.heat != d.heat {
-        parts.push(format!("heat={}", s.heat.unwrap_or("none")));
-    }
+/// A local file as a link names it: `<enc name>.<bytes>.<16 hex fingerprint>`.
+fn file_text(f: &FileRef) -> String {
+    format!("{}.{}.{:016x}", enc(&f.name), f.bytes, f.fingerprint)
 }
 
-/// The flame view's fields: the mode unless "all", the zoomed box as `service:name` steps.
-fn flame_parts(v: &ViewState, parts: &mut Vec<String>) {
-    if v.flame.mode != FlameTime::All {
-        parts.push(format!("flame={}", v.flame.mode.token()));
-    }
-    if !v.flame.zoom.is_empty() {
-        // `enc` escapes ':' and ',', so they separate steps unambiguously in the raw value
-        let steps: Vec<String> = v
-            .flame
-            .zoom
+/// Reads `file_text` (the raw, still encoded value: the name may contain dots, so size and
+/// fingerprint are the last two fields).
+fn parse_file_ref(raw: &str) -> Option<FileRef> {
+    let mut it = raw.rsplitn(3, '.');
+    let (fp, size, name) = (it.next()?, it.next()?, it.next()?);
+    let name = dec(name);
+    (!name.is_empty()).then_some(FileRef {
+        name,
+        bytes: size.parse().ok()?,
+        fingerprint: u64::from_str_radix(fp, 16).ok()?,
+    })
+}
+
+/// The comparison's fields, each written only when it differs from its default.
+fn compare_parts(c: &CompareView) -> Vec<String> {
+    let mut parts: Vec<String> = c
+        .baseline
+        .iter()
+        .map(|u| format!("vs={}", enc(u)))
+        .collect();
+    parts.extend(
+        c.baseline_files
             .iter()
-            .map(|s| format!("{}:{}", enc(&s.service), enc(&s.name)))
-            .collect();
-        parts.push(format!("box={}", steps.join(",")));
+            .map(|f| format!("vsfile={}", file_text(f))),
+    );
+    let s = &c.settings;
+    if let Some(k) = &s.key {
+        parts.push(format!("key={}", enc(&k.to_string())));
     }
+    if let Some(t) = &s.tolerance {
+        parts.push(format!("tol={}", enc(&t.to_string())));
+    }
+    parts.extend(s.a_traces.iter().map(|t| format!("atrace={t}")));
+    parts.extend(s.b_traces.iter().map(|t| format!("btrace={t}")));
+    if c.tab != CompareTab::default() {
+        parts.push(format!("ctab={}", c.tab.name()));
+    }
+    if c.selected_in_baseline {
+        parts.push("spanin=vs".into());
+    }
+    parts
 }
 
-/// Reads `sort=<column>[.asc|.desc]` into the settings, or says why not.
-fn parse_sort(value: &str, v: &mut ViewState) -> Result<(), &'static str> {
-    let (column, dir) = match value.rsplit_once('.') {
-        Some((c, "asc")) => (c, Some(false)),
-        Some((c, "desc")) => (c, Some(true)),
-        _ => (value, None),
+/// Reads one of the comparison's fields into `c`: `None` when `key` is not one of them, else
+/// whether its value was good (the reason when not).
+fn parse_compare(
+    c: &mut CompareView,
+    key: &str,
+    raw: &str,
+    value: &str,
+) -> Option<Result<(), String>> {
+    let s = &mut c.settings;
+    let trace =
+        |v: &str| TraceId::parse_hex(v).ok_or("expected a 32-digit hex trace id".to_string());
+    let result = match key {
+        "vs" if is_fetchable(value) => {
+            c.baseline.push(value.to_string());
+            Ok(())
+        }
+        "vs" => Err("only http and https sources can be loaded".to_string()),
+        "vsfile" => parse_file_ref(raw)
+            .map(|f| c.baseline_files.push(f))
+            .ok_or_else(|| "expected <name>.<bytes>.<hex fingerprint>".to_string()),
+        "key" => value.parse().map(|k| s.key = Some(k)),
+        "tol" => value.parse().map(|t| s.tolerance = Some(t)),
+        "atrace" => trace(value).map(|t| s.a_traces.push(t)),
+        "btrace" => trace(value).map(|t| s.b_traces.push(t)),
+        "ctab" => CompareTab::from_name(value)
+            .map(|t| c.tab = t)
+            .ok_or_else(|| "expected table, waterfalls or dag".to_string()),
+        "spanin" => match value {
+            "vs" => {
+                c.selected_in_baseline = true;
+                Ok(())
+            }
+            _ => Err("expected vs".to_string()),
+        },
+        _ => return None,
     };
-    let column = stats_column(column).ok_or("expected a statistics column, then .asc or .desc")?;
-    v.stats.sort = column;
-    v.stats.descending = dir.unwrap_or(column != "group");
-    Ok(())
-}
-
-/// Reads `box=` from its raw (still encoded) value.
-fn parse_box(raw: &str) -> Option<Vec<FlameStep>> {
-    raw.split(',')
-        .map(|step| {
-            let (service, name) = step.split_once(':')?;
-            Some(FlameStep {
-                service: dec(service),
-                name: dec(name),
-            })
-        })
-        .collect()
-}
-
-/// Parses the fields of the statistics and flame views; `Ok(false)` for any other key.
-fn parse_view_field(key: &str, raw: &str, value: &str, v: &mut ViewState) -> Result<bool, String> {
-    let bad = |what: &str| Err(what.to_string());
-    match key {
-        "filter" => match value {
-            "1" | "true" => v.filter = true,
-            "0" | "false" => v.filter = false,
-            _ => return bad("expected 1 or 0"),
-        },
-        "scope" => match StatsScope::from_token(value) {
-            Some(s) => v.stats.scope = s,
-            None => return bad("expected all, window or matches"),
-        },
-        "group" => match Grouping::from_token(value) {
-            Some(g) => v.stats.group = g,
-            None => return bad("expected name, service, type or attr:<key>"),
-        },
-        "sub" => match (value, Grouping::from_token(value)) {
-            ("none", _) => v.stats.subgroup = None,
-            (_, Some(g)) => v.stats.subgroup = Some(g),
-            _ => return bad("expected name, service, type, attr:<key> or none"),
-        },
-        "sort" => parse_sort(value, v)?,
-        "heat" => match (value, stats_column(value)) {
-            ("none", _) => v.stats.heat = None,
-            (_, Some(c)) if c != "group" => v.stats.heat = Some(c),
-            _ => return bad("expected a numeric statistics column or none"),
-        },
-        "flame" => match FlameTime::from_token(value) {
-            Some(m) => v.flame.mode = m,
-            None => return bad("expected all, critical or inverted"),
-        },
-        "box" => match parse_box(raw) {
-            Some(steps) => v.flame.zoom = steps,
-            None => return bad("expected <service>:<name> steps separated by ','"),
-        },
-        _ => return Ok(false),
-    }
-    Ok(true)
+    Some(result)
 }
 
 /// A parsed link: the state plus one note per dropped field.
@@ -245,28 +225,13 @@ pub fn parse(query: &str) -> Parsed {
                     bad("only http and https sources can be loaded");
                 }
             }
-            "file" => {
-                // the name may contain dots: size and fingerprint are the last two fields
-                let mut it = raw.rsplitn(3, '.');
-                let (fp, size, name) = (it.next(), it.next(), it.next());
-                match (
-                    name.map(dec),
-                    size.and_then(|s| s.parse::<u64>().ok()),
-                    fp.and_then(|f| u64::from_str_radix(f, 16).ok()),
-                ) {
-                    (Some(name), Some(bytes), Some(fingerprint)) if !name.is_empty() => {
-                        p.state.files.push(FileRef {
-                            name,
-                            bytes,
-                            fingerprint,
-                        })
-                    }
-                    _ => bad("expected <name>.<bytes>.<hex fingerprint>"),
-                }
-            }
+            "file" => match parse_file_ref(raw) {
+                Some(f) => p.state.files.push(f),
+                None => bad("expected <name>.<bytes>.<hex fingerprint>"),
+            },
             "view" => match ActiveView::from_token(&value) {
                 Some(v) => p.state.view = v,
-                None => bad("expected timeline, dag, analysis, stats or flame"),
+                None => bad("expected timeline, dag, analysis, stats, flame or compare"),
             },
             "t" => match value
                 .split_once(',')
@@ -331,10 +296,14 @@ pub fn parse(query: &str) -> Parsed {
                 "0" | "false" => p.state.follow = false,
                 _ => bad("expected 1 or 0"),
             },
-            _ => match parse_view_field(key, raw, &value, &mut p.state) {
-                Ok(true) => {}
-                Ok(false) => p.notes.push(format!("ignored unknown parameter {key:?}")),
-                Err(what) => bad(&what),
+            _ => match parse_compare(&mut p.state.compare, key, raw, &value) {
+                Some(Ok(())) => {}
+                Some(Err(why)) => bad(&why),
+                None => match parse_view_field(key, raw, &value, &mut p.state) {
+                    Ok(true) => {}
+                    Ok(false) => p.notes.push(format!("ignored unknown parameter {key:?}")),
+                    Err(what) => bad(&what),
+                },
             },
         }
     }
@@ -344,6 +313,8 @@ pub fn parse(query: &str) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::view_state::compare::{CompareKey, CompareSettings};
+    use crate::view_state::stats_flame::{FlameStep, FlameTime, Grouping, StatsScope};
 
     fn sample() -> ViewState {
         ViewState {
@@ -395,6 +366,22 @@ mod tests {
                     },
                 ],
             },
+            compare: CompareView {
+                baseline: vec!["https://example.org/run a.jsonl?x=1&y=%2".into()],
+                baseline_files: vec![FileRef {
+                    name: "base.line.jsonl".into(),
+                    bytes: 12,
+                    fingerprint: 7,
+                }],
+                settings: CompareSettings {
+                    key: Some(CompareKey::Attr("gen_ai.tool.name & co".into())),
+                    tolerance: Some("12.5%,250us".parse().unwrap()),
+                    a_traces: vec![TraceId(1), TraceId(u128::MAX)],
+                    b_traces: vec![TraceId(0x7c1e)],
+                },
+                tab: CompareTab::Waterfalls,
+                selected_in_baseline: true,
+            },
         }
     }
 
@@ -409,6 +396,29 @@ mod tests {
             parse(&ViewState::default().to_string()).state,
             ViewState::default()
         );
+    }
+
+    #[test]
+    fn comparison_fields_have_their_text_form() {
+        let text = sample().to_string();
+        for part in [
+            "vs=https%3A%2F%2Fexample.org%2Frun%20a.jsonl%3Fx%3D1%26y%3D%252",
+            "vsfile=base.line.jsonl.12.0000000000000007",
+            "key=attr%3Agen_ai.tool.name%20%26%20co",
+            "tol=12.5%25%2C250us",
+            "atrace=00000000000000000000000000000001",
+            "btrace=00000000000000000000000000007c1e",
+            "ctab=waterfalls",
+            "spanin=vs",
+        ] {
+            assert!(text.contains(part), "{part} in {text}");
+        }
+        let p = parse("?vs=file:///etc/passwd&vsfile=x&key=span-id&tol=fast&atrace=zz&ctab=nope&spanin=a&key=path&tol=5%25");
+        assert_eq!(p.notes.len(), 7, "{:?}", p.notes);
+        let c = &p.state.compare;
+        assert!(c.baseline.is_empty() && c.baseline_files.is_empty() && !c.selected_in_baseline);
+        assert_eq!(c.settings.key, Some(CompareKey::Path));
+        assert_eq!(c.settings.tolerance.unwrap().percent_hundredths, 500);
     }
 
     #[test]
