@@ -5,10 +5,28 @@
 use proptest::prelude::*;
 use skein::model::{SpanId, TraceId};
 use skein::view_state::url::parse;
-use skein::view_state::{ActiveView, ColorMode, Expansion, FileRef, Panel, TimeWindow, ViewState};
+use skein::view_state::{
+    ActiveView, ColorMode, Expansion, FileRef, MlflowLink, Panel, TimeWindow, ViewState,
+};
 
 fn span_id() -> impl Strategy<Value = SpanId> {
     (1u64..=u64::MAX).prop_map(SpanId)
+}
+
+/// An MLflow link: a server, experiment ids, `tr-<hex>` trace ids.
+fn mlflow_link() -> impl Strategy<Value = Option<MlflowLink>> {
+    prop::option::of(
+        (
+            "(http|https)://[a-z0-9.-]{1,12}(:[0-9]{1,5})?(/[a-z]{1,6})?",
+            prop::collection::vec("[0-9]{1,4}", 0..3),
+            prop::collection::vec("tr-[0-9a-f]{32}", 0..3),
+        )
+            .prop_map(|(server, experiments, traces)| MlflowLink {
+                server,
+                experiments,
+                traces,
+            }),
+    )
 }
 
 fn view_state() -> impl Strategy<Value = ViewState> {
@@ -54,7 +72,7 @@ fn view_state() -> impl Strategy<Value = ViewState> {
         prop::sample::select(vec![ColorMode::SpanType, ColorMode::Service]),
         prop::option::of(prop::sample::select(Panel::ALL.to_vec())),
         prop::option::of(any::<bool>()),
-        any::<bool>(),
+        (any::<bool>(), mlflow_link()),
     )
         .prop_map(
             |(
@@ -69,7 +87,7 @@ fn view_state() -> impl Strategy<Value = ViewState> {
                 color,
                 panel,
                 align,
-                follow,
+                (follow, mlflow),
             )| ViewState {
                 sources,
                 files,
@@ -84,6 +102,7 @@ fn view_state() -> impl Strategy<Value = ViewState> {
                 panel,
                 align,
                 follow,
+                mlflow,
             },
         )
 }
@@ -105,7 +124,7 @@ proptest! {
         let (key, value) = [("t", garbage.clone()), ("span", format!("zz{garbage}")), ("view", format!("x{garbage}")), ("cp", format!("x{garbage}")),
             ("fold", format!("x{garbage}")), ("toggle", format!("!{garbage}")), ("url", format!("javascript:{garbage}")),
             ("color", format!("x{garbage}")), ("panel", format!("x{garbage}")), ("follow", format!("x{garbage}")),
-            ("trace", format!("zz{garbage}"))][which].clone();
+            ("trace", format!("z!{garbage}"))][which].clone();
         let p = parse(&format!("{text}&{key}={value}"));
         prop_assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
         // everything else is as written

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod dag;
 pub mod details;
 pub mod flame;
+pub mod follow_view;
 pub mod icons;
 pub mod json_tree;
 pub mod palette;

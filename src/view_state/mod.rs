@@ -4,10 +4,12 @@
 
 pub mod derived;
 pub mod embed;
+pub mod mlflow_link;
 pub mod navigation;
 pub mod url;
 
 use crate::model::{SpanId, SpanIdx, Trace, TraceId};
+pub use mlflow_link::MlflowLink;
 use std::collections::BTreeSet;
 
 /// The visible time range, relative to the trace start, in integer nanoseconds.
@@ -178,6 +180,9 @@ pub struct ViewState {
     /// Keep reading the URL sources as they grow (`follow=1`): poll for appended bytes until the
     /// source says its run is complete or stops growing.
     pub follow: bool,
+    /// An MLflow tracking server: browsed, and the traces opened from it (`mlflow=`,
+    /// `experiment=`, `trace=tr-...`).
+    pub mlflow: Option<MlflowLink>,
 }
 
 impl ViewState {
@@ -273,6 +278,8 @@ pub fn history_step(prev: &ViewState, next: &ViewState) -> HistoryStep {
         || prev.color != next.color
         || prev.panel != next.panel
         || prev.align != next.align
+        || prev.follow != next.follow
+        || prev.mlflow != next.mlflow
     {
         HistoryStep::Push
     } else {

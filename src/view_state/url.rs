@@ -4,11 +4,15 @@
 //! ```text
 //! ?v=1&url=<enc>&url=<enc>&file=<enc name>.<bytes>.<16 hex>&view=dag&t=<start_ns>,<end_ns>
 //!     &span=<16 hex>&trace=<32 hex>&q=<enc>&cp=1&color=service&panel=diagnostics&align=1&fold=all&toggle=<16 hex>.<16 hex>...
-//!     &follow=1
+//!     &follow=1&mlflow=<enc base URL>&experiment=<id>...&trace=tr-<hex>...
 //! ```
+//!
+//! `trace=` holds either the selection's trace id (32 hex digits) or, beside `mlflow=`, an
+//! MLflow trace to open (`tr-<hex>`; `mlflow_link`).
 //!
 //! Version 0 is the issue-2 form without `v=` (`?url=…&span=…`): it parses the same way.
 
+use super::mlflow_link::{is_mlflow_id, MlflowLink};
 use super::{ActiveView, ColorMode, Expansion, FileRef, Panel, TimeWindow, ViewState};
 use crate::model::{SpanId, TraceId};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -92,6 +96,15 @@ impl fmt::Display for ViewState {
         if self.follow {
             parts.push("follow=1".into());
         }
+        if let Some(m) = &self.mlflow {
+            parts.push(format!("mlflow={}", enc(&m.server)));
+            parts.extend(
+                m.experiments
+                    .iter()
+                    .map(|e| format!("experiment={}", enc(e))),
+            );
+            parts.extend(m.traces.iter().map(|t| format!("trace={}", enc(t))));
+        }
         write!(f, "?{}", parts.join("&"))
     }
 }
@@ -108,6 +121,7 @@ pub struct Parsed {
 /// Parses a query string (with or without the leading `?`).
 pub fn parse(query: &str) -> Parsed {
     let mut p = Parsed::default();
+    let mut mlflow = MlflowIds::default();
     let q = query.strip_prefix('?').unwrap_or(query);
     for pair in q.split('&').filter(|s| !s.is_empty()) {
         let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
@@ -170,8 +184,13 @@ pub fn parse(query: &str) -> Parsed {
             },
             "trace" => match TraceId::parse_hex(&value) {
                 Some(t) => p.state.selected_trace = Some(t),
-                None => bad("expected a 32-digit hex trace id"),
+                None if is_mlflow_id(&value) => mlflow.traces.push(value),
+                None => bad("expected a 32-digit hex trace id or an MLflow trace id"),
             },
+            "mlflow" if is_fetchable(&value) => mlflow.server = Some(value),
+            "mlflow" => bad("only http and https servers can be read"),
+            "experiment" if is_mlflow_id(&value) => mlflow.experiments.push(value),
+            "experiment" => bad("expected an MLflow experiment id"),
             "q" => p.state.search = value,
             "cp" => match value.as_str() {
                 "1" | "true" => p.state.critical_path = true,
@@ -218,7 +237,38 @@ pub fn parse(query: &str) -> Parsed {
             _ => p.notes.push(format!("ignored unknown parameter {key:?}")),
         }
     }
+    mlflow.apply(&mut p);
     p
+}
+
+/// MLflow fields as read, joined once the whole link is read (their order is free).
+#[derive(Default)]
+struct MlflowIds {
+    server: Option<String>,
+    experiments: Vec<String>,
+    traces: Vec<String>,
+}
+
+impl MlflowIds {
+    fn apply(self, p: &mut Parsed) {
+        match self.server {
+            Some(server) => {
+                p.state.mlflow = Some(MlflowLink {
+                    experiments: self.experiments,
+                    traces: self.traces,
+                    ..MlflowLink::server(&server)
+                })
+            }
+            None => {
+                let ids = self.experiments.iter().map(|e| ("experiment", e));
+                for (key, id) in ids.chain(self.traces.iter().map(|t| ("trace", t))) {
+                    p.notes.push(format!(
+                        "ignored {key}={id:?}: an MLflow id needs mlflow=<server URL>"
+                    ));
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -253,6 +303,11 @@ mod tests {
             panel: Some(Panel::Diagnostics),
             align: Some(true),
             follow: true,
+            mlflow: Some(crate::view_state::MlflowLink {
+                server: "http://127.0.0.1:5055".into(),
+                experiments: vec!["3".into()],
+                traces: vec!["tr-a1f5d472ad2df6b6f56bd1fd6a8a30fe".into()],
+            }),
         }
     }
 
