@@ -36,6 +36,16 @@ impl TraceWatch {
         &self.row
     }
 
+    /// Its last answers, taken apart (a fresh read handed to the watch that follows it).
+    pub fn into_parts(self) -> (TraceRow, Vec<u8>) {
+        (self.row, self.artifact)
+    }
+
+    /// Bytes of its last answers (info and spans).
+    pub fn len_bytes(&self) -> u64 {
+        (self.row.info_json.len() + self.artifact.len()) as u64
+    }
+
     /// Reads one poll's answers (info first, then artifact); true when either changed, so the
     /// trace is to be read again.
     pub fn on_poll(&mut self, row: TraceRow, artifact: Vec<u8>) -> bool {

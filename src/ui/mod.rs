@@ -7,10 +7,12 @@
 //!  app       boot + layout: toolbar (status), strips, panels, views, help overlay
 //!  views     timeline (paint, input, tooltip), dag (graph), analysis, details, panels
 //!  io        loader (files, URLs, streaming), url_sync (address bar), share (links), browser
+//!  live      follow (+ follow_poll, follow_bar), mlflow_client, mlflow_load, server_browser
 //! ```
 
 mod analysis_panel;
 mod app;
+mod assessments;
 mod browser;
 mod commands;
 mod dag;
@@ -19,11 +21,17 @@ mod details;
 mod diagnostics;
 mod failures_panel;
 mod file_origin_note;
+mod follow;
+mod follow_bar;
+mod follow_poll;
 mod help;
 mod legend;
 mod llm_panel;
 mod loader;
+mod mlflow_client;
+mod mlflow_load;
 mod painter;
+mod server_browser;
 mod share;
 mod state;
 mod status;

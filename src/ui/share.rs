@@ -13,7 +13,14 @@ use leptos::prelude::*;
 pub fn open_share(state: AppState) {
     let view = state.view.get_untracked();
     let base = format!("{}{}", page_base(), view);
-    let (link, what) = if !view.sources.is_empty() {
+    let from_mlflow = view.mlflow.as_ref().is_some_and(|m| m.opens_traces());
+    let (link, what) = if from_mlflow {
+        (
+            base,
+            "The link reopens the traces from the MLflow server; whoever opens it needs access to it."
+                .to_string(),
+        )
+    } else if !view.sources.is_empty() {
         (
             base,
             "The link reopens the trace from its URL(s); whoever opens it needs access to them."

@@ -9,7 +9,9 @@ use super::derived::Derivations;
 use crate::layout::timeline::Geometry;
 use crate::model::{SpanId, Trace, TraceId};
 use crate::view_state::derived::{rows_key, search_key, selection_key};
-use crate::view_state::{ActiveView, ColorMode, Expansion, FileRef, Panel, TimeWindow, ViewState};
+use crate::view_state::{
+    ActiveView, ColorMode, Expansion, FileRef, MlflowLink, Panel, TimeWindow, ViewState,
+};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -68,6 +70,12 @@ pub struct ViewFields {
     pub critical_path: Memo<bool>,
     /// Local files a link was made with.
     pub files: Memo<Vec<FileRef>>,
+    /// URL sources (`url=`).
+    pub sources: Memo<Vec<String>>,
+    /// Follow the sources as they grow.
+    pub follow: Memo<bool>,
+    /// The MLflow server browsed and the traces opened from it.
+    pub mlflow: Memo<Option<MlflowLink>>,
 }
 
 fn field<T: PartialEq + Send + Sync + 'static>(
@@ -90,6 +98,9 @@ impl ViewFields {
             align: field(view, |v| v.align),
             critical_path: field(view, |v| v.critical_path),
             files: field(view, |v| v.files.clone()),
+            sources: field(view, |v| v.sources.clone()),
+            follow: field(view, |v| v.follow),
+            mlflow: field(view, |v| v.mlflow.clone()),
         }
     }
 }
