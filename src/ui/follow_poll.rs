@@ -246,7 +246,9 @@ async fn follow_loop(
             return;
         }
         if loaded_generation(state) != generation {
-            follow.stop(); // another load replaced this one
+            // another load replaced this one (not a followed one: that would have a new epoch)
+            follow.stop();
+            state.view.update(|v| v.follow = false);
             return;
         }
         if follow.is_paused() {
@@ -255,7 +257,7 @@ async fn follow_loop(
         match round(&mut sources, &mut session, follow).await {
             // a file that shrank was replaced: read it again from its start
             None => return start(state, follow, urls, false),
-            Some(true) if follow.is_current(epoch) => {
+            Some(true) if follow.is_current(epoch) && loaded_generation(state) == generation => {
                 apply_snapshot(state, follow, session.snapshot());
             }
             Some(_) => {}

@@ -164,7 +164,9 @@ async fn follow_loop(state: AppState, follow: Follow, epoch: u64, mut opened: Op
             return;
         }
         if loaded_generation(state) != generation {
-            follow.stop(); // another load replaced this one
+            // another load replaced this one (not a followed one: that would have a new epoch)
+            follow.stop();
+            state.view.update(|v| v.follow = false);
             return;
         }
         if follow.is_paused() {
@@ -189,7 +191,7 @@ async fn follow_loop(state: AppState, follow: Follow, epoch: u64, mut opened: Op
             }
         }
         failed_rounds = if failed { failed_rounds + 1 } else { 0 };
-        if changed && follow.is_current(epoch) {
+        if changed && follow.is_current(epoch) && loaded_generation(state) == generation {
             apply_snapshot(state, follow, opened.trace());
         }
     }

@@ -196,3 +196,42 @@ test('the page skein open --follow prints follows a file being appended to', { t
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the Follow toggle follows a URL load; Pause stops asking until Resume', { timeout: 90000 }, async () => {
+  const lines = fixture('generated/otel_sdk/spans.jsonl').toString().trim().split('\n');
+  const s = await startRangeServer(lines, { initial: 10, burst: 7, autoStart: false });
+  try {
+    const page = await newPage(ctx.browser);
+    await page.goto(`${ctx.app.url}/?url=${enc(s.url)}`);
+    assert.equal(await waitForState(page), 'ready');
+    assert.equal(await spanCount(page), 10);
+    assert.equal(await page.isChecked('[data-testid=follow-toggle]'), false);
+    assert.equal(await page.$('[data-testid=follow-status]'), null, 'not following by itself');
+    await page.check('[data-testid=follow-toggle]');
+    await page.waitForSelector('[data-testid=follow-status][data-state=following]');
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('follow') === '1');
+    s.appendNow(7);
+    await growsTo(page, 17, 15000);
+    // paused: appended lines wait, and nothing is asked for
+    await page.click('[data-testid=follow-pause]');
+    await page.waitForSelector('[data-testid=follow-status][data-state=paused]');
+    const asked = s.requests.length;
+    s.appendNow(7);
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(await spanCount(page), 17, 'nothing read while paused');
+    assert.ok(s.requests.length - asked <= 1, `asked ${s.requests.length - asked} times while paused`);
+    await page.click('[data-testid=follow-pause]');
+    await page.waitForSelector('[data-testid=follow-status][data-state=following]');
+    await growsTo(page, 24, 15000);
+    // off: the status goes, and appended lines stay unread
+    await page.uncheck('[data-testid=follow-toggle]');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=follow-status]'));
+    s.appendNow(7);
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal(await spanCount(page), 24);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  } finally {
+    await s.close();
+  }
+});
