@@ -11,7 +11,7 @@ use skein::view_state::stats_flame::STATS_COLUMNS;
 use skein::view_state::url::parse;
 use skein::view_state::{
     ActiveView, ColorMode, Expansion, FileRef, FlameSettings, FlameStep, FlameTime, Grouping,
-    Panel, StatsScope, StatsSettings, TimeWindow, ViewState,
+    MlflowLink, Panel, StatsScope, StatsSettings, TimeWindow, ViewState,
 };
 
 fn span_id() -> impl Strategy<Value = SpanId> {
@@ -112,6 +112,22 @@ fn compare_view() -> impl Strategy<Value = CompareView> {
         )
 }
 
+/// An MLflow link: a server, experiment ids, `tr-<hex>` trace ids.
+fn mlflow_link() -> impl Strategy<Value = Option<MlflowLink>> {
+    prop::option::of(
+        (
+            "(http|https)://[a-z0-9.-]{1,12}(:[0-9]{1,5})?(/[a-z]{1,6})?",
+            prop::collection::vec("[0-9]{1,4}", 0..3),
+            prop::collection::vec("tr-[0-9a-f]{32}", 0..3),
+        )
+            .prop_map(|(server, experiments, traces)| MlflowLink {
+                server,
+                experiments,
+                traces,
+            }),
+    )
+}
+
 fn view_state() -> impl Strategy<Value = ViewState> {
     (base_view_state(), analysis_views()).prop_map(|(v, (filter, stats, flame))| ViewState {
         filter,
@@ -147,7 +163,7 @@ fn base_view_state() -> impl Strategy<Value = ViewState> {
         prop::sample::select(vec![ColorMode::SpanType, ColorMode::Service]),
         prop::option::of(prop::sample::select(Panel::ALL.to_vec())),
         prop::option::of(any::<bool>()),
-        (any::<bool>(), compare_view()),
+        (any::<bool>(), compare_view(), mlflow_link()),
     )
         .prop_map(
             |(
@@ -162,7 +178,7 @@ fn base_view_state() -> impl Strategy<Value = ViewState> {
                 color,
                 panel,
                 align,
-                (follow, compare),
+                (follow, compare, mlflow),
             )| ViewState {
                 sources,
                 files,
@@ -178,6 +194,7 @@ fn base_view_state() -> impl Strategy<Value = ViewState> {
                 align,
                 follow,
                 compare,
+                mlflow,
                 ..ViewState::default()
             },
         )
@@ -200,7 +217,7 @@ proptest! {
         let (key, value) = [("t", garbage.clone()), ("span", format!("zz{garbage}")), ("view", format!("x{garbage}")), ("cp", format!("x{garbage}")),
             ("fold", format!("x{garbage}")), ("toggle", format!("!{garbage}")), ("url", format!("javascript:{garbage}")),
             ("color", format!("x{garbage}")), ("panel", format!("x{garbage}")), ("follow", format!("x{garbage}")),
-            ("trace", format!("zz{garbage}")), ("filter", format!("x{garbage}")), ("scope", format!("x{garbage}")),
+            ("trace", format!("z!{garbage}")), ("filter", format!("x{garbage}")), ("scope", format!("x{garbage}")),
             ("group", format!("x{garbage}")), ("sub", format!("x{garbage}")), ("sort", format!("x{garbage}")),
             ("heat", format!("x{garbage}")), ("flame", format!("x{garbage}")), ("box", format!("x{garbage}")),
             ("vs", format!("javascript:{garbage}")), ("vsfile", garbage.clone()),

@@ -20,6 +20,8 @@ pub mod jaeger;
 pub mod json_log;
 pub mod langfuse;
 pub mod mlflow;
+pub mod mlflow_follow;
+pub mod mlflow_list;
 pub mod mlflow_server;
 pub mod otel_sdk;
 pub mod otlp;

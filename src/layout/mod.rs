@@ -8,6 +8,7 @@ pub mod dag;
 pub mod details;
 pub mod flame;
 pub mod flame_zoom;
+pub mod follow_view;
 pub mod icons;
 pub mod json_tree;
 pub mod palette;

@@ -8,11 +8,13 @@ use super::details::DetailsPanel;
 use super::diagnostics::{DiagnosticsPanel, LogsPanel};
 use super::failures_panel::FailuresPanel;
 use super::flame::FlameView;
+use super::follow::{open_urls, Follow};
 use super::help::HelpOverlay;
 use super::legend::Legend;
 use super::llm_panel::LlmPanel;
 use super::loader::{start_load, Input};
 use super::query_bar::QueryBar;
+use super::server_browser::{Browser, ServerBrowser};
 use super::state::{AppState, LoadPhase, LoadStatus};
 use super::stats::StatsView;
 use super::strips::{LinkNotes, LlmStrip, NeedsFiles};
@@ -33,7 +35,7 @@ pub fn files_of(list: Option<web_sys::FileList>) -> Vec<Input> {
 }
 
 /// Applies the address: its view, then its data (embedded in the fragment) or its URLs.
-fn boot(state: AppState) -> Vec<String> {
+fn boot(state: AppState, follow: Follow) -> Vec<String> {
     let initial = url_sync::read_initial();
     let sources = initial.state.sources.clone();
     state.view.set(initial.state);
@@ -53,12 +55,8 @@ fn boot(state: AppState) -> Vec<String> {
             message: format!("Nothing loaded: {e}"),
             ..Default::default()
         }),
-        Ok(None) if !sources.is_empty() => start_load(
-            state,
-            sources.iter().cloned().map(Input::Url).collect(),
-            sources,
-        ),
-        Ok(None) => {}
+        Ok(None) if !sources.is_empty() => open_urls(state, follow, sources),
+        Ok(None) => super::mlflow_load::boot(state, follow),
     }
     initial.notes
 }
@@ -68,13 +66,16 @@ fn boot(state: AppState) -> Vec<String> {
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
-    let link_notes = boot(state);
+    let follow = Follow::provide();
+    let link_notes = boot(state, follow);
+    Browser::provide(state, follow);
     commands::install_keys(state);
     super::compare::install_loader(state);
     view! {
         <div class="app">
             <Toolbar />
             <QueryBar />
+            <ServerBrowser />
             <LinkNotes notes=link_notes />
             <NeedsFiles />
             <LlmStrip />

@@ -112,7 +112,7 @@ fn js_message(e: &JsValue) -> String {
 }
 
 /// Why a fetch failed, in words a user can act on.
-async fn explain_fetch_failure(url: &str, err: &gloo_net::Error) -> String {
+pub(super) async fn explain_fetch_failure(url: &str, err: &gloo_net::Error) -> String {
     // A CORS refusal and a network failure look the same to fetch(). An opaque no-cors
     // request tells them apart: it succeeds when the server answered at all.
     let reachable = Request::get(url)
@@ -429,8 +429,9 @@ fn link_mismatches(state: AppState, files: &[FileRef]) -> Vec<String> {
     }
 }
 
-/// Makes a freshly built trace the loaded one and applies the pending view (selection).
-fn install(
+/// Makes a freshly built trace the loaded one and applies the pending view (selection); the
+/// view's sources become `sources` and `files` (an MLflow load sets its traces after this).
+pub(super) fn install(
     state: AppState,
     trace: Trace,
     (sources, files): (Vec<String>, Vec<FileRef>),
@@ -453,6 +454,7 @@ fn install(
     state.view.update(|v| {
         v.sources = sources;
         v.files = files;
+        v.mlflow = v.mlflow.take().filter(|m| !m.opens_traces());
         if !mismatches.is_empty() {
             v.window = None;
             v.clear_selection();

@@ -8,10 +8,12 @@
 //!  views     timeline (paint, input, tooltip), dag (graph), analysis, statistics (table,
 //!            histogram), flame graph (paint, input), details, panels
 //!  io        loader (files, URLs, streaming), url_sync (address bar), share (links), browser
+//!  live      follow (+ follow_poll, follow_bar), mlflow_client, mlflow_load, server_browser
 //! ```
 
 mod analysis_panel;
 mod app;
+mod assessments;
 mod browser;
 mod commands;
 mod compare;
@@ -23,12 +25,18 @@ mod diagnostics;
 mod failures_panel;
 mod file_origin_note;
 mod flame;
+mod follow;
+mod follow_bar;
+mod follow_poll;
 mod help;
 mod legend;
 mod llm_panel;
 mod loader;
+mod mlflow_client;
+mod mlflow_load;
 mod painter;
 mod query_bar;
+mod server_browser;
 mod share;
 mod state;
 mod stats;

@@ -17,7 +17,10 @@ pub fn open_share(state: AppState) {
     let base = format!("{}{}", page_base(), view);
     let has_baseline = state.compare.baseline.with_untracked(Option::is_some);
     let local = |yes: bool, files: Option<std::sync::Arc<embed::NamedFiles>>| files.filter(|_| yes);
-    let mine = local(view.sources.is_empty(), state.local_files.get_value());
+    let mine = local(
+        view.sources.is_empty() && !view.mlflow.as_ref().is_some_and(|m| m.opens_traces()),
+        state.local_files.get_value(),
+    );
     let theirs = local(
         has_baseline && view.compare.baseline.is_empty(),
         state.compare.baseline_files.get_value(),
@@ -34,7 +37,11 @@ pub fn open_share(state: AppState) {
         None => (base, false, false),
     };
     let kb = link.len() as f64 / 1024.0;
-    let mut what = if !view.sources.is_empty() {
+    let from_mlflow = view.mlflow.as_ref().is_some_and(|m| m.opens_traces());
+    let mut what = if from_mlflow {
+        "The link reopens the traces from the MLflow server; whoever opens it needs access to it."
+            .to_string()
+    } else if !view.sources.is_empty() {
         "The link reopens the trace from its URL(s); whoever opens it needs access to them."
             .to_string()
     } else if with_main {

@@ -12,8 +12,8 @@ use crate::model::{SpanId, Trace, TraceId};
 use crate::view_state::compare::{CompareSettings, CompareTab};
 use crate::view_state::derived::{rows_key, search_key, selection_key};
 use crate::view_state::{
-    ActiveView, ColorMode, Expansion, FileRef, FlameSettings, Panel, StatsSettings, TimeWindow,
-    ViewState,
+    ActiveView, ColorMode, Expansion, FileRef, FlameSettings, MlflowLink, Panel, StatsSettings,
+    TimeWindow, ViewState,
 };
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -87,6 +87,12 @@ pub struct ViewFields {
     pub baseline_sources: Memo<(Vec<String>, Vec<FileRef>)>,
     /// The selection names a span of the baseline load.
     pub selected_in_baseline: Memo<bool>,
+    /// URL sources (`url=`).
+    pub sources: Memo<Vec<String>>,
+    /// Follow the sources as they grow.
+    pub follow: Memo<bool>,
+    /// The MLflow server browsed and the traces opened from it.
+    pub mlflow: Memo<Option<MlflowLink>>,
 }
 
 fn field<T: PartialEq + Send + Sync + 'static>(
@@ -118,6 +124,9 @@ impl ViewFields {
                 (v.compare.baseline.clone(), v.compare.baseline_files.clone())
             }),
             selected_in_baseline: field(view, |v| v.compare.selected_in_baseline),
+            sources: field(view, |v| v.sources.clone()),
+            follow: field(view, |v| v.follow),
+            mlflow: field(view, |v| v.mlflow.clone()),
         }
     }
 }

@@ -5,7 +5,9 @@
 use super::app::files_of;
 use super::commands::run;
 use super::file_origin_note::FileOriginNote;
+use super::follow_bar::FollowControls;
 use super::loader::{start_load, Input};
+use super::server_browser::OpenFromServer;
 use super::share::ShareButton;
 use super::state::{AppState, LoadPhase};
 use super::status::{Counts, Status};
@@ -53,6 +55,7 @@ pub fn Toolbar() -> impl IntoView {
         <header class="toolbar">
             <span class="brand">"Skein"</span>
             <Open />
+            <OpenFromServer />
             <span class="sep"></span>
             {command_button(state, Command::Fit, "Fit", "fit")}
             {command_button(state, Command::ExpandAll, "Expand all", "expand-all")}
@@ -60,6 +63,7 @@ pub fn Toolbar() -> impl IntoView {
             <span class="sep"></span>
             <Views />
             <Display />
+            <FollowControls />
             <span class="grow"></span>
             <ShareButton />
             <Status />

@@ -5,12 +5,14 @@
 pub mod compare;
 pub mod derived;
 pub mod embed;
+pub mod mlflow_link;
 pub mod navigation;
 pub mod stats_flame;
 pub mod url;
 
 use crate::model::{SpanId, SpanIdx, Trace, TraceId};
 use compare::CompareView;
+pub use mlflow_link::MlflowLink;
 pub use stats_flame::{FlameSettings, FlameStep, FlameTime, Grouping, StatsScope, StatsSettings};
 use std::collections::BTreeSet;
 
@@ -208,6 +210,9 @@ pub struct ViewState {
     /// The comparison with a baseline (`vs=`, `vsfile=`, `key=`, `tol=`, `atrace=`, `btrace=`,
     /// `ctab=`, `spanin=`).
     pub compare: CompareView,
+    /// An MLflow tracking server: browsed, and the traces opened from it (`mlflow=`,
+    /// `experiment=`, `trace=tr-...`).
+    pub mlflow: Option<MlflowLink>,
 }
 
 impl ViewState {
@@ -327,6 +332,8 @@ pub fn history_step(prev: &ViewState, next: &ViewState) -> HistoryStep {
         || prev.stats != next.stats
         || prev.flame != next.flame
         || prev.compare != next.compare
+        || prev.follow != next.follow
+        || prev.mlflow != next.mlflow
     {
         HistoryStep::Push
     } else {

@@ -8,17 +8,23 @@
 //!     &flame=critical&box=<enc service>:<enc name>,<enc service>:<enc name>
 //!     &vs=<enc>&vsfile=<enc name>.<bytes>.<16 hex>&key=<enc>&tol=<enc>&atrace=<32 hex>
 //!     &btrace=<32 hex>&ctab=waterfalls&spanin=vs
+//!     &mlflow=<enc base URL>&experiment=<id>...&trace=tr-<hex>...
 //! ```
+//!
+//! `trace=` holds either the selection's trace id (32 hex digits) or, beside `mlflow=`, an
+//! MLflow trace to open (`tr-<hex>`; `mlflow_link`).
 //!
 //! Version 0 is the issue-2 form without `v=` (`?url=…&span=…`): it parses the same way.
 
-use super::compare::{CompareTab, CompareView};
+use super::mlflow_link::{is_mlflow_id, MlflowLink};
 use super::{ActiveView, ColorMode, Expansion, FileRef, Panel, TimeWindow, ViewState};
 use crate::model::{SpanId, TraceId};
+use compare_fields::{compare_parts, parse_compare};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use stats_flame_fields::{flame_parts, parse_view_field, stats_parts};
 use std::fmt;
 
+mod compare_fields;
 mod stats_flame_fields;
 
 /// Current schema version written into links.
@@ -101,6 +107,15 @@ impl fmt::Display for ViewState {
         stats_parts(self, &mut parts);
         flame_parts(self, &mut parts);
         parts.extend(compare_parts(&self.compare));
+        if let Some(m) = &self.mlflow {
+            parts.push(format!("mlflow={}", enc(&m.server)));
+            parts.extend(
+                m.experiments
+                    .iter()
+                    .map(|e| format!("experiment={}", enc(e))),
+            );
+            parts.extend(m.traces.iter().map(|t| format!("trace={}", enc(t))));
+        }
         write!(f, "?{}", parts.join("&"))
     }
 }
@@ -123,75 +138,6 @@ fn parse_file_ref(raw: &str) -> Option<FileRef> {
     })
 }
 
-/// The comparison's fields, each written only when it differs from its default.
-fn compare_parts(c: &CompareView) -> Vec<String> {
-    let mut parts: Vec<String> = c
-        .baseline
-        .iter()
-        .map(|u| format!("vs={}", enc(u)))
-        .collect();
-    parts.extend(
-        c.baseline_files
-            .iter()
-            .map(|f| format!("vsfile={}", file_text(f))),
-    );
-    let s = &c.settings;
-    if let Some(k) = &s.key {
-        parts.push(format!("key={}", enc(&k.to_string())));
-    }
-    if let Some(t) = &s.tolerance {
-        parts.push(format!("tol={}", enc(&t.to_string())));
-    }
-    parts.extend(s.a_traces.iter().map(|t| format!("atrace={t}")));
-    parts.extend(s.b_traces.iter().map(|t| format!("btrace={t}")));
-    if c.tab != CompareTab::default() {
-        parts.push(format!("ctab={}", c.tab.name()));
-    }
-    if c.selected_in_baseline {
-        parts.push("spanin=vs".into());
-    }
-    parts
-}
-
-/// Reads one of the comparison's fields into `c`: `None` when `key` is not one of them, else
-/// whether its value was good (the reason when not).
-fn parse_compare(
-    c: &mut CompareView,
-    key: &str,
-    raw: &str,
-    value: &str,
-) -> Option<Result<(), String>> {
-    let s = &mut c.settings;
-    let trace =
-        |v: &str| TraceId::parse_hex(v).ok_or("expected a 32-digit hex trace id".to_string());
-    let result = match key {
-        "vs" if is_fetchable(value) => {
-            c.baseline.push(value.to_string());
-            Ok(())
-        }
-        "vs" => Err("only http and https sources can be loaded".to_string()),
-        "vsfile" => parse_file_ref(raw)
-            .map(|f| c.baseline_files.push(f))
-            .ok_or_else(|| "expected <name>.<bytes>.<hex fingerprint>".to_string()),
-        "key" => value.parse().map(|k| s.key = Some(k)),
-        "tol" => value.parse().map(|t| s.tolerance = Some(t)),
-        "atrace" => trace(value).map(|t| s.a_traces.push(t)),
-        "btrace" => trace(value).map(|t| s.b_traces.push(t)),
-        "ctab" => CompareTab::from_name(value)
-            .map(|t| c.tab = t)
-            .ok_or_else(|| "expected table, waterfalls or dag".to_string()),
-        "spanin" => match value {
-            "vs" => {
-                c.selected_in_baseline = true;
-                Ok(())
-            }
-            _ => Err("expected vs".to_string()),
-        },
-        _ => return None,
-    };
-    Some(result)
-}
-
 /// A parsed link: the state plus one note per dropped field.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Parsed {
@@ -204,6 +150,7 @@ pub struct Parsed {
 /// Parses a query string (with or without the leading `?`).
 pub fn parse(query: &str) -> Parsed {
     let mut p = Parsed::default();
+    let mut mlflow = MlflowIds::default();
     let q = query.strip_prefix('?').unwrap_or(query);
     for pair in q.split('&').filter(|s| !s.is_empty()) {
         let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
@@ -251,8 +198,13 @@ pub fn parse(query: &str) -> Parsed {
             },
             "trace" => match TraceId::parse_hex(&value) {
                 Some(t) => p.state.selected_trace = Some(t),
-                None => bad("expected a 32-digit hex trace id"),
+                None if is_mlflow_id(&value) => mlflow.traces.push(value),
+                None => bad("expected a 32-digit hex trace id or an MLflow trace id"),
             },
+            "mlflow" if is_fetchable(&value) => mlflow.server = Some(value),
+            "mlflow" => bad("only http and https servers can be read"),
+            "experiment" if is_mlflow_id(&value) => mlflow.experiments.push(value),
+            "experiment" => bad("expected an MLflow experiment id"),
             "q" => p.state.search = value,
             "cp" => match value.as_str() {
                 "1" | "true" => p.state.critical_path = true,
@@ -307,13 +259,44 @@ pub fn parse(query: &str) -> Parsed {
             },
         }
     }
+    mlflow.apply(&mut p);
     p
+}
+
+/// MLflow fields as read, joined once the whole link is read (their order is free).
+#[derive(Default)]
+struct MlflowIds {
+    server: Option<String>,
+    experiments: Vec<String>,
+    traces: Vec<String>,
+}
+
+impl MlflowIds {
+    fn apply(self, p: &mut Parsed) {
+        match self.server {
+            Some(server) => {
+                p.state.mlflow = Some(MlflowLink {
+                    experiments: self.experiments,
+                    traces: self.traces,
+                    ..MlflowLink::server(&server)
+                })
+            }
+            None => {
+                let ids = self.experiments.iter().map(|e| ("experiment", e));
+                for (key, id) in ids.chain(self.traces.iter().map(|t| ("trace", t))) {
+                    p.notes.push(format!(
+                        "ignored {key}={id:?}: an MLflow id needs mlflow=<server URL>"
+                    ));
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::view_state::compare::{CompareKey, CompareSettings};
+    use crate::view_state::compare::{CompareKey, CompareSettings, CompareTab, CompareView};
     use crate::view_state::stats_flame::{FlameStep, FlameTime, Grouping, StatsScope};
 
     fn sample() -> ViewState {
@@ -382,6 +365,11 @@ mod tests {
                 tab: CompareTab::Waterfalls,
                 selected_in_baseline: true,
             },
+            mlflow: Some(crate::view_state::MlflowLink {
+                server: "http://127.0.0.1:5055".into(),
+                experiments: vec!["3".into()],
+                traces: vec!["tr-a1f5d472ad2df6b6f56bd1fd6a8a30fe".into()],
+            }),
         }
     }
 
