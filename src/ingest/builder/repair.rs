@@ -16,6 +16,10 @@ impl TraceBuilder {
             for (&(t, s), &i) in &self.span_index {
                 by_span.entry(s).or_default().push((t, i));
             }
+            // a bare span id names the earliest-loaded span holding it, not the hash order's
+            for candidates in by_span.values_mut() {
+                candidates.sort_unstable_by_key(|&(_, i)| i);
+            }
         }
         for log in &mut self.trace.logs {
             let Some(id) = log.span_id else { continue };

@@ -199,27 +199,34 @@ impl Gathered {
     }
 
     /// Ends what never ended: a `B` at its thread's last timestamp; an async begin is dropped.
+    /// Both are reported in file order (the open maps are hash maps: their order is none).
     pub(super) fn close_all(&mut self) {
-        for (thread, stack) in std::mem::take(&mut self.open) {
-            for mut s in stack {
-                s.end = self
-                    .last_ts
-                    .get(&thread)
-                    .copied()
-                    .unwrap_or(s.start)
-                    .max(s.start);
-                self.problems.push(format!(
-                    "B event {:?} on pid {} tid {} never ends; ended at the thread's last timestamp",
-                    s.name, thread.0, thread.1
-                ));
-                self.slices.push(s);
-            }
+        let mut open: Vec<((String, String), Slice)> = std::mem::take(&mut self.open)
+            .into_iter()
+            .flat_map(|(thread, stack)| stack.into_iter().map(move |s| (thread.clone(), s)))
+            .collect();
+        open.sort_by_key(|(_, s)| s.order);
+        for (thread, mut s) in open {
+            s.end = self
+                .last_ts
+                .get(&thread)
+                .copied()
+                .unwrap_or(s.start)
+                .max(s.start);
+            self.problems.push(format!(
+                "B event {:?} on pid {} tid {} never ends; ended at the thread's last timestamp",
+                s.name, thread.0, thread.1
+            ));
+            self.slices.push(s);
         }
-        for (_, stack) in std::mem::take(&mut self.open_async) {
-            for s in stack {
-                self.problems
-                    .push(format!("async begin {:?} never ends; skipped", s.name));
-            }
+        let mut open_async: Vec<Slice> = std::mem::take(&mut self.open_async)
+            .into_values()
+            .flatten()
+            .collect();
+        open_async.sort_by_key(|s| s.order);
+        for s in open_async {
+            self.problems
+                .push(format!("async begin {:?} never ends; skipped", s.name));
         }
     }
 }
