@@ -21,6 +21,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --jobs) jobs="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
+    --inputs | --reader | --max-ms) args+=("$1" "$2"); shift 2 ;;
     [0-9]*) args+=(--seconds "$1"); shift ;;
     *) args+=("$1"); shift ;;
   esac

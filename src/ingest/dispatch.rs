@@ -174,16 +174,14 @@ impl<'a> RecordContext<'a> {
     /// Ends the source's bytes: a judgement still pending is made on what came, the framer
     /// flushes its last record.
     pub fn finish(&mut self, framer: &mut Framer) {
-        match self.pending.sniffing {
-            Sniffing::Looking => {
-                let verdict = sniff::judge(&self.pending.held, true).unwrap_or(Verdict::Text);
-                self.start(framer, verdict);
-            }
-            Sniffing::Html => self.say_html(true),
-            Sniffing::Reading | Sniffing::Refused => {}
+        if self.pending.sniffing == Sniffing::Looking {
+            let verdict = sniff::judge(&self.pending.held, true).unwrap_or(Verdict::Text);
+            self.start(framer, verdict);
         }
-        if self.pending.sniffing == Sniffing::Reading {
-            framer.finish(&mut |item| self.handle(item));
+        match self.pending.sniffing {
+            Sniffing::Html => self.say_html(true),
+            Sniffing::Reading => framer.finish(&mut |item| self.handle(item)),
+            Sniffing::Looking | Sniffing::Refused => {}
         }
     }
 

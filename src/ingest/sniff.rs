@@ -205,19 +205,59 @@ pub fn title(page: &[u8]) -> Option<String> {
     let text_start = open + find(&lower[open..], b">")? + 1;
     let text_end = text_start + find(&lower[text_start..], b"</title")?;
     let raw = String::from_utf8_lossy(&page[text_start..text_end]);
-    let decoded = raw
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&");
+    let decoded = decode_entities(&raw);
     let words: Vec<&str> = decoded.split_whitespace().collect();
     let mut text = words.join(" ");
     if text.chars().count() > 120 {
         text = text.chars().take(119).collect::<String>() + "…";
     }
     Some(text)
+}
+
+/// HTML character references: numeric ones and the few named ones titles use; anything else
+/// stays as written.
+fn decode_entities(text: &str) -> String {
+    const NAMED: [(&str, char); 9] = [
+        ("amp", '&'),
+        ("lt", '<'),
+        ("gt", '>'),
+        ("quot", '"'),
+        ("apos", '\''),
+        ("nbsp", ' '),
+        ("middot", '·'),
+        ("ndash", '–'),
+        ("mdash", '—'),
+    ];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let entity = after
+            .find(';')
+            .filter(|&end| end <= 10)
+            .map(|end| &after[..end]);
+        let decoded = entity.and_then(|e| match e.strip_prefix('#') {
+            Some(n) => match n.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => n.parse().ok(),
+            }
+            .and_then(char::from_u32),
+            None => NAMED.iter().find(|(name, _)| *name == e).map(|(_, c)| *c),
+        });
+        match (entity, decoded) {
+            (Some(e), Some(c)) => {
+                out.push(c);
+                rest = &after[e.len() + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -262,5 +302,9 @@ mod tests {
         assert_eq!(judge(page, true), Some(Verdict::Html));
         assert_eq!(title(page).as_deref(), Some("Sign in & go · GitLab"));
         assert_eq!(title(b"<html><title>cut off"), None);
+        assert_eq!(
+            title(b"<title>a&#183;b &#x2014; c &unknown; d & e</title>").as_deref(),
+            Some("a·b — c &unknown; d & e")
+        );
     }
 }
