@@ -15,7 +15,7 @@ use super::pflow_nodes::{
     Placement, Run,
 };
 use super::pflow_run::{emit_run, RunSpan};
-use super::toolkit::RecordCx;
+use super::toolkit::{RecordCx, TimeField, TIME_RANGE};
 use crate::model::{Clock, Completion, DiagnosticKind, Severity, SpanFlags, SpanId, TimestampNs};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::{Map, Value};
@@ -248,6 +248,11 @@ fn begin_run(cx: &mut RecordCx<'_>, obj: Map<String, Value>) -> OpenRun {
 }
 
 fn node_started(cx: &mut RecordCx<'_>, open: &mut OpenRun, obj: Map<String, Value>) {
+    let timestamp = obj.get("timestamp").and_then(Value::as_str);
+    if let TimeField::OutOfRange(v) = TimeField::from_iso(timestamp) {
+        let m = format!("pflow node.start timestamp {v} is out of range ({TIME_RANGE}); skipped");
+        return cx.skip(DiagnosticKind::BadValue, m);
+    }
     let (Some(id), Some(at)) = (
         obj.get("id").and_then(Value::as_i64),
         time_of(obj.get("timestamp")),
