@@ -43,6 +43,9 @@ pub struct Framer {
     escaped: bool,
     value_line: u32,
     in_stray: bool,
+    /// The leading byte-order mark was looked for (once: a second one is text, however the
+    /// bytes were chunked).
+    bom_checked: bool,
 }
 
 impl Default for Framer {
@@ -56,6 +59,7 @@ impl Default for Framer {
             escaped: false,
             value_line: 1,
             in_stray: false,
+            bom_checked: false,
         }
     }
 }
@@ -133,8 +137,11 @@ impl Framer {
 
     /// Picks the framing from the first non-blank line, once it is complete (or at the end).
     fn decide(&mut self, at_end: bool) -> Option<Mode> {
-        if self.carry.starts_with(BOM) {
-            self.carry.drain(..BOM.len());
+        if !self.bom_checked && (self.carry.len() >= BOM.len() || at_end) {
+            self.bom_checked = true;
+            if self.carry.starts_with(BOM) {
+                self.carry.drain(..BOM.len());
+            }
         }
         let mut offset = 0;
         loop {
@@ -347,6 +354,17 @@ mod tests {
             frame(b"\xEF\xBB\xBF{\"a\":1}\n{\"b\":2}", 2),
             vec!["R1:{\"a\":1}", "L2:{\"b\":2}"]
         );
+    }
+
+    #[test]
+    fn only_the_first_bom_is_skipped_whatever_the_chunks() {
+        // found by tests/fuzz_readers.rs: byte by byte, every leading BOM used to be dropped
+        let input = b"\xEF\xBB\xBF\xEF\xBB\xBF{\"a\":1}\n";
+        let whole = frame(input, input.len());
+        assert_eq!(whole, vec!["S1", "R1:{\"a\":1}"]);
+        for chunk in 1..input.len() {
+            assert_eq!(frame(input, chunk), whole, "chunk size {chunk}");
+        }
     }
 
     #[test]
