@@ -12,6 +12,7 @@ pub mod mermaid;
 pub mod profile_json;
 pub mod report;
 pub mod span_critical_path;
+pub mod span_path_summary;
 pub mod span_set;
 pub mod stats;
 pub mod usage_index;

@@ -2,6 +2,7 @@
 //! compute and network breakdowns (end to end and on the critical path), and the exports:
 //! analysis JSON (FlowMesh's ProfileSummary shape) and the DAG as Mermaid text.
 
+use super::span_path_view::span_path_section;
 use super::state::AppState;
 use crate::analysis::flowmesh::{Breakdown, FlowMeshAnalysis};
 use crate::analysis::{mermaid::mermaid, profile_json::profile_json};
@@ -158,8 +159,14 @@ fn data_id_table(
     }
 }
 
-fn analysis_body(state: AppState, sort: RwSignal<(SortBy, bool)>) -> Option<impl IntoView> {
+fn analysis_body(state: AppState, sort: RwSignal<(SortBy, bool)>) -> Option<AnyView> {
     let a = state.derived.analysis.get()?.0;
+    if a.nodes.is_empty() {
+        let path = span_path_section(state)?;
+        let has_breakdown = !(a.e2e.compute.is_empty() && a.e2e.network.is_empty());
+        let breakdown = has_breakdown.then(|| breakdown_table("End-to-end breakdown", &a.e2e));
+        return Some(view! { {path} {breakdown} }.into_any());
+    }
     let (_, trace) = state.trace.get()?;
     let problems = a
         .diagnostics
@@ -174,7 +181,7 @@ fn analysis_body(state: AppState, sort: RwSignal<(SortBy, bool)>) -> Option<impl
         {data_id_table(sort, &a, &trace)}
         {breakdown_table("End-to-end breakdown", &a.e2e)}
         {breakdown_table("On the critical path", &a.critical_breakdown)}
-    })
+    }.into_any())
 }
 
 /// The analysis view.

@@ -42,6 +42,8 @@ pub struct Derivations {
     pub analysis: Memo<Option<Shared<FlowMeshAnalysis>>>,
     /// Layout of the lineage DAG (analysis).
     pub dag: Memo<Option<Shared<DagLayout>>>,
+    /// The critical path's sections, whether shown or not (trace, analysis).
+    pub path: Memo<Option<Shared<Vec<Section>>>>,
     /// Critical sections by span, while the critical path is shown.
     pub critical: Memo<Option<Shared<SectionsBySpan>>>,
     /// LLM usage and cost (trace).
@@ -123,6 +125,7 @@ impl Derivations {
                 let a = analysis.get()?;
                 Some(Shared::new(layout(a.0.nodes.len(), &a.0.edges)))
             }),
+            path: sections,
             critical: critical(fields, sections),
             llm,
             failures: per_trace(trace, failures),

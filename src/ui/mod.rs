@@ -38,6 +38,7 @@ mod painter;
 mod query_bar;
 mod server_browser;
 mod share;
+mod span_path_view;
 mod state;
 mod stats;
 mod status;

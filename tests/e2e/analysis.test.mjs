@@ -96,3 +96,35 @@ test('?view=dag&cp=1 with ?url= opens straight into the highlighted DAG', async 
     await data.close();
   }
 });
+
+test('a load without data ids shows the span critical path in the analysis view, as jaeger-ui computes it', async () => {
+  // jaeger-ui's own critical path of this trace (shared/fixtures/expected), summed per span
+  const file = 'public/jaeger/jaeger-ui_tracegraph_testTrace.json';
+  const ref = JSON.parse(fixture('expected/jaeger-critical-path/jaeger-ui_tracegraph_testTrace.cp.json')).traces[0];
+  const perSpan = new Map();
+  for (const s of ref.critical_path) perSpan.set(s.spanID, (perSpan.get(s.spanID) ?? 0) + (s.section_end - s.section_start) * 1000);
+  const want = [...perSpan.values()].sort((a, b) => b - a);
+  const page = await newPage(ctx.browser);
+  await page.goto(`${ctx.app.url}/?view=analysis`);
+  await dropFiles(page, [['trace.json', fixture(file)]]);
+  assert.equal(await waitForState(page), 'ready');
+  const path = page.locator('[data-testid=span-path]');
+  await path.waitFor();
+  // the path covers each root whole (children outliving it are clipped): its length is the
+  // roots' summed duration, read from the file
+  const roots = JSON.parse(fixture(file)).spans.filter((s) => !(s.references ?? []).length);
+  const rootsNs = roots.reduce((sum, s) => sum + s.duration * 1000, 0);
+  assert.equal(Number(await path.getAttribute('data-roots-ns')), rootsNs);
+  assert.equal(Number(await path.getAttribute('data-length-ns')), rootsNs);
+  assert.equal(Number(await path.getAttribute('data-sections')), ref.critical_path.length);
+  const rows = page.locator('[data-testid=span-path-row]');
+  const got = (await rows.evaluateAll((els) => els.map((e) => Number(e.dataset.ns))));
+  assert.deepEqual(got, want, 'time on the path per span, most first');
+  assert.match(await path.locator('h3').textContent(), /100\.0 % of the traces' time/);
+  await screenshot(page, 'analysis-span-path.png');
+  // a row click selects its span
+  await rows.first().click();
+  await page.waitForFunction(() => new URLSearchParams(location.search).has('span'));
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
