@@ -16,6 +16,7 @@ pub mod query_box;
 pub mod rows;
 pub mod span_notes;
 pub mod stats_table;
+pub mod theme_colors;
 pub mod ticks;
 pub mod time_scale;
 pub mod timeline;

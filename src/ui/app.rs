@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
     let link_notes = boot(state, follow);
     Browser::provide(state, follow);
     commands::install_keys(state);
+    super::theme::install(state);
     super::compare::install_loader(state);
     view! {
         <div class="app">

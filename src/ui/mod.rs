@@ -42,6 +42,7 @@ mod state;
 mod stats;
 mod status;
 mod strips;
+mod theme;
 mod timeline;
 mod toolbar;
 mod type_icon;
