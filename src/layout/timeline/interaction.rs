@@ -175,10 +175,11 @@ mod tests {
             Gesture::Click { x: 501.0, y: 101.0 }
         );
         let mut d = press(&g, w, 500.0, 100.0);
-        // drag left by a tenth of the bars: the window moves a tenth later
+        // drag left by a tenth of the bars: the window moves a tenth later (in a trace long
+        // enough that the pan clamp does not stop it)
         let tenth = g.bars_width() / 10.0;
         let Gesture::Pan { window, scroll_px } =
-            drag_to(&mut d, &g, (1_000_000, 50), 500.0 - tenth, 80.0)
+            drag_to(&mut d, &g, (10_000_000, 50), 500.0 - tenth, 80.0)
         else {
             panic!("a pan")
         };
