@@ -5,6 +5,7 @@ pub mod chat;
 pub mod commands;
 pub mod compare;
 pub mod dag;
+pub mod describe;
 pub mod details;
 pub mod flame;
 pub mod flame_zoom;

@@ -272,8 +272,10 @@ pub fn Waterfalls() -> impl IntoView {
     };
     view! {
         <div class="compare-waterfalls" data-testid="compare-waterfalls" node_ref=wrap>
-            <canvas class="layer" node_ref=local.base></canvas>
-            <canvas class="layer overlay" node_ref=local.overlay
+            <canvas class="layer" aria-hidden="true" node_ref=local.base></canvas>
+            <canvas class="layer overlay" tabindex="0" role="img" data-testid="compare-focus"
+                aria-label="Waterfalls of baseline A over this run B, matched spans side by side, coloured by how much slower or faster B is; click a row to select its span, the wheel zooms, double-click fits"
+                node_ref=local.overlay
                 on:pointermove=hover
                 on:pointerleave=move |_| local.hover.set(None)
                 on:click=move |ev| on_click(state, local, y(&ev))

@@ -41,11 +41,23 @@ pub fn TimelineView() -> impl IntoView {
     observe_size(state, wrap);
     let h = input::Handlers::new(state, local);
     let geometry = move || state.transient.geometry.with(|g| g.json());
+    let label = move || {
+        let (window, selected) = (state.derived.window.get()?, state.derived.selected.get());
+        let (_, t) = state.trace.get()?;
+        Some(crate::layout::describe::timeline_label(
+            &t, window, selected,
+        ))
+    };
     view! {
         <div class="timeline" node_ref=wrap>
-            <canvas class="layer" data-testid="timeline-canvas" data-geometry=geometry node_ref=local.base></canvas>
+            <canvas class="layer" data-testid="timeline-canvas" data-geometry=geometry aria-hidden="true" node_ref=local.base></canvas>
             <canvas
                 class="layer overlay"
+                data-testid="timeline-focus"
+                tabindex="0"
+                role="application"
+                aria-roledescription="timeline"
+                aria-label=label
                 node_ref=local.overlay
                 on:pointerdown=move |ev| h.down(ev)
                 on:pointermove=move |ev| h.moved(ev)
