@@ -30,6 +30,7 @@ mod follow_bar;
 mod follow_poll;
 mod help;
 mod legend;
+mod link_files;
 mod llm_panel;
 mod loader;
 mod mlflow_client;
