@@ -310,3 +310,28 @@ test('Back and Forward between two local loads show the trace each address names
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('a 100,000-character name is folded in the details and a long key wraps by words, not letters', async () => {
+  const name = 'n'.repeat(100_000);
+  const key = 'gen_ai.request.an_unusually_long_attribute_key_that_needs_wrapping';
+  const text = JSON.stringify({
+    name, context: { trace_id: '0x0000000000000000000000000000000e', span_id: '0x000000000000000c' }, parent_id: null,
+    start_time: '2026-01-01T00:00:00Z', end_time: '2026-01-01T00:00:01Z', attributes: { [key]: 'v' },
+  });
+  const page = await newPage(ctx.browser);
+  await page.goto(ctx.app.url + '/');
+  await dropFiles(page, [['long.jsonl', Buffer.from(text)]]);
+  assert.equal(await waitForState(page), 'ready');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForSelector('[data-testid=folded-name]');
+  const title = await page.locator('[data-testid=span-details] h2').boundingBox();
+  assert.ok(title.height < 120, `the title is folded: ${title.height}px high`);
+  assert.match(await page.textContent('[data-testid=folded-name] summary'), /show all \(100000 characters\)/);
+  // the key's cell keeps at least ~8 characters a line: far fewer lines than characters
+  const th = page.locator('.kv th', { hasText: 'gen_ai.request' });
+  const box = await th.boundingBox();
+  const lineHeight = await th.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || 16);
+  assert.ok(box.height / lineHeight < key.length / 8, `${box.height}px for ${key.length} characters`);
+  await screenshot(page, 'newcomer-long-name-and-key.png');
+  await page.close();
+});
