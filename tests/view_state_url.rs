@@ -11,7 +11,7 @@ use skein::view_state::stats_flame::STATS_COLUMNS;
 use skein::view_state::url::parse;
 use skein::view_state::{
     ActiveView, ColorMode, Expansion, FileRef, FlameSettings, FlameStep, FlameTime, Grouping,
-    MlflowLink, Panel, StatsScope, StatsSettings, TimeWindow, ViewState,
+    MlflowLink, Panel, StatsScope, StatsSettings, Theme, TimeWindow, ViewState,
 };
 
 fn span_id() -> impl Strategy<Value = SpanId> {
@@ -129,12 +129,18 @@ fn mlflow_link() -> impl Strategy<Value = Option<MlflowLink>> {
 }
 
 fn view_state() -> impl Strategy<Value = ViewState> {
-    (base_view_state(), analysis_views()).prop_map(|(v, (filter, stats, flame))| ViewState {
-        filter,
-        stats,
-        flame,
-        ..v
-    })
+    (
+        base_view_state(),
+        analysis_views(),
+        prop::option::of(prop::sample::select(Theme::ALL.to_vec())),
+    )
+        .prop_map(|(v, (filter, stats, flame), theme)| ViewState {
+            filter,
+            stats,
+            flame,
+            theme,
+            ..v
+        })
 }
 
 fn base_view_state() -> impl Strategy<Value = ViewState> {
@@ -212,7 +218,7 @@ proptest! {
     }
 
     #[test]
-    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..26, garbage in "[a-z!~]{1,6}") {
+    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..27, garbage in "[a-z!~]{1,6}") {
         let text = v.to_string();
         let (key, value) = [("t", garbage.clone()), ("span", format!("zz{garbage}")), ("view", format!("x{garbage}")), ("cp", format!("x{garbage}")),
             ("fold", format!("x{garbage}")), ("toggle", format!("!{garbage}")), ("url", format!("javascript:{garbage}")),
@@ -222,7 +228,8 @@ proptest! {
             ("heat", format!("x{garbage}")), ("flame", format!("x{garbage}")), ("box", format!("x{garbage}")),
             ("vs", format!("javascript:{garbage}")), ("vsfile", garbage.clone()),
             ("key", format!("x{garbage}")), ("tol", format!("x{garbage}")), ("atrace", format!("zz{garbage}")),
-            ("ctab", format!("x{garbage}")), ("spanin", format!("x{garbage}"))][which].clone();
+            ("ctab", format!("x{garbage}")), ("spanin", format!("x{garbage}")),
+            ("theme", format!("x{garbage}"))][which].clone();
         let p = parse(&format!("{text}&{key}={value}"));
         prop_assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
         // everything else is as written
@@ -261,4 +268,14 @@ fn a_newer_schema_version_is_read_field_by_field() {
     let p = parse("?v=9&span=aca917d13b2d6950&future=1");
     assert_eq!(p.state.selected, SpanId::parse_hex("aca917d13b2d6950"));
     assert_eq!(p.notes.len(), 2);
+}
+
+#[test]
+fn the_theme_is_written_only_when_picked() {
+    // absent = follow the system setting; each pick reads back as itself
+    assert!(!ViewState::default().to_string().contains("theme"));
+    assert_eq!(parse("?theme=dark").state.theme, Some(Theme::Dark));
+    assert_eq!(parse("?theme=light").state.theme, Some(Theme::Light));
+    let p = parse("?theme=system");
+    assert_eq!((p.state.theme, p.notes.len()), (None, 1));
 }

@@ -54,6 +54,8 @@ pub struct LogDetails {
 pub struct SpanDetails {
     /// Span name.
     pub name: String,
+    /// A long name's start (`NAME_CHARS` characters), shown while the rest is folded.
+    pub name_preview: Option<String>,
     /// True when the span failed.
     pub is_error: bool,
     /// The span's known type (LLM, tool, ...), shown with its icon.
@@ -70,6 +72,16 @@ pub struct SpanDetails {
     pub logs: Vec<LogDetails>,
     /// Resource attributes.
     pub resource: Vec<Field>,
+}
+
+/// A span name longer than this (characters) is folded behind its start in the title.
+pub const NAME_CHARS: usize = 160;
+
+/// The start of a name longer than `NAME_CHARS`, with an ellipsis (`None` when it is short).
+pub fn name_preview(name: &str) -> Option<String> {
+    let mut chars = name.char_indices();
+    let (cut, _) = chars.nth(NAME_CHARS)?;
+    Some(format!("{}…", &name[..cut]))
 }
 
 /// Text longer than this (characters or lines) is folded behind a preview.
@@ -322,6 +334,7 @@ pub fn span_details(trace: &Trace, s: SpanIdx) -> SpanDetails {
         .collect();
     SpanDetails {
         name: trace.name(s).to_string(),
+        name_preview: name_preview(trace.name(s)),
         is_error: span.is_error(),
         span_type: trace.span_type(s),
         overview,
@@ -395,5 +408,29 @@ mod tests {
         assert_eq!(preview.lines().count(), FOLD_LINES);
         assert_eq!(log.value, long, "the whole text is kept for unfolding");
         assert!(get("short").preview.is_none() && get("short").tree.is_none());
+    }
+
+    #[test]
+    fn a_long_name_is_folded_behind_its_start() {
+        // a 100,000-character name (multi-byte characters, so the cut is by character)
+        let long: String = "é".repeat(100_000);
+        let line = format!(
+            r#"{{"name": "{long}", "context": {{"trace_id": "0x01", "span_id": "0x0a"}}, "start_time": "2026-01-01T00:00:00Z", "end_time": "2026-01-01T00:00:01Z"}}"#
+        );
+        let t = crate::ingest::ingest_sources([("t.jsonl", line.as_bytes())]);
+        let d = span_details(&t, crate::model::SpanIdx(0));
+        assert_eq!(
+            d.name.chars().count(),
+            100_000,
+            "the whole name is kept for unfolding"
+        );
+        let preview = d.name_preview.unwrap();
+        assert_eq!(preview.chars().count(), NAME_CHARS + 1);
+        assert!(preview.ends_with("é…"));
+        assert_eq!(
+            name_preview(&"x".repeat(NAME_CHARS)),
+            None,
+            "a short name is shown whole"
+        );
     }
 }

@@ -6,14 +6,30 @@ use crate::model::ids::fnv1a64;
 use crate::model::{SpanIdx, SpanType, StrIdx, Trace};
 use rustc_hash::FxHashMap;
 
-/// An sRGB colour, 0xRRGGBB.
+/// An sRGB colour, 0xRRGGBB; with the `FADED` bit set, that colour faded towards the
+/// theme's background (`dim`), resolved when drawn (`theme_colors::themed`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Rgb(pub u32);
 
+/// The bit of an `Rgb` that marks it faded (`dim`).
+pub const FADED: u32 = 0x0100_0000;
+
 impl Rgb {
-    /// CSS text `#rrggbb`.
+    /// CSS text `#rrggbb` (a faded colour as the light theme draws it).
     pub fn css(self) -> String {
-        format!("#{:06x}", self.0 & 0xff_ffff)
+        format!(
+            "#{:06x}",
+            super::theme_colors::resolve(self, false).0 & 0xff_ffff
+        )
+    }
+
+    /// This colour moved `k` (0..=1) of the way to `to`.
+    pub fn mix(self, to: Rgb, k: f64) -> Rgb {
+        let ch = |shift: u32| {
+            let (a, b) = ((self.0 >> shift) & 0xff, (to.0 >> shift) & 0xff);
+            ((a as f64 + (b as f64 - a as f64) * k).round() as u32 & 0xff) << shift
+        };
+        Rgb(ch(16) | ch(8) | ch(0))
     }
 }
 
@@ -46,16 +62,14 @@ pub const RANGE: Rgb = Rgb(0xbfdbfe);
 /// An exception event's tick on a bar.
 pub const EXCEPTION: Rgb = Rgb(0x5a0000);
 
-/// Critical-path sections (a dark strip along the bar).
-pub const CRITICAL: Rgb = Rgb(0x111827);
+/// Critical-path sections (a strip along the bar, the DAG's path, the analysis bars): amber,
+/// never red, because red means failed.
+pub const CRITICAL: Rgb = Rgb(0xb45309);
 
-/// A colour faded towards white (spans off the critical path).
+/// A colour faded towards the background (spans off the critical path): white in the light
+/// theme, the dark background in the dark one.
 pub fn dim(c: Rgb) -> Rgb {
-    let mix = |shift: u32| {
-        let v = (c.0 >> shift) & 0xff;
-        (v + (255 - v) * 7 / 10) << shift
-    };
-    Rgb(mix(16) | mix(8) | mix(0))
+    Rgb((c.0 & 0xff_ffff) | FADED)
 }
 
 /// Categorical palette for services and unknown type texts: Tableau 20 without its two reds
@@ -82,6 +96,15 @@ const PALETTE: [Rgb; 18] = [
 ];
 
 pub use crate::view_state::ColorMode;
+
+/// The most categories the legend lists.
+pub const LEGEND_MAX: usize = 24;
+
+/// The legend's note when it lists fewer categories than there are ("24 of 30 shown"), or
+/// `None` when it lists them all.
+pub fn legend_note(shown: usize, total: usize) -> Option<String> {
+    (total > shown).then(|| format!("{shown} of {total} shown"))
+}
 
 /// Fixed colour of each known span type, so LLM calls, tools and retrievers never share one.
 pub fn type_color(t: SpanType) -> Rgb {
@@ -195,7 +218,7 @@ impl Palette {
             .unwrap_or_else(|| category_color(category(trace, s, mode)))
     }
 
-    /// The legend: each category in use with its colour, sorted by name (at most 24).
+    /// The legend: each category in use with its colour, sorted by name (at most `LEGEND_MAX`).
     pub fn legend(&self, trace: &Trace, mode: ColorMode) -> Vec<(String, Rgb)> {
         let mut keys: std::collections::BTreeMap<&str, Rgb> = std::collections::BTreeMap::new();
         for i in 0..trace.span_count() as u32 {
@@ -204,9 +227,17 @@ impl Palette {
                 .or_insert_with(|| self.span_color(trace, s, mode));
         }
         keys.into_iter()
-            .take(24)
+            .take(LEGEND_MAX)
             .map(|(k, c)| (k.to_string(), c))
             .collect()
+    }
+
+    /// How many categories the legend would list if it had no limit.
+    pub fn legend_total(&self, trace: &Trace, mode: ColorMode) -> usize {
+        let keys: std::collections::BTreeSet<&str> = (0..trace.span_count() as u32)
+            .map(|i| category(trace, SpanIdx(i), mode))
+            .collect();
+        keys.len()
     }
 }
 
@@ -270,5 +301,26 @@ mod tests {
             .map(|(k, _)| k)
             .collect();
         assert_eq!(legend, ["LLM", "custom-step", "tool"]);
+    }
+
+    #[test]
+    fn a_truncated_legend_says_how_many_it_shows() {
+        // 30 services, one span each: the legend lists the first 24 by name and says so
+        let lines: Vec<String> = (0..30)
+            .map(|i| {
+                format!(
+                    r#"{{"name": "s", "context": {{"trace_id": "0x01", "span_id": "0x{:02x}"}}, "start_time": "2026-01-01T00:00:00Z", "end_time": "2026-01-01T00:00:01Z", "resource": {{"attributes": {{"service.name": "svc-{i:02}"}}}}}}"#,
+                    i + 1
+                )
+            })
+            .collect();
+        let t = ingest_sources([("t.jsonl", lines.join("\n").as_bytes())]);
+        let p = Palette::new(&t);
+        let legend = p.legend(&t, ColorMode::Service);
+        assert_eq!(legend.len(), 24);
+        assert_eq!(legend[23].0, "svc-23");
+        assert_eq!(p.legend_total(&t, ColorMode::Service), 30);
+        assert_eq!(legend_note(24, 30).as_deref(), Some("24 of 30 shown"));
+        assert_eq!(legend_note(18, 18), None, "a complete legend says nothing");
     }
 }

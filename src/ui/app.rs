@@ -67,9 +67,12 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     let follow = Follow::provide();
+    let link_files = super::link_files::LinkFiles::provide();
     let link_notes = boot(state, follow);
+    link_files.install(state);
     Browser::provide(state, follow);
     commands::install_keys(state);
+    super::theme::install(state);
     super::compare::install_loader(state);
     view! {
         <div class="app">
@@ -78,6 +81,7 @@ pub fn App() -> impl IntoView {
             <ServerBrowser />
             <LinkNotes notes=link_notes />
             <NeedsFiles />
+            <super::link_files::PendingLinkView />
             <LlmStrip />
             <DiagnosticsPanel />
             <LogsPanel />

@@ -13,6 +13,11 @@ use wasm_bindgen::JsCast;
 
 /// Runs one command.
 pub fn run(state: AppState, cmd: Command) {
+    // Esc closes the share popover first (it is the shell's, not the view state's)
+    if cmd == Command::Dismiss && state.transient.share.with_untracked(Option::is_some) {
+        state.transient.share.set(None);
+        return;
+    }
     let trace = state.trace.get_untracked().map(|(_, t)| t);
     let rows = state.derived.rows.get_untracked();
     // only stepping reads the matches: other commands never force a pending query to run

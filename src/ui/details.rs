@@ -40,6 +40,23 @@ fn field_rows(state: AppState, fields: Vec<Field>) -> impl IntoView {
         .collect_view()
 }
 
+/// The span's name, or a long one's start with the whole name folded behind "show all".
+fn title_text(name: String, preview: Option<String>) -> impl IntoView {
+    match preview {
+        None => name.into_any(),
+        Some(preview) => {
+            let more = format!("show all ({} characters)", name.chars().count());
+            view! {
+                <span class="name-fold" data-testid="folded-name">
+                    <span class="preview">{preview}</span>
+                    <details><summary>{more}</summary><span class="full-name">{name}</span></details>
+                </span>
+            }
+            .into_any()
+        }
+    }
+}
+
 /// Long text folded behind its start, with "show all" (native `<details>`); all text nodes.
 fn folded(preview: String, full: String, class: &'static str) -> impl IntoView {
     let more = format!(
@@ -177,7 +194,7 @@ pub fn DetailsPanel() -> impl IntoView {
             view! {
                 <aside class="details" data-testid="span-details">
                     <div class="details-head">
-                        <h2 class=title_class>{d.span_type.map(|kind| view! { <TypeIcon kind /> })}{d.name}</h2>
+                        <h2 class=title_class>{d.span_type.map(|kind| view! { <TypeIcon kind /> })}{title_text(d.name, d.name_preview)}</h2>
                         <button class="close" title=close.tooltip() on:click=move |_| run(state, close)>"×"</button>
                     </div>
                     <table class="kv">{field_rows(state, d.overview)}</table>

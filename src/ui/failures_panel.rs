@@ -44,8 +44,8 @@ pub fn FailuresPanel() -> impl IntoView {
                 };
                 let at = format!("+{}", trace.span(s).start.since(trace.start_time()));
                 view! {
-                    <li class="diag error" data-testid="failed-span">
-                        <button class="link" on:click=move |_| select_span(state, s)>{name}</button>
+                    <li class="diag error row-pick" data-testid="failed-span" on:click=move |_| select_span(state, s)>
+                        <button class="link">{name}</button>
                         " "
                         <span class="where">{at}</span>
                         " "

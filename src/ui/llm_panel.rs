@@ -71,8 +71,8 @@ fn trace_rows(
                 }
             };
             view! {
-                <tr data-testid="llm-trace-row">
-                    <td><button class="link" title=hex.clone() on:click=select>{label}</button></td>
+                <tr class="row-pick" data-testid="llm-trace-row" on:click=select>
+                    <td><button class="link" title=hex.clone()>{label}</button></td>
                     {usage_cells(u)}
                     {assessed.then(|| view! { <td>{chips(of_trace(trace, *id))}</td> })}
                 </tr>
@@ -95,9 +95,9 @@ fn call_rows(
             let (s, u) = (c.span, c.usage);
             let cost = if u.cost > 0.0 { format_cost(u.cost) } else { String::new() };
             view! {
-                <tr data-testid="llm-call-row">
+                <tr class="row-pick" data-testid="llm-call-row" on:click=move |_| select_span(state, s)>
                     <td>
-                        <button class="link" on:click=move |_| select_span(state, s)>{trace.name(s).to_string()}</button>
+                        <button class="link">{trace.name(s).to_string()}</button>
                     </td>
                     <td>{c.model.clone().unwrap_or_default()}</td>
                     <td class="num">{u.input}</td>

@@ -3,9 +3,11 @@
 
 use crate::layout::icons;
 use crate::layout::palette::Rgb;
+use crate::layout::theme_colors::themed;
 use crate::layout::time_scale::physical_from_logical;
 use crate::layout::timeline::{Align, DrawCmd};
 use crate::model::SpanType;
+use crate::view_state::Theme;
 use std::collections::HashMap;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, Path2d};
@@ -23,6 +25,7 @@ pub struct Painter {
     ctx: CanvasRenderingContext2d,
     colors: HashMap<u32, String>,
     icons: HashMap<SpanType, Path2d>,
+    theme: Theme,
 }
 
 impl Painter {
@@ -38,6 +41,7 @@ impl Painter {
             ctx,
             colors: HashMap::new(),
             icons: HashMap::new(),
+            theme: Theme::Light,
         })
     }
 
@@ -64,8 +68,19 @@ impl Painter {
         self.ctx.set_text_baseline("middle");
     }
 
+    /// Draws the next commands in `theme`'s colours (`layout::theme_colors`).
+    pub fn set_theme(&mut self, theme: Theme) {
+        if self.theme != theme {
+            self.theme = theme;
+            self.colors.clear();
+        }
+    }
+
     fn css(&mut self, c: Rgb) -> &str {
-        self.colors.entry(c.0).or_insert_with(|| c.css())
+        let theme = self.theme;
+        self.colors
+            .entry(c.0)
+            .or_insert_with(|| themed(c, theme).css())
     }
 
     /// Draws every command in order.

@@ -71,8 +71,13 @@ pub fn ShareButton() -> impl IntoView {
     let popover = move || {
         state.transient.share.get().map(|(link, what)| {
             let size = format!("{} characters", link.len());
+            let close_on_esc = move |ev: web_sys::KeyboardEvent| {
+                if ev.key() == "Escape" {
+                    state.transient.share.set(None);
+                }
+            };
             view! {
-                <div class="share-popover" data-testid="share-popover">
+                <div class="share-popover" data-testid="share-popover" style=popover_top() on:keydown=close_on_esc>
                     <p>"Link copied. " {what}</p>
                     <input data-testid="share-link" readonly prop:value=link on:focus=move |ev| {
                         let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -92,4 +97,14 @@ pub fn ShareButton() -> impl IntoView {
             {popover}
         </span>
     }
+}
+
+/// The popover's place: fixed under the Copy link button (the toolbar wraps, so its height
+/// varies), at the window's right edge, so it is on screen wherever the button sits.
+fn popover_top() -> String {
+    let bottom = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("[data-testid=copy-link]").ok().flatten())
+        .map_or(40.0, |b| b.get_bounding_client_rect().bottom());
+    format!("top:{:.0}px", bottom + 6.0)
 }

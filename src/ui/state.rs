@@ -13,7 +13,7 @@ use crate::view_state::compare::{CompareSettings, CompareTab};
 use crate::view_state::derived::{rows_key, search_key, selection_key};
 use crate::view_state::{
     ActiveView, ColorMode, Expansion, FileRef, FlameSettings, MlflowLink, Panel, StatsSettings,
-    TimeWindow, ViewState,
+    Theme, TimeWindow, ViewState,
 };
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -93,6 +93,8 @@ pub struct ViewFields {
     pub follow: Memo<bool>,
     /// The MLflow server browsed and the traces opened from it.
     pub mlflow: Memo<Option<MlflowLink>>,
+    /// The theme picked (`None` = the system's).
+    pub theme: Memo<Option<Theme>>,
 }
 
 fn field<T: PartialEq + Send + Sync + 'static>(
@@ -127,6 +129,7 @@ impl ViewFields {
             sources: field(view, |v| v.sources.clone()),
             follow: field(view, |v| v.follow),
             mlflow: field(view, |v| v.mlflow.clone()),
+            theme: field(view, |v| v.theme),
         }
     }
 }
@@ -144,6 +147,8 @@ pub struct Transient {
     pub share: RwSignal<Option<(String, String)>>,
     /// The key help overlay is open.
     pub help_open: RwSignal<bool>,
+    /// The system asks for dark colours (`prefers-color-scheme: dark`).
+    pub system_dark: RwSignal<bool>,
 }
 
 /// All reactive state of the app.
@@ -190,6 +195,19 @@ impl<T> Shared<T> {
 }
 
 impl AppState {
+    /// The theme shown (tracked): the one picked, else the system's.
+    pub fn theme(&self) -> Theme {
+        Theme::effective(self.fields.theme.get(), self.transient.system_dark.get())
+    }
+
+    /// The theme shown, untracked (for painting inside an effect that tracks `theme`).
+    pub fn theme_untracked(&self) -> Theme {
+        Theme::effective(
+            self.fields.theme.get_untracked(),
+            self.transient.system_dark.get_untracked(),
+        )
+    }
+
     /// Fresh state.
     pub fn new() -> Self {
         let trace: RwSignal<Loaded> = RwSignal::new(None);
@@ -208,6 +226,7 @@ impl AppState {
                 cancel_requested: RwSignal::new(false),
                 share: RwSignal::new(None),
                 help_open: RwSignal::new(false),
+                system_dark: RwSignal::new(false),
             },
             local_files: StoredValue::new(None),
             compare,

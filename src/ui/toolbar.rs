@@ -178,6 +178,7 @@ fn Display() -> impl IntoView {
             <option value="type">"colour: span type"</option>
             <option value="service">"colour: service"</option>
         </select>
+        <super::theme::ThemeToggle />
         <Show when=several>
             <label class="toggle" title="Draw each trace from its own start (on by itself when traces lie far apart)">
                 <input

@@ -24,6 +24,7 @@ pub fn read_initial() -> Parsed {
 /// Mirrors the view state into the address and follows Back/Forward.
 pub fn install(state: AppState) {
     let follow = expect_context::<Follow>();
+    let link_files = expect_context::<super::link_files::LinkFiles>();
     let last: Rc<RefCell<ViewState>> = Rc::new(RefCell::new(state.view.get_untracked()));
     let pending = Rc::new(Cell::new(false));
     Effect::new({
@@ -76,11 +77,17 @@ pub fn install(state: AppState) {
                     .view
                     .with_untracked(|v| opened(&v.mlflow) != opened(&parsed.mlflow))
             });
+        // an entry of other local files: show those files, never the trace shown now
+        let other_files = parsed.sources.is_empty()
+            && !parsed.files.is_empty()
+            && state.view.with_untracked(|v| v.files != parsed.files);
         state.view.set(parsed.clone());
         if reload {
             open_urls(state, follow, parsed.sources);
         } else if let Some(link) = reopen {
             super::mlflow_load::open_traces(state, follow, link, true);
+        } else if other_files {
+            link_files.revisit(state, &parsed);
         }
     });
     on_cleanup(move || handle.remove());

@@ -8,6 +8,7 @@ pub mod embed;
 pub mod mlflow_link;
 pub mod navigation;
 pub mod stats_flame;
+pub mod theme;
 pub mod url;
 
 use crate::model::{SpanId, SpanIdx, Trace, TraceId};
@@ -15,6 +16,7 @@ use compare::CompareView;
 pub use mlflow_link::MlflowLink;
 pub use stats_flame::{FlameSettings, FlameStep, FlameTime, Grouping, StatsScope, StatsSettings};
 use std::collections::BTreeSet;
+pub use theme::Theme;
 
 /// The visible time range, relative to the trace start, in integer nanoseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -213,6 +215,8 @@ pub struct ViewState {
     /// An MLflow tracking server: browsed, and the traces opened from it (`mlflow=`,
     /// `experiment=`, `trace=tr-...`).
     pub mlflow: Option<MlflowLink>,
+    /// The colour theme picked (`theme=`); `None` follows the system setting.
+    pub theme: Option<Theme>,
 }
 
 impl ViewState {

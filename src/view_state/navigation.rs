@@ -1,5 +1,5 @@
 //! Pure zoom and pan arithmetic on a `TimeWindow` (integer ns). Invariants: a window is never
-//! shorter than `MIN_WINDOW_NS`, and never pans entirely off the trace.
+//! shorter than `MIN_WINDOW_NS`, and never pans off the trace further than a margin.
 
 use super::TimeWindow;
 
@@ -65,14 +65,28 @@ pub fn pan(w: TimeWindow, delta_ns: i64, extent_ns: i64) -> TimeWindow {
     )
 }
 
-/// Keeps at least a tenth of the window over the trace `[0, extent_ns]`.
+/// Keeps the window on the trace `[0, extent_ns]` with a margin (a twentieth of the window,
+/// at least the fit's fiftieth of the trace): a window shorter than the trace plus margins
+/// stays inside `[-margin, extent + margin]`; a longer one keeps the whole trace in view.
+///
+/// ```text
+///   trace      |==============================|
+///   zoomed in  [-----]  ...  pans ...  [-----]      each end at most `margin` past the trace
+///   zoomed out [--------------------------------------]   never leaves part of the trace out
+/// ```
 pub fn clamp(w: TimeWindow, extent_ns: i64) -> TimeWindow {
     let len = w.len_ns().max(MIN_WINDOW_NS);
-    let keep = len / 10;
-    let start = w.start_ns.clamp(-len + keep, extent_ns.max(0) - keep);
+    let extent = extent_ns.max(0);
+    let margin = (extent / 50).max(len / 20);
+    let (lo, hi) = (-margin, extent.saturating_add(margin).saturating_sub(len));
+    let start = if hi >= lo {
+        w.start_ns.clamp(lo, hi)
+    } else {
+        w.start_ns.clamp(hi, lo)
+    };
     TimeWindow {
         start_ns: start,
-        end_ns: start + len,
+        end_ns: start.saturating_add(len),
     }
 }
 
@@ -126,5 +140,43 @@ mod tests {
     fn fit_has_margins() {
         let f = fit(1_000_000);
         assert!(f.start_ns < 0 && f.end_ns > 1_000_000);
+    }
+
+    #[test]
+    fn pan_stops_a_margin_past_each_end() {
+        // a 1 ms trace, a 100 µs window panned far later, then far earlier:
+        //   trace  |==========================|
+        //   late                          [-----]   end = 1 ms + 20 µs (the fit's margin, 1 ms / 50,
+        //   early [-----]                            start = -20 µs   more than 100 µs / 20)
+        let w = TimeWindow {
+            start_ns: 400_000,
+            end_ns: 500_000,
+        };
+        let late = pan(w, 10_000_000, 1_000_000);
+        assert_eq!((late.start_ns, late.end_ns), (920_000, 1_020_000));
+        let early = pan(w, -10_000_000, 1_000_000);
+        assert_eq!((early.start_ns, early.end_ns), (-20_000, 80_000));
+        // many small steps end at the same place as one large one
+        let mut stepped = w;
+        for _ in 0..100 {
+            stepped = pan_share(stepped, 0.2, 1_000_000);
+        }
+        assert_eq!(stepped, late);
+    }
+
+    #[test]
+    fn a_window_longer_than_the_trace_keeps_all_of_it() {
+        // zoomed out to 4 ms over a 1 ms trace: panning moves it, but the trace stays inside
+        let w = TimeWindow {
+            start_ns: -1_500_000,
+            end_ns: 2_500_000,
+        };
+        for delta in [-50_000_000, 50_000_000] {
+            let p = pan(w, delta, 1_000_000);
+            assert_eq!(p.len_ns(), 4_000_000);
+            assert!(p.start_ns <= 0 && p.end_ns >= 1_000_000, "{p:?}");
+        }
+        // the fitted window does not move when panned by nothing
+        assert_eq!(pan(fit(1_000_000), 0, 1_000_000), fit(1_000_000));
     }
 }

@@ -1,5 +1,6 @@
 //! One span's bar: its box (or a diamond for an instant), the critical-path strip, event and
-//! log ticks, and its duration label (with tokens for LLM calls) beside it where it fits.
+//! log ticks, and its duration label (with tokens for LLM calls) beside it where it fits, else
+//! inside it at its right end (so a bar as wide as the window still says its duration).
 
 use super::draw::{Align, DrawCmd};
 use super::geometry::Geometry;
@@ -142,5 +143,84 @@ pub(super) fn draw_bar(
             align: Align::Right,
             bold: false,
         });
+    } else if !span.is_instant() && b.min(x_end) - a.max(x0) > label_w + 12.0 {
+        // a bar reaching both edges (a fitted root) says its duration inside, at its right end
+        let on = if fill.0 & palette::FADED != 0 {
+            palette::TEXT
+        } else {
+            crate::layout::theme_colors::text_on(fill)
+        };
+        out.push(DrawCmd::Text {
+            x: b.min(x_end) - 6.0,
+            y: mid,
+            text: label,
+            fill: on,
+            align: Align::Right,
+            bold: false,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{draw_list, DrawCmd, Geometry, TimelineSpec};
+    use crate::ingest::ingest_sources;
+    use crate::layout::palette::{ColorMode, Palette};
+    use crate::layout::rows::visible_rows;
+    use crate::layout::scenarios::TWO_SPANS;
+    use crate::layout::span_notes::SpanNotes;
+    use crate::model::DurationNs;
+    use crate::view_state::{Expansion, TimeWindow};
+
+    #[test]
+    fn a_bar_as_wide_as_the_window_says_its_duration_inside() {
+        // TWO_SPANS fitted: the root (0 – 1 s) fills the bar area, so neither side has room
+        //  | root  |[==================== 1.00s]|
+        //  | child |          [=====]  250ms    |
+        let t = ingest_sources([("t.jsonl", TWO_SPANS.as_bytes())]);
+        let rows = visible_rows(&t, &Expansion::default());
+        let (palette, notes) = (
+            Palette::new(&t),
+            SpanNotes::new(&t, &crate::analysis::llm::llm_summary(&t)),
+        );
+        let g = Geometry {
+            width_px: 1000.0,
+            height_px: 400.0,
+            label_width_px: 200.0,
+            axis_height_px: 30.0,
+            row_height_px: 20.0,
+            scroll_top_px: 0.0,
+            char_width_px: 7.0,
+        };
+        let spec = TimelineSpec {
+            window: TimeWindow {
+                start_ns: 0,
+                end_ns: 1_000_000_000,
+            },
+            selected: None,
+            matches: &[],
+            color_mode: ColorMode::SpanType,
+            critical: None,
+            palette: &palette,
+            notes: &notes,
+            aligned: false,
+        };
+        let root_row_mid = g.row_y(0) + g.row_height_px / 2.0;
+        let labels: Vec<(f64, String)> = draw_list(&t, &rows, &spec, &g)
+            .into_iter()
+            .filter_map(|c| match c {
+                DrawCmd::Text { x, y, text, .. } if y == root_row_mid && x > 200.0 => {
+                    Some((x, text))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(labels.len(), 1, "{labels:?}");
+        let (x, text) = &labels[0];
+        assert_eq!(
+            DurationNs::parse_text(text),
+            Some(DurationNs(1_000_000_000))
+        );
+        assert!(*x <= 1000.0 && *x > 900.0, "at the right edge: {x}");
     }
 }

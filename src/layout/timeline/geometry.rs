@@ -12,6 +12,12 @@ pub const ROW_HEIGHT_PX: f64 = 22.0;
 pub const AXIS_HEIGHT_PX: f64 = 28.0;
 /// Widest span-name column, logical px (it takes at most 40% of a narrow canvas).
 pub const LABEL_WIDTH_PX: f64 = 300.0;
+/// Narrowest span-name column a divider drag leaves, logical px.
+pub const MIN_LABEL_WIDTH_PX: f64 = 80.0;
+/// Narrowest bar area a divider drag leaves, logical px.
+pub const MIN_BARS_WIDTH_PX: f64 = 160.0;
+/// How far (logical px) either side of the column divider a press grabs it.
+pub const DIVIDER_GRAB_PX: f64 = 4.0;
 /// Advance of one character of the 12 px monospace label font until the painter measures it.
 pub const CHAR_WIDTH_PX: f64 = 7.2;
 
@@ -54,6 +60,21 @@ impl Geometry {
             char_width_px: self.char_width_px,
             ..Geometry::for_viewport(width_px, height_px, self.scroll_top_px)
         }
+    }
+
+    /// This geometry with a name column `label_width_px` wide (a divider drag), kept between
+    /// `MIN_LABEL_WIDTH_PX` and the width that leaves `MIN_BARS_WIDTH_PX` of bars.
+    pub fn with_label_width(self, label_width_px: f64) -> Geometry {
+        let widest = (self.width_px - MIN_BARS_WIDTH_PX).max(MIN_LABEL_WIDTH_PX);
+        Geometry {
+            label_width_px: label_width_px.clamp(MIN_LABEL_WIDTH_PX, widest),
+            ..self
+        }
+    }
+
+    /// True when x (px) is on the divider between the name column and the bars.
+    pub fn is_on_divider(&self, x: f64) -> bool {
+        (x - self.label_width_px).abs() <= DIVIDER_GRAB_PX
     }
 
     /// Height of the rows' part of the viewport.
@@ -179,5 +200,20 @@ mod tests {
         let json: serde_json::Value = serde_json::from_str(&g.json()).unwrap();
         assert_eq!(json["row_height_px"], 22.0);
         assert_eq!(json["bars_x0_px"], g.bars_x0());
+    }
+
+    #[test]
+    fn the_divider_moves_the_column_within_bounds() {
+        // 1000 px canvas: the column starts at 300 px; the divider is grabbed within 4 px
+        //   |<-- 300 -->|<------------ bars ------------>|
+        let g = Geometry::for_viewport(1000.0, 400.0, 0.0);
+        assert!(g.is_on_divider(303.0) && !g.is_on_divider(306.0));
+        assert_eq!(g.with_label_width(450.0).label_width_px, 450.0);
+        assert_eq!(g.with_label_width(450.0).bars_x0(), 458.0);
+        assert_eq!(g.with_label_width(10.0).label_width_px, MIN_LABEL_WIDTH_PX);
+        assert_eq!(
+            g.with_label_width(990.0).label_width_px,
+            1000.0 - MIN_BARS_WIDTH_PX
+        );
     }
 }

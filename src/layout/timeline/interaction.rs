@@ -2,6 +2,7 @@
 //! pointer positions (logical px) and applies what comes back; nothing here touches a browser.
 //!
 //! ```text
+//!  press on the divider --> Divider{..} --move--> name column width follows (never pans)
 //!  press over the axis --> Range{x0} --move--> show [x0, x] --release--> zoom to it (> 4 px)
 //!  press over the rows --> Pan{..}   --move--> (> 3 px) pan time, scroll rows
 //!                                    --release without moving--> a click at the point
@@ -32,6 +33,9 @@ pub enum Drag {
     },
     /// Dragging over the axis: a time range to zoom to.
     Range { x: f64 },
+    /// Dragging the divider between the name column and the bars, from x with the column
+    /// `label_width_px` wide.
+    Divider { x: f64, label_width_px: f64 },
 }
 
 /// What the shell does after a pointer event.
@@ -49,11 +53,18 @@ pub enum Gesture {
     Cancel,
     /// A click at this point (a press and release without moving).
     Click { x: f64, y: f64 },
+    /// Make the name column this wide (a divider drag; already clamped).
+    ResizeLabels { label_width_px: f64 },
 }
 
 /// Starts a gesture at (x, y) with `window` shown.
 pub fn press(g: &Geometry, window: TimeWindow, x: f64, y: f64) -> Drag {
-    if g.is_axis(y) {
+    if g.is_on_divider(x) {
+        Drag::Divider {
+            x,
+            label_width_px: g.label_width_px,
+        }
+    } else if g.is_axis(y) {
         Drag::Range { x }
     } else {
         Drag::Pan {
@@ -78,6 +89,12 @@ pub fn drag_to(
         Drag::Range { x: x0 } => Gesture::Range {
             from_px: *x0,
             to_px: x,
+        },
+        Drag::Divider {
+            x: x0,
+            label_width_px,
+        } => Gesture::ResizeLabels {
+            label_width_px: g.with_label_width(*label_width_px + x - *x0).label_width_px,
         },
         Drag::Pan {
             x: x0,
@@ -114,6 +131,7 @@ pub fn release(drag: Drag, scale: &TimeScale, x: f64, y: f64) -> Gesture {
             })
         }
         Drag::Range { .. } => Gesture::Cancel,
+        Drag::Divider { .. } => Gesture::Nothing,
     }
 }
 
@@ -175,10 +193,11 @@ mod tests {
             Gesture::Click { x: 501.0, y: 101.0 }
         );
         let mut d = press(&g, w, 500.0, 100.0);
-        // drag left by a tenth of the bars: the window moves a tenth later
+        // drag left by a tenth of the bars: the window moves a tenth later (in a trace long
+        // enough that the pan clamp does not stop it)
         let tenth = g.bars_width() / 10.0;
         let Gesture::Pan { window, scroll_px } =
-            drag_to(&mut d, &g, (1_000_000, 50), 500.0 - tenth, 80.0)
+            drag_to(&mut d, &g, (10_000_000, 50), 500.0 - tenth, 80.0)
         else {
             panic!("a pan")
         };
@@ -232,6 +251,32 @@ mod tests {
         assert_eq!(
             wheel((0.0, 400.0), false, false, 0.0, 1000.0),
             Wheel::Scroll { dy_px: 400.0 }
+        );
+    }
+
+    #[test]
+    fn dragging_the_divider_resizes_the_column_and_never_pans() {
+        // the divider sits at 300 px; pressing on it and dragging 120 px right widens the
+        // column to 420 px, over the axis or the rows alike; the release is no click
+        let (g, w) = setup();
+        for y in [10.0, 100.0] {
+            let mut d = press(&g, w, 301.0, y);
+            assert_eq!(
+                drag_to(&mut d, &g, (10_000_000, 50), 421.0, y + 30.0),
+                Gesture::ResizeLabels {
+                    label_width_px: 420.0
+                }
+            );
+            let scale = g.scale(&crate::model::Trace::default(), w);
+            assert_eq!(release(d, &scale, 421.0, y + 30.0), Gesture::Nothing);
+        }
+        // dragged past the canvas: the bars keep their minimum
+        let mut d = press(&g, w, 300.0, 100.0);
+        assert_eq!(
+            drag_to(&mut d, &g, (10_000_000, 50), 5_000.0, 100.0),
+            Gesture::ResizeLabels {
+                label_width_px: 1000.0 - super::super::geometry::MIN_BARS_WIDTH_PX
+            }
         );
     }
 }

@@ -91,6 +91,9 @@ fn paint(state: AppState, local: Local, painters: &Painters, layer_is_base: bool
     let Some((base, over)) = slot.as_mut() else {
         return;
     };
+    let theme = state.theme_untracked();
+    base.set_theme(theme);
+    over.set_theme(theme);
     if layer_is_base {
         base.begin(g.width_px, g.height_px, device_pixel_ratio());
         base.replay(&draw_list(&lanes.0, &spec, &g));
@@ -128,6 +131,7 @@ fn install_paint(state: AppState, local: Local) {
         local.geometry.track();
         local.window.track();
         local.selected.track();
+        state.theme();
         if !pending.replace(true) {
             let (pending, p) = (pending.clone(), p.clone());
             request_animation_frame(move || {
@@ -139,6 +143,7 @@ fn install_paint(state: AppState, local: Local) {
     Effect::new(move |_| {
         local.hover.track();
         local.geometry.track();
+        state.theme();
         paint(state, local, &painters, false);
     });
 }
@@ -267,8 +272,10 @@ pub fn Waterfalls() -> impl IntoView {
     };
     view! {
         <div class="compare-waterfalls" data-testid="compare-waterfalls" node_ref=wrap>
-            <canvas class="layer" node_ref=local.base></canvas>
-            <canvas class="layer overlay" node_ref=local.overlay
+            <canvas class="layer" aria-hidden="true" node_ref=local.base></canvas>
+            <canvas class="layer overlay" tabindex="0" role="img" data-testid="compare-focus"
+                aria-label="Waterfalls of baseline A over this run B, matched spans side by side, coloured by how much slower or faster B is; click a row to select its span, the wheel zooms, double-click fits"
+                node_ref=local.overlay
                 on:pointermove=hover
                 on:pointerleave=move |_| local.hover.set(None)
                 on:click=move |ev| on_click(state, local, y(&ev))

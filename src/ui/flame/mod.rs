@@ -76,6 +76,11 @@ pub fn FlameView() -> impl IntoView {
                 <canvas class="layer" data-testid="flame-canvas" data-mode=move || state.fields.flame.with(|f| f.mode.token()) data-summary=move || paint::summary(state, local) node_ref=local.base></canvas>
                 <canvas
                     class="layer overlay"
+                    data-testid="flame-focus"
+                    tabindex="0"
+                    role="application"
+                    aria-roledescription="flame graph"
+                    aria-label=move || flame_label(state)
                     node_ref=local.overlay
                     on:pointermove=move |ev| hovered(state, local, &ev)
                     on:pointerleave=move |_| local.hover.set(None)
@@ -223,4 +228,15 @@ fn observe_size(wrap: NodeRef<html::Div>, geometry: RwSignal<FlameGeometry>) {
             }
         });
     });
+}
+
+/// The flame canvas's accessible name (`layout::describe`).
+fn flame_label(state: AppState) -> Option<String> {
+    let (_, t) = state.trace.get()?;
+    let mode = state.fields.flame.with(|f| f.mode.token());
+    Some(crate::layout::describe::flame_label(
+        &t,
+        mode,
+        state.derived.selected.get(),
+    ))
 }

@@ -31,6 +31,7 @@ pub fn install(state: AppState, local: Local) {
         state.derived.palette.track();
         state.derived.selected.track();
         state.fields.color.track();
+        state.theme();
         local.layout.track();
         if !frame_pending.replace(true) {
             let (frame_pending, paint) = (frame_pending.clone(), paint.clone());
@@ -41,11 +42,12 @@ pub fn install(state: AppState, local: Local) {
         }
     });
     Effect::new(move |_| {
-        let (hover, g) = (local.hover.get(), local.geometry.get());
+        let (hover, g, theme) = (local.hover.get(), local.geometry.get(), state.theme());
         let mut slot = painters.borrow_mut();
         let Some((_, over)) = slot.as_mut() else {
             return;
         };
+        over.set_theme(theme);
         over.begin(g.width_px, g.height_px, device_pixel_ratio());
         let outline = hover.and_then(|(b, _, _)| {
             local.layout.with_untracked(|l| {
@@ -111,6 +113,7 @@ fn paint_boxes(state: AppState, local: Local, painters: &Painters) {
     let Some((base, _)) = slot.as_mut() else {
         return;
     };
+    base.set_theme(state.theme_untracked());
     base.begin(g.width_px, g.height_px, device_pixel_ratio());
     base.replay(&draw_list(&trace, &graph.0, &layout.0, &spec, &g));
 }

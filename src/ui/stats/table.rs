@@ -6,8 +6,9 @@
 use super::{set, MenuAt};
 use crate::analysis::stats::{Column, StatsRow};
 use crate::layout::stats_table::{
-    cell, columns, explanation, heat_column, heat_fill, sort_column, spec, title, MAX_ROWS,
+    cell, columns, explanation, heat_column, sort_column, spec, title, MAX_ROWS,
 };
+use crate::layout::theme_colors::heat_fill;
 use crate::query::row_query;
 use crate::ui::state::AppState;
 use crate::view_state::{ActiveView, StatsScope};
@@ -30,9 +31,10 @@ pub fn Table(menu: RwSignal<MenuAt>) -> impl IntoView {
         let table = &stats.0.table.0;
         let cols = columns(table);
         let heat = heat_column(&settings);
+        let theme = state.theme();
         let max = heat.map(|c| table.rows.iter().map(|r| r.value(c)).fold(0.0f64, f64::max));
         let shade = move |r: &StatsRow| match (heat, max) {
-            (Some(c), Some(m)) if m > 0.0 => Some(heat_fill(r.value(c) / m).css()),
+            (Some(c), Some(m)) if m > 0.0 => Some(heat_fill(r.value(c) / m, theme).css()),
             _ => None,
         };
         let mut body = Vec::new();

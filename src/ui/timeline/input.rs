@@ -85,6 +85,14 @@ impl Handlers {
         let Some(now) = self.now() else { return };
         let Some(mut drag) = self.drag.get_value() else {
             self.local.hover.set(Some((self.hit(&now, x, y), x, y)));
+            if let Some(el) = self.local.overlay.get_untracked() {
+                let on = if now.g.is_on_divider(x) {
+                    "true"
+                } else {
+                    "false"
+                };
+                let _ = el.set_attribute("data-on-divider", on);
+            }
             return;
         };
         let bounds = (extent_ns(&now.trace, now.aligned), now.rows);
@@ -121,6 +129,13 @@ impl Handlers {
                 view.update(|v| v.window = Some(w));
             }
             Gesture::Cancel => self.local.range.set(None),
+            Gesture::ResizeLabels { label_width_px } => {
+                self.local.label_width_px.set_value(Some(label_width_px));
+                self.state
+                    .transient
+                    .geometry
+                    .update(|g| *g = g.with_label_width(label_width_px));
+            }
             Gesture::Click { x, y } => match self.hit(now, x, y) {
                 Hit::Toggle(s) => view.update(|v| v.expansion.toggle(now.trace.span(s).span_id)),
                 Hit::Span(s) => select_span(self.state, s),

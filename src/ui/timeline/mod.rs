@@ -24,6 +24,9 @@ pub struct Local {
     pub hover: RwSignal<Option<(Hit, f64, f64)>>,
     /// The axis range being dragged (x from, x to).
     pub range: RwSignal<Option<(f64, f64)>>,
+    /// The name column's width as the divider was dragged to (kept across resizes while the
+    /// page lives; `None` = the default for the canvas width).
+    pub label_width_px: StoredValue<Option<f64>>,
 }
 
 /// The timeline component.
@@ -36,16 +39,29 @@ pub fn TimelineView() -> impl IntoView {
         overlay: NodeRef::new(),
         hover: RwSignal::new(None),
         range: RwSignal::new(None),
+        label_width_px: StoredValue::new(None),
     };
     paint::install(state, local);
-    observe_size(state, wrap);
+    observe_size(state, local, wrap);
     let h = input::Handlers::new(state, local);
     let geometry = move || state.transient.geometry.with(|g| g.json());
+    let label = move || {
+        let (window, selected) = (state.derived.window.get()?, state.derived.selected.get());
+        let (_, t) = state.trace.get()?;
+        Some(crate::layout::describe::timeline_label(
+            &t, window, selected,
+        ))
+    };
     view! {
         <div class="timeline" node_ref=wrap>
-            <canvas class="layer" data-testid="timeline-canvas" data-geometry=geometry node_ref=local.base></canvas>
+            <canvas class="layer" data-testid="timeline-canvas" data-geometry=geometry aria-hidden="true" node_ref=local.base></canvas>
             <canvas
                 class="layer overlay"
+                data-testid="timeline-focus"
+                tabindex="0"
+                role="application"
+                aria-roledescription="timeline"
+                aria-label=label
                 node_ref=local.overlay
                 on:pointerdown=move |ev| h.down(ev)
                 on:pointermove=move |ev| h.moved(ev)
@@ -62,14 +78,19 @@ pub fn TimelineView() -> impl IntoView {
 /// Keeps the geometry's size equal to the timeline's box. The box changes with the window and
 /// with the details panel opening, so it is observed directly rather than through window resize
 /// events.
-fn observe_size(state: AppState, wrap: NodeRef<html::Div>) {
+fn observe_size(state: AppState, local: Local, wrap: NodeRef<html::Div>) {
     let measure = move || {
         if let Some(div) = wrap.get_untracked() {
             let r = div.get_bounding_client_rect();
             let (w, h) = (r.width(), r.height());
             let g = state.transient.geometry.get_untracked();
             if (g.width_px, g.height_px) != (w, h) {
-                state.transient.geometry.set(g.resized(w, h));
+                let sized = g.resized(w, h);
+                let sized = match local.label_width_px.get_value() {
+                    Some(px) => sized.with_label_width(px),
+                    None => sized,
+                };
+                state.transient.geometry.set(sized);
             }
         }
     };

@@ -40,8 +40,10 @@ pub fn install(state: AppState, local: Local) {
             local.range.get(),
             state.transient.geometry.get(),
         );
+        let theme = state.theme();
         let mut slot = painters.borrow_mut();
         if let Some((_, over)) = slot.as_mut() {
+            over.set_theme(theme);
             over.begin(g.width_px, g.height_px, device_pixel_ratio());
             let hover_y = hover.filter(|(h, _, _)| h.is_span()).map(|(_, _, y)| y);
             over.replay(&overlay_list(&g, hover_y, range));
@@ -63,6 +65,7 @@ fn track_base(state: AppState) {
     d.notes.track();
     state.fields.color.track();
     state.transient.geometry.track();
+    state.theme();
 }
 
 fn ensure_painters(state: AppState, local: Local, painters: &Painters) -> bool {
@@ -118,13 +121,33 @@ fn paint_base(state: AppState, local: Local, painters: &Painters) {
     let Some((base, _)) = slot.as_mut() else {
         return;
     };
+    base.set_theme(state.theme_untracked());
     base.begin(g.width_px, g.height_px, device_pixel_ratio());
-    base.replay(&draw_list(&trace, &rows.0, &spec, &g));
+    let list = draw_list(&trace, &rows.0, &spec, &g);
+    base.replay(&list);
     // exposed for the benchmark script: how long the last base-layer paint took
     if let Some(el) = local.base.get_untracked() {
         let _ = el.set_attribute("data-paint-ms", &format!("{:.2}", now_ms() - started));
+        // and for tests: the labels drawn in the bar area (durations), one per line
+        let _ = el.set_attribute("data-bar-labels", &bar_labels(&list, &g));
     }
     if state.transient.painted_generation.get_untracked() != generation {
         state.transient.painted_generation.set(generation);
     }
+}
+
+/// The texts drawn right of the name column and below the axis, one per line.
+fn bar_labels(
+    list: &[crate::layout::timeline::DrawCmd],
+    g: &crate::layout::timeline::Geometry,
+) -> String {
+    let texts = list.iter().filter_map(|c| match c {
+        crate::layout::timeline::DrawCmd::Text { x, y, text, .. }
+            if *x > g.label_width_px && *y > g.axis_height_px =>
+        {
+            Some(text.as_str())
+        }
+        _ => None,
+    });
+    texts.collect::<Vec<_>>().join("\n")
 }

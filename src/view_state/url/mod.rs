@@ -4,7 +4,7 @@
 //! ```text
 //! ?v=1&url=<enc>&url=<enc>&file=<enc name>.<bytes>.<16 hex>&view=dag&t=<start_ns>,<end_ns>
 //!     &span=<16 hex>&trace=<32 hex>&q=<enc>&cp=1&color=service&panel=diagnostics&align=1&fold=all&toggle=<16 hex>.<16 hex>...
-//!     &follow=1&filter=1&scope=window&group=attr:<enc key>&sub=service&sort=p95.asc&heat=none
+//!     &follow=1&filter=1&theme=dark&scope=window&group=attr:<enc key>&sub=service&sort=p95.asc&heat=none
 //!     &flame=critical&box=<enc service>:<enc name>,<enc service>:<enc name>
 //!     &vs=<enc>&vsfile=<enc name>.<bytes>.<16 hex>&key=<enc>&tol=<enc>&atrace=<32 hex>
 //!     &btrace=<32 hex>&ctab=waterfalls&spanin=vs
@@ -103,6 +103,9 @@ impl fmt::Display for ViewState {
         }
         if self.filter {
             parts.push("filter=1".into());
+        }
+        if let Some(t) = self.theme {
+            parts.push(format!("theme={}", t.token()));
         }
         stats_parts(self, &mut parts);
         flame_parts(self, &mut parts);
@@ -243,6 +246,10 @@ pub fn parse(query: &str) -> Parsed {
                     None => bad("expected span ids separated by '.'"),
                 }
             }
+            "theme" => match super::Theme::from_token(&value) {
+                Some(t) => p.state.theme = Some(t),
+                None => bad("expected dark or light"),
+            },
             "follow" => match value.as_str() {
                 "1" | "true" => p.state.follow = true,
                 "0" | "false" => p.state.follow = false,
@@ -328,6 +335,7 @@ mod tests {
             align: Some(true),
             follow: true,
             filter: true,
+            theme: Some(crate::view_state::Theme::Dark),
             stats: crate::view_state::StatsSettings {
                 scope: StatsScope::Matches,
                 group: Grouping::Attribute("gen_ai.model, ü:x".into()),
