@@ -11,7 +11,7 @@ use skein::view_state::stats_flame::STATS_COLUMNS;
 use skein::view_state::url::parse;
 use skein::view_state::{
     ActiveView, ColorMode, Expansion, FileRef, FlameSettings, FlameStep, FlameTime, Grouping,
-    MlflowLink, Panel, StatsScope, StatsSettings, TimeWindow, ViewState,
+    LaneMode, MlflowLink, Panel, StatsScope, StatsSettings, TimeWindow, ViewState,
 };
 
 fn span_id() -> impl Strategy<Value = SpanId> {
@@ -163,7 +163,12 @@ fn base_view_state() -> impl Strategy<Value = ViewState> {
         prop::sample::select(vec![ColorMode::SpanType, ColorMode::Service]),
         prop::option::of(prop::sample::select(Panel::ALL.to_vec())),
         prop::option::of(any::<bool>()),
-        (any::<bool>(), compare_view(), mlflow_link()),
+        (
+            any::<bool>(),
+            compare_view(),
+            mlflow_link(),
+            prop::option::of(prop::sample::select(LaneMode::ALL.to_vec())),
+        ),
     )
         .prop_map(
             |(
@@ -178,7 +183,7 @@ fn base_view_state() -> impl Strategy<Value = ViewState> {
                 color,
                 panel,
                 align,
-                (follow, compare, mlflow),
+                (follow, compare, mlflow, lanes),
             )| ViewState {
                 sources,
                 files,
@@ -195,6 +200,7 @@ fn base_view_state() -> impl Strategy<Value = ViewState> {
                 follow,
                 compare,
                 mlflow,
+                lanes,
                 ..ViewState::default()
             },
         )
@@ -212,7 +218,7 @@ proptest! {
     }
 
     #[test]
-    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..26, garbage in "[a-z!~]{1,6}") {
+    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..27, garbage in "[a-z!~]{1,6}") {
         let text = v.to_string();
         let (key, value) = [("t", garbage.clone()), ("span", format!("zz{garbage}")), ("view", format!("x{garbage}")), ("cp", format!("x{garbage}")),
             ("fold", format!("x{garbage}")), ("toggle", format!("!{garbage}")), ("url", format!("javascript:{garbage}")),
@@ -222,7 +228,7 @@ proptest! {
             ("heat", format!("x{garbage}")), ("flame", format!("x{garbage}")), ("box", format!("x{garbage}")),
             ("vs", format!("javascript:{garbage}")), ("vsfile", garbage.clone()),
             ("key", format!("x{garbage}")), ("tol", format!("x{garbage}")), ("atrace", format!("zz{garbage}")),
-            ("ctab", format!("x{garbage}")), ("spanin", format!("x{garbage}"))][which].clone();
+            ("ctab", format!("x{garbage}")), ("spanin", format!("x{garbage}")), ("lanes", format!("x{garbage}"))][which].clone();
         let p = parse(&format!("{text}&{key}={value}"));
         prop_assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
         // everything else is as written
@@ -261,4 +267,16 @@ fn a_newer_schema_version_is_read_field_by_field() {
     let p = parse("?v=9&span=aca917d13b2d6950&future=1");
     assert_eq!(p.state.selected, SpanId::parse_hex("aca917d13b2d6950"));
     assert_eq!(p.notes.len(), 2);
+}
+
+#[test]
+fn lanes_is_a_field_of_its_own() {
+    let p = parse("?lanes=service");
+    assert!(p.notes.is_empty(), "{:?}", p.notes);
+    assert_eq!(p.state.lanes, Some(LaneMode::Service));
+    assert_eq!(parse("?lanes=off").state.lanes, Some(LaneMode::Off));
+    // absent: decided by the data; a bad value is said and dropped
+    assert_eq!(parse("?v=1").state.lanes, None);
+    let bad = parse("?lanes=tracks");
+    assert_eq!((bad.state.lanes, bad.notes.len()), (None, 1));
 }

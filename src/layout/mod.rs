@@ -12,6 +12,7 @@ pub mod flame_zoom;
 pub mod follow_view;
 pub mod icons;
 pub mod json_tree;
+pub mod lanes;
 pub mod overview;
 pub mod palette;
 pub mod query_box;
