@@ -13,7 +13,7 @@
 //! ```
 
 use super::palette::{self, Rgb};
-use super::timeline::{extent_ns, shift_ns, DrawCmd};
+use super::timeline::{extent_ns, shift_ns, Align, DrawCmd};
 use crate::analysis::span_critical_path::SectionsBySpan;
 use crate::model::Trace;
 use crate::view_state::{navigation, TimeWindow};
@@ -167,7 +167,11 @@ impl Strip {
     pub fn draw_list(&self, d: &Density, window: TimeWindow, height_px: f64) -> Vec<DrawCmd> {
         let n = d.counts.len().max(1);
         let col_px = self.width_px / n as f64;
-        let (box_a, box_b) = self.window_box(d, window);
+        // the box is drawn inside the strip even when the window reaches past the load
+        let (a, b) = self.window_box(d, window);
+        let right = self.x0_px + self.width_px;
+        let box_a = a.clamp(self.x0_px, right - MIN_BOX_PX);
+        let box_b = b.clamp(box_a + MIN_BOX_PX, right);
         let mut out = Vec::with_capacity(n * 2 + 8);
         let rect = |x: f64, y: f64, w: f64, h: f64, fill: Rgb| DrawCmd::Rect { x, y, w, h, fill };
         out.push(rect(
@@ -178,6 +182,14 @@ impl Strip {
             palette::AXIS_BG,
         ));
         out.push(rect(box_a, 0.0, box_b - box_a, height_px, palette::RANGE));
+        out.push(DrawCmd::Text {
+            x: 8.0,
+            y: height_px / 2.0,
+            text: "overview".into(),
+            fill: palette::TEXT_DIM,
+            align: Align::Left,
+            bold: false,
+        });
         let bars_h = height_px - 8.0;
         let max = f64::from(d.max.max(1)).sqrt();
         for (i, &c) in d.counts.iter().enumerate().filter(|(_, &c)| c > 0) {
@@ -297,7 +309,7 @@ mod tests {
         let (a, b) = strip.window_box(&d, w);
         assert!(b - a >= MIN_BOX_PX - 1e-9);
         let cmds = strip.draw_list(&d, w, OVERVIEW_HEIGHT_PX);
-        assert!(cmds.len() <= 2 * 300 + 4);
+        assert!(cmds.len() <= 2 * 300 + 5);
         let errors = cmds
             .iter()
             .filter(|c| matches!(c, DrawCmd::Rect { fill, .. } if *fill == palette::ERROR))
