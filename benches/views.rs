@@ -1,6 +1,6 @@
 //! Native benchmark (issue 11): the views that must stay cheap at scale. The overview strip's
 //! density (once per trace and width) and its per-frame draw list; the lineage DAG's layout
-//! with crossings before and after refinement. Prints numbers, asserts nothing:
+//! with crossings before and after refinement; the lanes layout (once per trace and folding). Prints numbers, asserts nothing:
 //!
 //!   cargo bench --no-default-features --bench views -- 100000 1000000
 #![allow(clippy::disallowed_methods, clippy::unwrap_used, clippy::expect_used)] // native bench: Instant is fine here
@@ -19,6 +19,7 @@ fn main() {
         let trace = support::ingest(&files);
         overview(&trace, n);
         dag(&trace);
+        lanes_layout(&trace);
     }
 }
 
@@ -65,4 +66,17 @@ fn dag(trace: &skein::model::Trace) {
         plain.crossings,
         refined.crossings
     );
+}
+
+fn lanes_layout(trace: &skein::model::Trace) {
+    use skein::layout::lanes::{lanes, LaneBy};
+    for by in [LaneBy::Thread, LaneBy::Service] {
+        let (ms, l) = support::best(|| lanes(trace, by, &[]));
+        println!(
+            "  lanes by {by:?}: {} lanes, {} lines for {} spans in {ms:.0} ms",
+            l.lanes.len(),
+            l.lines.len(),
+            trace.span_count()
+        );
+    }
 }
