@@ -72,11 +72,32 @@ fn lanes_layout(trace: &skein::model::Trace) {
     use skein::layout::lanes::{lanes, LaneBy};
     for by in [LaneBy::Thread, LaneBy::Service] {
         let (ms, l) = support::best(|| lanes(trace, by, &[]));
+        let palette = skein::layout::palette::Palette::new(trace);
+        let g = skein::layout::timeline::Geometry::for_viewport(1400.0, 800.0, 0.0);
+        let fit = skein::view_state::navigation::fit(trace.end_time().since(trace.start_time()).0);
+        let frames = 60i64;
+        let (mut worst, mut total, mut cmds) = (0f64, 0f64, 0usize);
+        for i in 0..frames {
+            // zoomed out to the whole load, then ever closer (a zoom frame sequence)
+            let len = (fit.len_ns() >> (i / 6)).max(1_000);
+            let start = fit.start_ns + (fit.len_ns() - len) / 2;
+            let w = TimeWindow {
+                start_ns: start,
+                end_ns: start + len,
+            };
+            let t = Instant::now();
+            cmds += skein::layout::lanes_draw::draw_list(trace, &l, &palette, w, &g).len();
+            let ms = support::ms(t);
+            worst = worst.max(ms);
+            total += ms;
+        }
         println!(
-            "  lanes by {by:?}: {} lanes, {} lines for {} spans in {ms:.0} ms",
+            "  lanes by {by:?}: {} lanes, {} lines for {} spans in {ms:.0} ms; draw list {:.2} ms mean, {worst:.2} ms worst of {frames} zoom frames ({} commands)",
             l.lanes.len(),
             l.lines.len(),
-            trace.span_count()
+            trace.span_count(),
+            total / frames as f64,
+            cmds / frames as usize
         );
     }
 }

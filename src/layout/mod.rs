@@ -13,6 +13,7 @@ pub mod follow_view;
 pub mod icons;
 pub mod json_tree;
 pub mod lanes;
+pub mod lanes_draw;
 pub mod overview;
 pub mod palette;
 pub mod query_box;
