@@ -46,19 +46,11 @@ pub fn draw_list(
             }
             Line::Row(l, r) => {
                 let row = &lanes.lanes[l].rows[r];
-                let first = row.partition_point(|&s| trace.span(s).end.0 < t0);
-                let mut last_px = f64::NEG_INFINITY;
-                for &s in row[first..]
-                    .iter()
-                    .take_while(|&&s| trace.span(s).start.0 <= t1)
-                {
+                let mut k = row.partition_point(|&s| trace.span(s).end.0 < t0);
+                while let Some(&s) = row.get(k).filter(|&&s| trace.span(s).start.0 <= t1) {
                     let span = trace.span(s);
                     let a = scale.px_from_time(span.start).max(x0 - 2.0);
                     let b = scale.px_from_time(span.end).min(x_end + 2.0);
-                    if b - a < 1.0 && a.floor() <= last_px {
-                        continue; // another sub-pixel span already marks this column
-                    }
-                    last_px = a.floor();
                     let fill = if span.is_error() {
                         palette::ERROR
                     } else {
@@ -71,6 +63,12 @@ pub fn draw_list(
                         h: g.row_height_px - 4.0,
                         fill,
                     });
+                    k += 1;
+                    if b - a < 1.0 {
+                        // this 1 px mark stands for every span ending in its column: skip them
+                        let next = scale.time_from_px(a.floor() + 1.0).0;
+                        k += row[k..].partition_point(|&s| trace.span(s).end.0 < next);
+                    }
                 }
             }
         }
