@@ -11,7 +11,7 @@ use skein::view_state::stats_flame::STATS_COLUMNS;
 use skein::view_state::url::parse;
 use skein::view_state::{
     ActiveView, ColorMode, Expansion, FileRef, FlameSettings, FlameStep, FlameTime, Grouping,
-    MlflowLink, Panel, StatsScope, StatsSettings, Theme, TimeWindow, ViewState,
+    LaneMode, MlflowLink, Panel, StatsScope, StatsSettings, Theme, TimeWindow, ViewState,
 };
 
 fn span_id() -> impl Strategy<Value = SpanId> {
@@ -169,7 +169,12 @@ fn base_view_state() -> impl Strategy<Value = ViewState> {
         prop::sample::select(vec![ColorMode::SpanType, ColorMode::Service]),
         prop::option::of(prop::sample::select(Panel::ALL.to_vec())),
         prop::option::of(any::<bool>()),
-        (any::<bool>(), compare_view(), mlflow_link()),
+        (
+            any::<bool>(),
+            compare_view(),
+            mlflow_link(),
+            prop::option::of(prop::sample::select(LaneMode::ALL.to_vec())),
+        ),
     )
         .prop_map(
             |(
@@ -184,7 +189,7 @@ fn base_view_state() -> impl Strategy<Value = ViewState> {
                 color,
                 panel,
                 align,
-                (follow, compare, mlflow),
+                (follow, compare, mlflow, lanes),
             )| ViewState {
                 sources,
                 files,
@@ -201,6 +206,7 @@ fn base_view_state() -> impl Strategy<Value = ViewState> {
                 follow,
                 compare,
                 mlflow,
+                lanes,
                 ..ViewState::default()
             },
         )
@@ -218,7 +224,7 @@ proptest! {
     }
 
     #[test]
-    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..27, garbage in "[a-z!~]{1,6}") {
+    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..28, garbage in "[a-z!~]{1,6}") {
         let text = v.to_string();
         let (key, value) = [("t", garbage.clone()), ("span", format!("zz{garbage}")), ("view", format!("x{garbage}")), ("cp", format!("x{garbage}")),
             ("fold", format!("x{garbage}")), ("toggle", format!("!{garbage}")), ("url", format!("javascript:{garbage}")),
@@ -229,7 +235,7 @@ proptest! {
             ("vs", format!("javascript:{garbage}")), ("vsfile", garbage.clone()),
             ("key", format!("x{garbage}")), ("tol", format!("x{garbage}")), ("atrace", format!("zz{garbage}")),
             ("ctab", format!("x{garbage}")), ("spanin", format!("x{garbage}")),
-            ("theme", format!("x{garbage}"))][which].clone();
+            ("theme", format!("x{garbage}")), ("lanes", format!("x{garbage}"))][which].clone();
         let p = parse(&format!("{text}&{key}={value}"));
         prop_assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
         // everything else is as written
@@ -278,4 +284,16 @@ fn the_theme_is_written_only_when_picked() {
     assert_eq!(parse("?theme=light").state.theme, Some(Theme::Light));
     let p = parse("?theme=system");
     assert_eq!((p.state.theme, p.notes.len()), (None, 1));
+}
+
+#[test]
+fn lanes_is_a_field_of_its_own() {
+    let p = parse("?lanes=service");
+    assert!(p.notes.is_empty(), "{:?}", p.notes);
+    assert_eq!(p.state.lanes, Some(LaneMode::Service));
+    assert_eq!(parse("?lanes=off").state.lanes, Some(LaneMode::Off));
+    // absent: decided by the data; a bad value is said and dropped
+    assert_eq!(parse("?v=1").state.lanes, None);
+    let bad = parse("?lanes=tracks");
+    assert_eq!((bad.state.lanes, bad.notes.len()), (None, 1));
 }

@@ -3,8 +3,8 @@
 //! 1. break cycles: petgraph's greedy feedback arc set, reversed edges are drawn as they are;
 //! 2. layers: longest path from the sources (a node sits one layer right of its latest parent);
 //! 3. long edges get one dummy node per layer crossed, so they can bend around nodes;
-//! 4. crossing reduction: barycenter ordering, sweeping right then left, `SWEEPS` times,
-//!    keeping the best order seen (counted with `crossings`);
+//! 4. crossing reduction (`dag_order`): barycenter sweeps, then median sweeps with
+//!    transposition of neighbours, keeping the best order seen;
 //! 5. coordinates: layer -> x, order in layer -> y, each layer centred vertically.
 //!
 //! ```text
@@ -13,6 +13,7 @@
 //!          └──> [branch-b] ──┘      ·  dummy ─────┘ (branch-a -> evaluate)
 //! ```
 
+use super::dag_order::Layered;
 use crate::model::DagNodeIdx;
 use petgraph::algo::{greedy_feedback_arc_set, toposort};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -24,7 +25,6 @@ pub const NODE_W: f64 = 150.0;
 pub const NODE_H: f64 = 54.0;
 const LAYER_GAP: f64 = 44.0;
 const ROW_GAP: f64 = 16.0;
-const SWEEPS: usize = 12;
 
 /// A placed node.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -70,39 +70,19 @@ pub struct DagLayout {
     pub height: f64,
     /// Edge crossings left after ordering.
     pub crossings: usize,
+    /// Edge crossings barycenter ordering alone left (before median and transposition).
+    pub crossings_barycenter: usize,
     /// Edges reversed to break cycles.
     pub reversed_edges: usize,
 }
 
-/// Counts crossings between two adjacent layers given positions of their members: with edges
-/// sorted by (upper, lower) position, two edges cross exactly when their lower positions are
-/// inverted, so this is an inversion count (Fenwick tree, O(E log E)).
-fn crossings_between(edges: &[(usize, usize)], pos: &[usize]) -> usize {
-    let mut e: Vec<(usize, usize)> = edges.iter().map(|&(a, b)| (pos[a], pos[b])).collect();
-    e.sort_unstable();
-    let size = e.iter().map(|x| x.1).max().map_or(0, |m| m + 2);
-    let mut tree = vec![0usize; size + 1];
-    let mut count = 0usize;
-    for (seen, &(_, lower)) in e.iter().enumerate() {
-        // how many earlier edges end at or below `lower`
-        let mut i = lower + 1;
-        let mut at_or_below = 0;
-        while i > 0 {
-            at_or_below += tree[i];
-            i &= i - 1;
-        }
-        count += seen - at_or_below;
-        let mut i = lower + 1;
-        while i <= size {
-            tree[i] += 1;
-            i += i & i.wrapping_neg();
-        }
-    }
-    count
-}
-
 /// Lays out `n` nodes with `edges` (parent, child), any graph (cycles allowed).
 pub fn layout(n: usize, edges: &[(DagNodeIdx, DagNodeIdx)]) -> DagLayout {
+    layout_with(n, edges, true)
+}
+
+/// `layout`, with crossing refinement (median sweeps and transposition) on or off.
+pub fn layout_with(n: usize, edges: &[(DagNodeIdx, DagNodeIdx)], refine: bool) -> DagLayout {
     // dummy nodes for long edges are numbered after the real ones, so positions are plain
     // indices inside; only the result speaks of `DagNodeIdx` again
     let edges: Vec<(usize, usize)> = edges.iter().map(|(a, b)| (a.ix(), b.ix())).collect();
@@ -176,65 +156,17 @@ pub fn layout(n: usize, edges: &[(DagNodeIdx, DagNodeIdx)]) -> DagLayout {
         down[a].push(b);
         up[b].push(a);
     }
-    let mut pos = vec![0usize; vlayer.len()];
-    let set_pos = |layers: &Vec<Vec<usize>>, pos: &mut Vec<usize>| {
-        for l in layers {
-            for (i, &v) in l.iter().enumerate() {
-                pos[v] = i;
-            }
-        }
-    };
-    set_pos(&layers, &mut pos);
-    let edges_between: Vec<Vec<(usize, usize)>> = (0..layers_n.saturating_sub(1))
-        .map(|l| {
-            vedges
-                .iter()
-                .copied()
-                .filter(|&(a, _)| vlayer[a] == l)
-                .collect()
-        })
-        .collect();
-    let total_crossings = |pos: &[usize]| {
-        edges_between
-            .iter()
-            .map(|e| crossings_between(e, pos))
-            .sum::<usize>()
-    };
-    let mut best = (total_crossings(&pos), layers.clone());
-    for sweep in 0..SWEEPS {
-        let forward = sweep % 2 == 0;
-        let range: Vec<usize> = if forward {
-            (1..layers_n).collect()
-        } else {
-            (0..layers_n.saturating_sub(1)).rev().collect()
-        };
-        for l in range {
-            let neighbours = if forward { &up } else { &down };
-            let mut keyed: Vec<(f64, usize, usize)> = layers[l]
-                .iter()
-                .map(|&v| {
-                    let ns = &neighbours[v];
-                    let bary = if ns.is_empty() {
-                        pos[v] as f64
-                    } else {
-                        ns.iter().map(|&u| pos[u] as f64).sum::<f64>() / ns.len() as f64
-                    };
-                    (bary, pos[v], v)
-                })
-                .collect();
-            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            layers[l] = keyed.into_iter().map(|k| k.2).collect();
-            for (i, &v) in layers[l].iter().enumerate() {
-                pos[v] = i;
-            }
-        }
-        let c = total_crossings(&pos);
-        if c < best.0 {
-            best = (c, layers.clone());
-        }
+    let mut edges_between: Vec<Vec<(usize, usize)>> = vec![Vec::new(); layers_n];
+    for &(a, b) in &vedges {
+        edges_between[vlayer[a]].push((a, b));
     }
-    let (crossings, layers) = best;
-    set_pos(&layers, &mut pos);
+    let layered = Layered {
+        layers,
+        up: &up,
+        down: &down,
+        between: &edges_between,
+    };
+    let (layers, crossings) = layered.order(refine);
     let tallest = layers.iter().map(Vec::len).max().unwrap_or(0) as f64;
     let height = (tallest * (NODE_H + ROW_GAP)).max(NODE_H);
     let mut xy = vec![(0.0, 0.0); vlayer.len()];
@@ -286,7 +218,8 @@ pub fn layout(n: usize, edges: &[(DagNodeIdx, DagNodeIdx)]) -> DagLayout {
         edges: edge_paths,
         width: (layers_n as f64 * (NODE_W + LAYER_GAP) - LAYER_GAP).max(NODE_W),
         height,
-        crossings,
+        crossings: crossings.refined,
+        crossings_barycenter: crossings.barycenter,
         reversed_edges: fas.len(),
     }
 }
@@ -374,6 +307,7 @@ impl View {
 
 #[cfg(test)]
 mod tests {
+    use super::super::dag_order::crossings_between;
     use super::*;
 
     fn layout(n: usize, edges: &[(usize, usize)]) -> DagLayout {

@@ -13,6 +13,7 @@ use super::help::HelpOverlay;
 use super::legend::Legend;
 use super::llm_panel::LlmPanel;
 use super::loader::{start_load, Input};
+use super::overview::OverviewStrip;
 use super::query_bar::QueryBar;
 use super::server_browser::{Browser, ServerBrowser};
 use super::state::{AppState, LoadPhase, LoadStatus};
@@ -122,6 +123,7 @@ fn Workspace() -> impl IntoView {
             on:drop=on_drop
         >
             <div class="timeline-column" class:hidden=move || active.get() != ActiveView::Timeline>
+                <OverviewStrip />
                 <TimelineView />
                 <Welcome />
                 <Legend />

@@ -35,6 +35,7 @@ mod llm_panel;
 mod loader;
 mod mlflow_client;
 mod mlflow_load;
+mod overview;
 mod painter;
 mod query_bar;
 mod server_browser;

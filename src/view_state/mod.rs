@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod derived;
 pub mod embed;
+pub mod lanes;
 pub mod mlflow_link;
 pub mod navigation;
 pub mod stats_flame;
@@ -13,6 +14,7 @@ pub mod url;
 
 use crate::model::{SpanId, SpanIdx, Trace, TraceId};
 use compare::CompareView;
+pub use lanes::LaneMode;
 pub use mlflow_link::MlflowLink;
 pub use stats_flame::{FlameSettings, FlameStep, FlameTime, Grouping, StatsScope, StatsSettings};
 use std::collections::BTreeSet;
@@ -217,6 +219,9 @@ pub struct ViewState {
     pub mlflow: Option<MlflowLink>,
     /// The colour theme picked (`theme=`); `None` follows the system setting.
     pub theme: Option<Theme>,
+    /// Lanes (`lanes=off|thread|service`); `None` = by the data: lanes by thread for
+    /// profile-like traces (`layout::lanes::is_profile_like`), else the waterfall.
+    pub lanes: Option<LaneMode>,
 }
 
 impl ViewState {
@@ -338,6 +343,7 @@ pub fn history_step(prev: &ViewState, next: &ViewState) -> HistoryStep {
         || prev.compare != next.compare
         || prev.follow != next.follow
         || prev.mlflow != next.mlflow
+        || prev.lanes != next.lanes
     {
         HistoryStep::Push
     } else {

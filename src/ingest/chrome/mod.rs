@@ -283,6 +283,11 @@ impl Spans<'_> {
                 b.push_attr(key, value);
             }
         }
+        // the thread id, so a lanes layout can give each thread its own lane
+        if !s.tid.is_empty() {
+            let (key, value) = (b.intern("thread.id"), b.intern(&s.tid));
+            b.push_attr(key, AttrValue::Str(value));
+        }
         if let Some(t) = self.names.thread_names.get(&(s.pid.clone(), s.tid.clone())) {
             let key = b.intern("thread.name");
             let value = b.intern(t);

@@ -4,7 +4,7 @@
 //! ```text
 //! ?v=1&url=<enc>&url=<enc>&file=<enc name>.<bytes>.<16 hex>&view=dag&t=<start_ns>,<end_ns>
 //!     &span=<16 hex>&trace=<32 hex>&q=<enc>&cp=1&color=service&panel=diagnostics&align=1&fold=all&toggle=<16 hex>.<16 hex>...
-//!     &follow=1&filter=1&theme=dark&scope=window&group=attr:<enc key>&sub=service&sort=p95.asc&heat=none
+//!     &follow=1&lanes=thread&filter=1&theme=dark&scope=window&group=attr:<enc key>&sub=service&sort=p95.asc&heat=none
 //!     &flame=critical&box=<enc service>:<enc name>,<enc service>:<enc name>
 //!     &vs=<enc>&vsfile=<enc name>.<bytes>.<16 hex>&key=<enc>&tol=<enc>&atrace=<32 hex>
 //!     &btrace=<32 hex>&ctab=waterfalls&spanin=vs
@@ -17,7 +17,7 @@
 //! Version 0 is the issue-2 form without `v=` (`?url=…&span=…`): it parses the same way.
 
 use super::mlflow_link::{is_mlflow_id, MlflowLink};
-use super::{ActiveView, ColorMode, Expansion, FileRef, Panel, TimeWindow, ViewState};
+use super::{ActiveView, ColorMode, Expansion, FileRef, LaneMode, Panel, TimeWindow, ViewState};
 use crate::model::{SpanId, TraceId};
 use compare_fields::{compare_parts, parse_compare};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -100,6 +100,9 @@ impl fmt::Display for ViewState {
         }
         if self.follow {
             parts.push("follow=1".into());
+        }
+        if let Some(m) = self.lanes {
+            parts.push(format!("lanes={}", m.token()));
         }
         if self.filter {
             parts.push("filter=1".into());
@@ -224,6 +227,10 @@ pub fn parse(query: &str) -> Parsed {
                 (_, Some(panel)) => p.state.panel = Some(panel),
                 _ => bad("expected diagnostics, logs, llm, failures or none"),
             },
+            "lanes" => match LaneMode::from_token(&value) {
+                Some(m) => p.state.lanes = Some(m),
+                None => bad("expected off, thread or service"),
+            },
             "align" => match value.as_str() {
                 "1" => p.state.align = Some(true),
                 "0" => p.state.align = Some(false),
@@ -334,6 +341,7 @@ mod tests {
             panel: Some(Panel::Diagnostics),
             align: Some(true),
             follow: true,
+            lanes: Some(LaneMode::Thread),
             filter: true,
             theme: Some(crate::view_state::Theme::Dark),
             stats: crate::view_state::StatsSettings {
