@@ -54,7 +54,7 @@ fn view_state() -> impl Strategy<Value = ViewState> {
         prop::sample::select(vec![ColorMode::SpanType, ColorMode::Service]),
         prop::option::of(prop::sample::select(Panel::ALL.to_vec())),
         prop::option::of(any::<bool>()),
-        any::<bool>(),
+        (any::<bool>(), prop::option::of(1u32..=86_400)),
     )
         .prop_map(
             |(
@@ -69,7 +69,7 @@ fn view_state() -> impl Strategy<Value = ViewState> {
                 color,
                 panel,
                 align,
-                follow,
+                (follow, timeout_s),
             )| ViewState {
                 sources,
                 files,
@@ -84,6 +84,7 @@ fn view_state() -> impl Strategy<Value = ViewState> {
                 panel,
                 align,
                 follow,
+                timeout_s,
             },
         )
 }
@@ -100,12 +101,12 @@ proptest! {
     }
 
     #[test]
-    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..11, garbage in "[a-z!~]{1,6}") {
+    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..12, garbage in "[a-z!~]{1,6}") {
         let text = v.to_string();
         let (key, value) = [("t", garbage.clone()), ("span", format!("zz{garbage}")), ("view", format!("x{garbage}")), ("cp", format!("x{garbage}")),
             ("fold", format!("x{garbage}")), ("toggle", format!("!{garbage}")), ("url", format!("javascript:{garbage}")),
             ("color", format!("x{garbage}")), ("panel", format!("x{garbage}")), ("follow", format!("x{garbage}")),
-            ("trace", format!("zz{garbage}"))][which].clone();
+            ("trace", format!("zz{garbage}")), ("timeout", format!("-{garbage}"))][which].clone();
         let p = parse(&format!("{text}&{key}={value}"));
         prop_assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
         // everything else is as written
@@ -128,6 +129,23 @@ fn follow_is_a_flag_of_its_own() {
     assert_eq!(p.state.sources, ["http://127.0.0.1:8080/f/0/run.json"]);
     assert!(!parse("?follow=0").state.follow);
     assert!(!ViewState::default().to_string().contains("follow"));
+}
+
+#[test]
+fn timeout_is_whole_seconds_from_one_to_a_day() {
+    assert_eq!(parse("?timeout=5").state.timeout_s, Some(5));
+    assert_eq!(parse("?timeout=86400").state.timeout_s, Some(86_400));
+    for bad in ["0", "86401", "2.5", "-1", "soon"] {
+        let p = parse(&format!("?timeout={bad}"));
+        assert_eq!(p.state.timeout_s, None, "{bad}");
+        assert_eq!(p.notes.len(), 1, "{bad}: {:?}", p.notes);
+    }
+    assert!(!ViewState::default().to_string().contains("timeout"));
+    let v = ViewState {
+        timeout_s: Some(120),
+        ..ViewState::default()
+    };
+    assert!(v.to_string().ends_with("&timeout=120"));
 }
 
 #[test]

@@ -20,6 +20,7 @@ pub mod jaeger;
 pub mod json_log;
 pub mod langfuse;
 mod limits;
+pub mod merge;
 pub mod mlflow;
 pub mod mlflow_server;
 pub mod otel_sdk;
@@ -60,6 +61,8 @@ pub struct Session {
     sources: Vec<SourceState>,
     /// Memory limits and the size hint (`limits.rs`).
     limits: limits::Limits,
+    /// Where each input's rows start and end, for merging partial reads (`merge.rs`).
+    inputs: merge::InputMarks,
 }
 
 impl Session {

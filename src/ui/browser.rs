@@ -10,7 +10,9 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Lets the browser run other tasks (paint the progress bar, handle Cancel) before resuming.
+/// Lets the browser run other tasks (paint, handle input) before resuming: for work that stays
+/// on the page (parsing never does: see `parse_worker`).
+#[allow(dead_code)]
 pub async fn yield_to_browser() {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
         if let Some(w) = web_sys::window() {

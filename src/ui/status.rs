@@ -42,7 +42,7 @@ fn progress(state: AppState) -> Option<impl IntoView> {
         view! {
             <progress data-testid="load-progress" max=max value=l.bytes_read as f64></progress>
             <span class="progress-label">{label}</span>
-            <button data-testid="cancel-load" on:click=move |_| state.transient.cancel_requested.set(true)>"Cancel"</button>
+            <button data-testid="cancel-load" on:click=move |_| super::loader::cancel_load(state)>"Cancel"</button>
         }
     })
 }
@@ -71,7 +71,7 @@ pub fn Status() -> impl IntoView {
     };
     view! {
         <span class="window-label">{window}</span>
-        <span class="status" data-testid="load-status" data-state=move || data_state(state)>{move || state.load.with(|l| l.message.clone())}</span>
+        <span class="status" data-testid="load-status" data-state=move || data_state(state) data-timings=move || state.load.with(|l| l.timings.clone())>{move || state.load.with(|l| l.message.clone())}</span>
         {move || progress(state)}
         <span class="badges">{badges}</span>
     }

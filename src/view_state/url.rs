@@ -4,7 +4,7 @@
 //! ```text
 //! ?v=1&url=<enc>&url=<enc>&file=<enc name>.<bytes>.<16 hex>&view=dag&t=<start_ns>,<end_ns>
 //!     &span=<16 hex>&trace=<32 hex>&q=<enc>&cp=1&color=service&panel=diagnostics&align=1&fold=all&toggle=<16 hex>.<16 hex>...
-//!     &follow=1
+//!     &follow=1&timeout=<seconds>
 //! ```
 //!
 //! Version 0 is the issue-2 form without `v=` (`?url=…&span=…`): it parses the same way.
@@ -13,6 +13,9 @@ use super::{ActiveView, ColorMode, Expansion, FileRef, Panel, TimeWindow, ViewSt
 use crate::model::{SpanId, TraceId};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::fmt;
+
+/// Longest wait for a URL's next byte a link may ask for (`timeout=`), seconds: a day.
+pub const MAX_TIMEOUT_S: u32 = 86_400;
 
 /// Current schema version written into links.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -91,6 +94,9 @@ impl fmt::Display for ViewState {
         }
         if self.follow {
             parts.push("follow=1".into());
+        }
+        if let Some(t) = self.timeout_s {
+            parts.push(format!("timeout={t}"));
         }
         write!(f, "?{}", parts.join("&"))
     }
@@ -215,6 +221,10 @@ pub fn parse(query: &str) -> Parsed {
                 "0" | "false" => p.state.follow = false,
                 _ => bad("expected 1 or 0"),
             },
+            "timeout" => match value.parse::<u32>() {
+                Ok(t) if (1..=MAX_TIMEOUT_S).contains(&t) => p.state.timeout_s = Some(t),
+                _ => bad("expected whole seconds from 1 to 86400"),
+            },
             _ => p.notes.push(format!("ignored unknown parameter {key:?}")),
         }
     }
@@ -253,6 +263,7 @@ mod tests {
             panel: Some(Panel::Diagnostics),
             align: Some(true),
             follow: true,
+            timeout_s: Some(90),
         }
     }
 

@@ -21,14 +21,16 @@ use crate::model::{
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
+mod absorb;
 mod capacity;
 mod problems;
 mod repair;
 mod span_index;
 mod spans;
 
+pub use absorb::{InputRows, Remap};
 use problems::Problems;
-pub use problems::LISTED_PER_GROUP;
+pub use problems::{ProblemParts, LISTED_PER_GROUP};
 use span_index::SpanIndex;
 
 /// A span as handed over by a reader, before linking.

@@ -16,7 +16,9 @@ mod records;
 pub mod tables;
 pub mod wire;
 
-use crate::model::{SpanIdx, TimestampNs, Trace, TraceIndex};
+use super::builder::{InputRows, ProblemParts};
+use super::merge::Partial;
+use crate::model::{Diagnostic, SpanIdx, TimestampNs, Trace, TraceIndex};
 use tables::TableBuffers;
 use wire::{Reader, WireError, Writer};
 
@@ -182,6 +184,83 @@ pub fn decode_trace(part: &mut dyn FnMut(usize) -> Vec<u8>) -> Result<Trace, Tra
     let tables = tables::decode(&mut |p| part(p as usize))?;
     let index = decode_index(&part(6))?;
     Trace::from_parts(tables, index).map_err(|e| TransferError(e.0))
+}
+
+/// Encodes a partial read (a worker's share of a load with several workers): its tables and,
+/// in a seventh buffer, its problems and each input's rows.
+pub fn encode_partial(p: &Partial) -> Vec<Vec<u8>> {
+    let t = tables::encode(&p.tables);
+    let mut w = Writer::default();
+    records::diagnostics(&mut w, &p.problems.listed);
+    w.uint(p.problems.counts.len() as u64);
+    for (source, kind, severity, n) in &p.problems.counts {
+        let one = Diagnostic {
+            severity: *severity,
+            kind: *kind,
+            source: source.clone(),
+            line: None,
+            message: String::new(),
+        };
+        records::diagnostics(&mut w, std::slice::from_ref(&one));
+        w.uint(*n);
+    }
+    w.uint(p.problems.total);
+    w.uint(p.inputs.len() as u64);
+    for r in &p.inputs {
+        w.uint(r.input.into());
+        for range in [&r.sources, &r.spans, &r.lineage, &r.assets, &r.logs] {
+            w.uint(range.start.into());
+            w.uint(range.end.into());
+        }
+    }
+    vec![
+        t.meta,
+        t.arena,
+        t.lengths,
+        t.spans,
+        t.attributes,
+        t.events,
+        w.0,
+    ]
+}
+
+/// Decodes a partial read (the order of `encode_partial`).
+pub fn decode_partial(part: &mut dyn FnMut(usize) -> Vec<u8>) -> Result<Partial, TransferError> {
+    let tables = tables::decode(&mut |p| part(p as usize))?;
+    let extra = part(6);
+    let mut r = Reader::new(&extra);
+    let listed = records::read_diagnostics(&mut r)?;
+    let n = r.count()?;
+    let mut counts = Vec::with_capacity(n);
+    for _ in 0..n {
+        let d = records::read_diagnostics(&mut r)?;
+        let d = d.into_iter().next().ok_or(WireError("a problem count"))?;
+        counts.push((d.source, d.kind, d.severity, r.uint()?));
+    }
+    let total = r.uint()?;
+    let n = r.count()?;
+    let mut inputs = Vec::with_capacity(n);
+    for _ in 0..n {
+        let input = r.u32()?;
+        let mut next = || -> Result<std::ops::Range<u32>, WireError> { Ok(r.u32()?..r.u32()?) };
+        inputs.push(InputRows {
+            input,
+            sources: next()?,
+            spans: next()?,
+            lineage: next()?,
+            assets: next()?,
+            logs: next()?,
+        });
+    }
+    Ok(Partial {
+        tables,
+        problems: ProblemParts {
+            listed,
+            counts,
+            total,
+        },
+        inputs,
+    })
 }
 
 /// Decodes buffers held in memory (tests, the native round trip).

@@ -102,3 +102,38 @@ fn malformed_buffers_are_errors_not_panics() {
     }
     assert!(decode_list(Vec::new()).is_err());
 }
+
+#[test]
+fn partial_reads_come_back_and_merge_like_the_originals() {
+    use crate::ingest::merge::merge;
+    use crate::ingest::Session;
+    let inputs = [
+        shared("generated/otel_sdk/spans.jsonl"),
+        shared("generated/otel_sdk/lineage.jsonl"),
+        shared("generated/otel_sdk/spans.jsonl"),
+    ];
+    let read = |k: usize| {
+        let mut s = Session::new();
+        s.begin_input(k as u32);
+        let f = s.begin_source("spans.jsonl");
+        s.feed(f, &inputs[k]);
+        s.end_source(f);
+        s.end_input();
+        s.into_partial()
+    };
+    let direct = merge((0..3).map(read).collect());
+    let through = merge(
+        (0..3)
+            .map(|k| {
+                let mut list: Vec<Option<Vec<u8>>> =
+                    encode_partial(&read(k)).into_iter().map(Some).collect();
+                decode_partial(&mut |i| list[i].take().unwrap()).unwrap()
+            })
+            .collect(),
+    );
+    assert_eq!(dump(&through), dump(&direct));
+    assert!(
+        direct.problem_count() >= 31,
+        "the repeated file's spans are duplicates"
+    );
+}
