@@ -6,42 +6,17 @@
 //!   cargo bench --no-default-features --bench follow -- 100000
 #![allow(clippy::disallowed_methods, clippy::unwrap_used, clippy::expect_used)] // native bench: Instant is fine here
 
+mod support;
+
 use skein::ingest::Session;
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::Instant;
 
-fn spans_file(spans: usize) -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = root.join(format!("bench/out/follow{spans}"));
-    if !dir.join("spans.jsonl").exists() {
-        let generator = root.join("../shared/fixtures/generators/big_otel_jsonl.py");
-        let status = Command::new("python3")
-            .arg(generator)
-            .arg(spans.to_string())
-            .args(["--out", dir.to_str().unwrap()])
-            .status()
-            .expect("python3");
-        assert!(status.success());
-    }
-    dir.join("spans.jsonl")
-}
-
-fn ms(t: Instant) -> f64 {
-    t.elapsed().as_secs_f64() * 1e3
-}
-
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    for n in if sizes.is_empty() {
-        vec![100_000]
-    } else {
-        sizes
-    } {
-        let bytes = std::fs::read(spans_file(n)).unwrap();
+    for n in support::sizes(&[100_000]) {
+        let bytes = std::fs::read(
+            support::generated(&format!("follow{n}"), n, &[], "spans.jsonl").join("spans.jsonl"),
+        )
+        .unwrap();
         println!(
             "{n}-span OTel JSONL ({} MB), fed in 10 bursts:",
             bytes.len() / 1_000_000
@@ -55,14 +30,14 @@ fn main() {
             let end = (at + burst).min(bytes.len());
             let t = Instant::now();
             s.feed(f, &bytes[at..end]);
-            feed_ms += ms(t);
+            feed_ms += support::ms(t);
             let t = Instant::now();
             let snap = s.snapshot();
-            let one = ms(t);
+            let one = support::ms(t);
             snap_ms += one;
             let t = Instant::now();
             let again = skein::ingest::ingest_sources([("spans.jsonl", &bytes[..end])]);
-            let re = ms(t);
+            let re = support::ms(t);
             reread_ms += re;
             println!(
                 "  at {:>3}%: {:>7} spans, snapshot {one:>7.1} ms, re-read {re:>7.1} ms",

@@ -5,46 +5,27 @@
 //!   cargo bench --no-default-features --bench ingest_formats -- 100000 [spans|otlp|jaeger|chrome]
 #![allow(clippy::disallowed_methods, clippy::unwrap_used, clippy::expect_used)] // native bench: Instant is fine here
 
+mod support;
+
 use skein::ingest::Session;
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::Instant;
 
 /// The browser's read size.
 const CHUNK: usize = 64 * 1024;
 
-fn generated(spans: usize) -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = root.join(format!("bench/out/formats{spans}"));
-    if !dir.join("trace.chrome.json").exists() {
-        let generator = root.join("../shared/fixtures/generators/big_otel_jsonl.py");
-        let status = Command::new("python3")
-            .arg(generator)
-            .arg(spans.to_string())
-            .args([
-                "--out",
-                dir.to_str().unwrap(),
-                "--otlp",
-                "--jaeger",
-                "--chrome",
-            ])
-            .status()
-            .expect("python3");
-        assert!(status.success());
-    }
-    dir
+/// The generated workflow of `spans` spans, also as OTLP, Jaeger and Chrome files.
+fn generated(spans: usize) -> std::path::PathBuf {
+    let flags = ["--otlp", "--jaeger", "--chrome"];
+    support::generated(
+        &format!("formats{spans}"),
+        spans,
+        &flags,
+        "trace.chrome.json",
+    )
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![100_000]
-    } else {
-        sizes
-    };
+    let sizes = support::sizes(&[100_000]);
     // other arguments pick files by name, e.g. `chrome`
     let only: Vec<String> = std::env::args()
         .skip(1)

@@ -6,6 +6,8 @@
 //!   cargo bench --no-default-features --bench query_stats -- 100000 1000000
 #![allow(clippy::disallowed_methods, clippy::unwrap_used, clippy::expect_used)] // native bench: Instant is fine here
 
+mod support;
+
 use skein::analysis::flame::{flame_graph, FlameMode};
 use skein::analysis::flowmesh::analyze;
 use skein::analysis::span_critical_path::{workflow_critical_path, Rules};
@@ -13,39 +15,6 @@ use skein::analysis::stats::{statistics, GroupBy, StatsSpec};
 use skein::layout::rows::filtered_rows;
 use skein::query::{matches_in_order, Query, QueryContext};
 use skein::view_state::Expansion;
-use std::path::PathBuf;
-use std::process::Command;
-use std::time::Instant;
-
-fn generated(spans: usize) -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = root.join(format!("bench/out/big{spans}"));
-    if !dir.join("spans.jsonl").exists() {
-        let generator = root.join("../shared/fixtures/generators/big_otel_jsonl.py");
-        let status = Command::new("python3")
-            .arg(generator)
-            .arg(spans.to_string())
-            .arg("--out")
-            .arg(&dir)
-            .status()
-            .expect("python3");
-        assert!(status.success());
-    }
-    dir
-}
-
-/// Best of three runs of `f`, ms, and its last result.
-fn best<T>(mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut best_ms = f64::INFINITY;
-    let mut out = None;
-    for _ in 0..3 {
-        let t = Instant::now();
-        let v = f();
-        best_ms = best_ms.min(t.elapsed().as_secs_f64() * 1e3);
-        out = Some(v);
-    }
-    (best_ms, out.unwrap())
-}
 
 const QUERIES: [&str; 9] = [
     "generation",
@@ -60,17 +29,9 @@ const QUERIES: [&str; 9] = [
 ];
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![100_000]
-    } else {
-        sizes
-    };
+    let sizes = support::sizes(&[100_000]);
     for n in sizes {
-        let dir = generated(n);
+        let dir = support::workflow(n);
         let files: Vec<(String, Vec<u8>)> = ["spans.jsonl", "lineage.jsonl"]
             .iter()
             .map(|f| (f.to_string(), std::fs::read(dir.join(f)).unwrap()))
@@ -87,14 +48,15 @@ fn main() {
         let ctx = QueryContext::new(&trace, &critical);
         for q in QUERIES {
             let query = Query::parse(q).unwrap();
-            let (ms, m) = best(|| query.matches(&ctx));
+            let (ms, m) = support::best(|| query.matches(&ctx));
             println!("  query {ms:7.1} ms  {:>8} matches  {q}", m.count());
         }
         let query = Query::parse("name=generation duration>50ms").unwrap();
         let m = query.matches(&ctx);
-        let (order_ms, order) = best(|| matches_in_order(&trace, &m, false));
-        let (rows_ms, rows) =
-            best(|| filtered_rows(&trace, &Expansion::default(), &m.with_ancestors(&trace)));
+        let (order_ms, order) = support::best(|| matches_in_order(&trace, &m, false));
+        let (rows_ms, rows) = support::best(|| {
+            filtered_rows(&trace, &Expansion::default(), &m.with_ancestors(&trace))
+        });
         println!(
             "  stepping order {order_ms:.1} ms ({} matches); show-matches-only rows {rows_ms:.1} ms ({} rows)",
             order.len(),
@@ -117,10 +79,10 @@ fn main() {
         ];
         for (label, group, subgroup) in groups {
             let spec = StatsSpec { group, subgroup };
-            let (ms, s) = best(|| statistics(&trace, &spec, None, &critical));
+            let (ms, s) = support::best(|| statistics(&trace, &spec, None, &critical));
             println!("  stats {ms:7.1} ms  {:>8} rows  by {label}", s.rows.len());
         }
-        let (ms, s) = best(|| {
+        let (ms, s) = support::best(|| {
             let spec = StatsSpec {
                 group: GroupBy::Name,
                 subgroup: None,
@@ -132,7 +94,7 @@ fn main() {
             s.rows.len()
         );
         for mode in FlameMode::ALL {
-            let (ms, g) = best(|| flame_graph(&trace, mode, &critical));
+            let (ms, g) = support::best(|| flame_graph(&trace, mode, &critical));
             println!(
                 "  flame {ms:7.1} ms  {:>8} boxes  {}",
                 g.nodes().len(),

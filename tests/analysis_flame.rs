@@ -273,7 +273,7 @@ fn layout_squeezes_parallel_children_into_their_parent_and_hit_tests() {
         .any(|c| matches!(c, DrawCmd::Text { text, .. } if text == "p1 60.0ms")));
     assert_eq!(
         tooltip(&t, &g, p1),
-        "svc · p1\n1 spans · total 60.0ms · self 60.0ms"
+        "svc · p1\n1 span · total 60.0ms · self 60.0ms"
     );
     for m in FlameMode::ALL {
         assert_eq!(FlameMode::from_token(m.token()), Some(m));

@@ -293,3 +293,68 @@ fn a_missing_app_build_says_how_to_make_one() {
         "{err}"
     );
 }
+
+/// Reads one response from a kept-alive connection: its status and its body (by Content-Length).
+fn read_response(reader: &mut BufReader<TcpStream>) -> (u16, Vec<u8>) {
+    let mut status_line = String::new();
+    reader.read_line(&mut status_line).unwrap();
+    let mut len = 0;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        if line.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            if k.eq_ignore_ascii_case("content-length") {
+                len = v.trim().parse().unwrap();
+            }
+        }
+    }
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body).unwrap();
+    (
+        status_line.split(' ').nth(1).unwrap().parse().unwrap(),
+        body,
+    )
+}
+
+/// A browser opening the page opens six or more connections at once and keeps them all open:
+/// every one is answered at once (a pooled server left the last one unread while the others
+/// stayed open, and the page hung on its last script), and each carries a second request.
+///
+/// ```text
+/// conn 0..8  --GET /-->   200 index.html     (all open at the same time)
+/// conn 0..8  --GET /f/0/run.jsonl-->  200
+/// ```
+#[test]
+fn a_burst_of_kept_alive_connections_is_all_served() {
+    let dir = scratch("burst");
+    let s = start(&[
+        &arg(&dir.join("run.jsonl")),
+        "--app",
+        &arg(&dir.join("app")),
+    ]);
+    let addr = s.base.trim_start_matches("http://").to_string();
+    let index = std::fs::read(dir.join("app/index.html")).unwrap();
+    let run = std::fs::read(dir.join("run.jsonl")).unwrap();
+    let mut conns: Vec<BufReader<TcpStream>> = (0..8)
+        .map(|_| {
+            let tcp = TcpStream::connect(&addr).unwrap();
+            tcp.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+                .unwrap();
+            BufReader::new(tcp)
+        })
+        .collect();
+    for path in ["/", "/f/0/run.jsonl"] {
+        for c in &mut conns {
+            let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+            c.get_mut().write_all(req.as_bytes()).unwrap();
+        }
+        for c in &mut conns {
+            let (status, body) = read_response(c);
+            assert_eq!(status, 200, "{path}");
+            assert_eq!(&body, if path == "/" { &index } else { &run }, "{path}");
+        }
+    }
+}

@@ -119,6 +119,7 @@ fn cases() -> Vec<Case> {
         case("a row missing ids or times, or with unparseable ones", "ids.jsonl", lines(&[without("\"trace_id\": ")]), (K::MissingField, SKIPPED), "missing context.trace_id"),
         case("a row missing ids or times, or with unparseable ones", "times.jsonl", lines(&[good.replace("2026-01-01T00:00:05Z", "later")]), (K::BadValue, SKIPPED), "is not an ISO-8601 time"),
         case("a time out of range (beyond the year 2262)", "far.json", jaeger.replace("1767225600000000", "9000000000000000000").into_bytes(), (K::BadValue, SKIPPED), "out of range"),
+        case("a time out of range (beyond the year 2262)", "far.zipkin.json", zipkin.replace("1767225600000000", "253402300799000000").into_bytes(), (K::BadValue, SKIPPED), "timestamp 253402300799000000 is out of range (times must lie between 1677-09-21 and 2262-04-11); span skipped"),
         case("a span without a name", "unnamed.jsonl", lines(&[without("\"name\": ")]), (K::MissingField, REPAIRED), "missing name; shown as \"(unnamed)\""),
         case("an event without a name", "event.jsonl", lines(&[span(1, None, 0, 5, r#", "events": [{"timestamp": "2026-01-01T00:00:01Z"}]"#)]), (K::MissingField, REPAIRED), "an event has no name"),
         case("an event without a readable time", "when.jsonl", lines(&[span(1, None, 0, 5, r#", "events": [{"name": "e", "timestamp": "soon"}]"#)]), (K::BadValue, REPAIRED), "placed at the span start"),
@@ -135,6 +136,7 @@ fn cases() -> Vec<Case> {
         case("an OTLP span kind of no known value", "kind.otlp.json", otlp(r#", "kind": 9"#, "{}").into_bytes(), (K::BadValue, REPAIRED), "unknown kind 9; read as unspecified"),
         case("the same (trace id, span id) twice", "twice.jsonl", lines(&[good.clone(), good.clone()]), (K::DuplicateSpan, REPAIRED), "kept the first copy"),
         case("the same lineage edge twice", "lineage.jsonl", lines(&[r#"{"data_id": "b", "source_data_id": "a", "created_at": "t"}"#.to_string() + "\n", r#"{"data_id": "b", "source_data_id": "a", "created_at": "t"}"#.to_string() + "\n"]), (K::DuplicateSpan, REPAIRED), "kept once"),
+        case("a span that is its own parent", "self.jsonl", lines(&[span(1, Some(1), 0, 5, "")]), (K::ParentCycle, REPAIRED), "span 0000000000000001 is its own parent; shown as a root"),
         case("parent id not in the loaded data", "orphan.jsonl", lines(&[span(2, Some(9), 0, 5, "")]), (K::OrphanSpan, REPAIRED), "not in the loaded data; shown as a root"),
         case("parent links forming a cycle", "cycle.jsonl", lines(&[span(1, Some(2), 0, 5, ""), span(2, Some(1), 1, 4, "")]), (K::ParentCycle, REPAIRED), "a cycle"),
         case("end before start", "backwards.jsonl", lines(&[span(1, None, 5, 1, "")]), (K::EndBeforeStart, REPAIRED), "end set to start"),
@@ -159,8 +161,11 @@ fn cases() -> Vec<Case> {
         case("a pflow blob referenced before it is written", "blob.trace.json", pflow(&[&pflow_event("success", r#", "node_output": {"stdout": {"$pflow_blob": "0123abcd"}}"#)]).into_bytes(), (K::BadValue, SKIPPED), "the reference is kept as is"),
         case("a pflow line of an unknown `kind`", "kind.trace.json", pflow(&[r#"{"kind": "mystery"}"#]).into_bytes(), (K::UnknownRecord, SKIPPED), "unknown kind \"mystery\""),
         case("a record of no known shape among readable ones", "mixed.jsonl", lines(&["{\"hello\": \"world\"}\n".into(), good.clone()]), (K::UnknownRecord, SKIPPED), "no known trace shape"),
+        case("a file that is an HTML page or binary (an image, an archive, protobuf, UTF-16)", "login.html", b"<!DOCTYPE html>\n<html><head><title>Log in</title></head><body><form></form></body></html>\n".to_vec(), (K::UnknownFormat, SKIPPED), "this is an HTML page, not a trace (titled \"Log in\")"),
+        case("a file that is an HTML page or binary (an image, an archive, protobuf, UTF-16)", "photo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(), (K::UnknownFormat, SKIPPED), "binary file, not a trace (a PNG image)"),
+        case("an empty file, or one of only whitespace", "empty.jsonl", Vec::new(), (K::EmptySource, SKIPPED), "empty file"),
         case("a file of no known shape", "hello.json", b"{\"hello\": \"world\"}\n".to_vec(), (K::UnknownFormat, SKIPPED), "tried: OTel SDK spans"),
-        case("many problems of one kind in one file", "flood.jsonl", lines(&bad_lines), (K::InvalidJson, SKIPPED), "50 more problems of this kind (InvalidJson) in this source, 150 in all"),
+        case("many problems of one kind in one file", "flood.jsonl", lines(&bad_lines), (K::InvalidJson, SKIPPED), "150 bad lines (first 100 listed)"),
     ]
 }
 

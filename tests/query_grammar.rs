@@ -477,3 +477,22 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_key_ending_in_an_operator_character_prints_quoted() {
+    // found by the round-trip property: key `!` with test `~\+` once printed as `!~\+`
+    let mut checked = 0;
+    for text in ["! ~\\+", "x! =y", "x! ~y", "a< >1"] {
+        let Ok(parsed) = Query::parse(text) else {
+            continue;
+        };
+        let printed = parsed.to_string();
+        assert_eq!(
+            Query::parse(&printed).unwrap(),
+            parsed,
+            "{text:?} printed as {printed:?}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 2, "only {checked} of the texts parse");
+}

@@ -4,35 +4,144 @@
 
 use proptest::prelude::*;
 use skein::model::{SpanId, TraceId};
+use skein::view_state::compare::{
+    CompareKey, CompareSettings, CompareTab, CompareView, ToleranceSpec,
+};
+use skein::view_state::stats_flame::STATS_COLUMNS;
 use skein::view_state::url::parse;
-use skein::view_state::{ActiveView, ColorMode, Expansion, FileRef, Panel, TimeWindow, ViewState};
+use skein::view_state::{
+    ActiveView, ColorMode, Expansion, FileRef, FlameSettings, FlameStep, FlameTime, Grouping,
+    MlflowLink, Panel, StatsScope, StatsSettings, TimeWindow, ViewState,
+};
 
 fn span_id() -> impl Strategy<Value = SpanId> {
     (1u64..=u64::MAX).prop_map(SpanId)
 }
 
-fn view_state() -> impl Strategy<Value = ViewState> {
+fn grouping() -> impl Strategy<Value = Grouping> {
+    prop_oneof![
+        Just(Grouping::Service),
+        Just(Grouping::Name),
+        Just(Grouping::Type),
+        "[ -~ü:,.]{1,12}".prop_map(Grouping::Attribute),
+    ]
+}
+
+/// The statistics and flame settings, every field drawn.
+fn analysis_views() -> impl Strategy<Value = (bool, StatsSettings, FlameSettings)> {
+    let stats = (
+        prop::sample::select(StatsScope::ALL.to_vec()),
+        grouping(),
+        prop::option::of(grouping()),
+        prop::sample::select(STATS_COLUMNS.to_vec()),
+        any::<bool>(),
+        prop::option::of(prop::sample::select(STATS_COLUMNS[1..].to_vec())),
+    )
+        .prop_map(
+            |(scope, group, subgroup, sort, descending, heat)| StatsSettings {
+                scope,
+                group,
+                subgroup,
+                sort,
+                descending,
+                heat,
+            },
+        );
+    let flame = (
+        prop::sample::select(FlameTime::ALL.to_vec()),
+        prop::collection::vec(
+            ("[ -~ü:,%]{0,8}", "[ -~ü:,%]{0,8}")
+                .prop_map(|(service, name)| FlameStep { service, name }),
+            0..4,
+        ),
+    )
+        .prop_map(|(mode, zoom)| FlameSettings { mode, zoom });
+    (any::<bool>(), stats, flame)
+}
+
+fn file_ref() -> impl Strategy<Value = FileRef> {
+    ("[ -~ü.]{1,16}", any::<u64>(), any::<u64>()).prop_map(|(name, bytes, fingerprint)| FileRef {
+        name,
+        bytes,
+        fingerprint,
+    })
+}
+
+fn url() -> impl Strategy<Value = String> {
+    ("(http|https)", "[a-z0-9.-]{1,12}", "[ -~ü]{0,20}")
+        .prop_map(|(s, h, p)| format!("{s}://{h}/{p}"))
+}
+
+/// Every comparison field: baseline URLs and files, key, tolerance (floors below 2^53 ns,
+/// which every unit writes exactly), picks, tab, selection side.
+fn compare_view() -> impl Strategy<Value = CompareView> {
+    let key = prop::option::of(prop_oneof![
+        Just(CompareKey::DataId),
+        Just(CompareKey::Path),
+        "[ -~ü]{1,12}".prop_map(CompareKey::Attr),
+    ]);
+    let tolerance = prop::option::of((any::<u32>(), 0i64..(1i64 << 53)).prop_map(
+        |(percent_hundredths, floor)| ToleranceSpec {
+            percent_hundredths,
+            floor: skein::model::DurationNs(floor),
+        },
+    ));
+    let traces = || prop::collection::vec(any::<u128>().prop_map(TraceId), 0..3);
     (
-        prop::collection::vec(
-            ("(http|https)", "[a-z0-9.-]{1,12}", "[ -~ü]{0,20}")
-                .prop_map(|(s, h, p)| format!("{s}://{h}/{p}")),
-            0..3,
-        ),
-        prop::collection::vec(
-            ("[ -~ü.]{1,16}", any::<u64>(), any::<u64>()).prop_map(|(name, bytes, fingerprint)| {
-                FileRef {
-                    name,
-                    bytes,
-                    fingerprint,
+        prop::collection::vec(url(), 0..3),
+        prop::collection::vec(file_ref(), 0..2),
+        (key, tolerance, traces(), traces()),
+        prop::sample::select(CompareTab::ALL.to_vec()),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(baseline, baseline_files, (key, tolerance, a_traces, b_traces), tab, side)| {
+                CompareView {
+                    baseline,
+                    baseline_files,
+                    settings: CompareSettings {
+                        key,
+                        tolerance,
+                        a_traces,
+                        b_traces,
+                    },
+                    tab,
+                    selected_in_baseline: side,
                 }
+            },
+        )
+}
+
+/// An MLflow link: a server, experiment ids, `tr-<hex>` trace ids.
+fn mlflow_link() -> impl Strategy<Value = Option<MlflowLink>> {
+    prop::option::of(
+        (
+            "(http|https)://[a-z0-9.-]{1,12}(:[0-9]{1,5})?(/[a-z]{1,6})?",
+            prop::collection::vec("[0-9]{1,4}", 0..3),
+            prop::collection::vec("tr-[0-9a-f]{32}", 0..3),
+        )
+            .prop_map(|(server, experiments, traces)| MlflowLink {
+                server,
+                experiments,
+                traces,
             }),
-            0..3,
-        ),
-        prop::sample::select(vec![
-            ActiveView::Timeline,
-            ActiveView::Dag,
-            ActiveView::Analysis,
-        ]),
+    )
+}
+
+fn view_state() -> impl Strategy<Value = ViewState> {
+    (base_view_state(), analysis_views()).prop_map(|(v, (filter, stats, flame))| ViewState {
+        filter,
+        stats,
+        flame,
+        ..v
+    })
+}
+
+fn base_view_state() -> impl Strategy<Value = ViewState> {
+    (
+        prop::collection::vec(url(), 0..3),
+        prop::collection::vec(file_ref(), 0..3),
+        prop::sample::select(ActiveView::ALL.to_vec()),
         prop::option::of(
             (any::<i64>(), 1i64..i64::MAX).prop_map(|(a, len)| TimeWindow {
                 start_ns: a / 2,
@@ -54,7 +163,12 @@ fn view_state() -> impl Strategy<Value = ViewState> {
         prop::sample::select(vec![ColorMode::SpanType, ColorMode::Service]),
         prop::option::of(prop::sample::select(Panel::ALL.to_vec())),
         prop::option::of(any::<bool>()),
-        (any::<bool>(), prop::option::of(1u32..=86_400)),
+        (
+            any::<bool>(),
+            compare_view(),
+            mlflow_link(),
+            prop::option::of(1u32..=86_400),
+        ),
     )
         .prop_map(
             |(
@@ -69,7 +183,7 @@ fn view_state() -> impl Strategy<Value = ViewState> {
                 color,
                 panel,
                 align,
-                (follow, timeout_s),
+                (follow, compare, mlflow, timeout_s),
             )| ViewState {
                 sources,
                 files,
@@ -84,7 +198,10 @@ fn view_state() -> impl Strategy<Value = ViewState> {
                 panel,
                 align,
                 follow,
+                compare,
+                mlflow,
                 timeout_s,
+                ..ViewState::default()
             },
         )
 }
@@ -101,12 +218,17 @@ proptest! {
     }
 
     #[test]
-    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..12, garbage in "[a-z!~]{1,6}") {
+    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..27, garbage in "[a-z!~]{1,6}") {
         let text = v.to_string();
         let (key, value) = [("t", garbage.clone()), ("span", format!("zz{garbage}")), ("view", format!("x{garbage}")), ("cp", format!("x{garbage}")),
             ("fold", format!("x{garbage}")), ("toggle", format!("!{garbage}")), ("url", format!("javascript:{garbage}")),
             ("color", format!("x{garbage}")), ("panel", format!("x{garbage}")), ("follow", format!("x{garbage}")),
-            ("trace", format!("zz{garbage}")), ("timeout", format!("-{garbage}"))][which].clone();
+            ("trace", format!("z!{garbage}")), ("filter", format!("x{garbage}")), ("scope", format!("x{garbage}")),
+            ("group", format!("x{garbage}")), ("sub", format!("x{garbage}")), ("sort", format!("x{garbage}")),
+            ("heat", format!("x{garbage}")), ("flame", format!("x{garbage}")), ("box", format!("x{garbage}")),
+            ("vs", format!("javascript:{garbage}")), ("vsfile", garbage.clone()),
+            ("key", format!("x{garbage}")), ("tol", format!("x{garbage}")), ("atrace", format!("zz{garbage}")),
+            ("ctab", format!("x{garbage}")), ("spanin", format!("x{garbage}")), ("timeout", format!("-{garbage}"))][which].clone();
         let p = parse(&format!("{text}&{key}={value}"));
         prop_assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
         // everything else is as written

@@ -18,6 +18,7 @@ use super::span_set::SpanSet;
 use super::usage_index::UsageIndex;
 use crate::model::{SpanIdx, Trace};
 use grouping::group_labels;
+use std::cmp::Ordering;
 
 /// One row: a group (or sub-group) of spans and its numbers. Times are ns.
 #[derive(Debug, Clone, PartialEq)]
@@ -220,23 +221,28 @@ impl Statistics {
     }
 }
 
-fn sort_rows(rows: &mut [StatsRow], column: Column, descending: bool) {
-    rows.sort_by(|a, b| {
-        let by_value = if column == Column::Group {
-            a.label().cmp(b.label())
-        } else {
-            let o = a.value(column).total_cmp(&b.value(column));
-            if descending {
-                o.reverse()
-            } else {
-                o
-            }
-        };
-        by_value.then_with(|| a.label().cmp(b.label()))
-    });
-    if column == Column::Group && descending {
-        rows.reverse();
+/// The order `sort_by` would put `rows` in, as indices (for a view that sorts without
+/// moving the rows): `order[k]` is the row shown k-th.
+pub fn row_order(rows: &[StatsRow], column: Column, descending: bool) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&a, &b| compare_rows(&rows[a], &rows[b], column, descending));
+    order
+}
+
+/// The one row order: by `column` (descending or not), ties by label ascending; the group
+/// column by label alone.
+fn compare_rows(a: &StatsRow, b: &StatsRow, column: Column, descending: bool) -> Ordering {
+    if column == Column::Group {
+        let o = a.label().cmp(b.label());
+        return if descending { o.reverse() } else { o };
     }
+    let o = a.value(column).total_cmp(&b.value(column));
+    let o = if descending { o.reverse() } else { o };
+    o.then_with(|| a.label().cmp(b.label()))
+}
+
+fn sort_rows(rows: &mut [StatsRow], column: Column, descending: bool) {
+    rows.sort_by(|a, b| compare_rows(a, b, column, descending));
     for r in rows {
         sort_rows(&mut r.subgroups, column, descending);
     }

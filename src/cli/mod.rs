@@ -3,6 +3,7 @@
 
 mod analyze;
 mod diff;
+mod http;
 mod input;
 mod open;
 mod serve;

@@ -4,13 +4,11 @@
 //! `view_state::url`, the one URL schema. Invariant: only the app folder and the given files and
 //! folders are served, on the loopback interface only.
 
+use super::http::serve;
 use super::serve::{answer, Mount, Site};
 use super::{usage_error, Args};
 use skein::view_state::ViewState;
 use std::path::{Path, PathBuf};
-
-/// Request handlers working at once (a slow download does not stall follow polls).
-const WORKERS: usize = 4;
 
 /// Runs `skein open`; returns the exit code (it serves until killed).
 pub fn run(args: Vec<String>) -> i32 {
@@ -47,17 +45,14 @@ pub fn run(args: Vec<String>) -> i32 {
             }
         }
     }
-    let server = match tiny_http::Server::http(("127.0.0.1", port)) {
-        Ok(s) => s,
+    let listener = match std::net::TcpListener::bind(("127.0.0.1", port)) {
+        Ok(l) => l,
         Err(e) => {
             eprintln!("skein open: cannot listen on 127.0.0.1:{port}: {e}");
             return 1;
         }
     };
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map_or(port, |a: std::net::SocketAddr| a.port());
+    let port = listener.local_addr().map_or(port, |a| a.port());
     let base = format!("http://127.0.0.1:{port}");
     let sources: Vec<String> = mounts
         .iter()
@@ -81,15 +76,7 @@ pub fn run(args: Vec<String>) -> i32 {
         }
     }
     let site = Site { app, mounts, port };
-    std::thread::scope(|s| {
-        for _ in 0..WORKERS {
-            s.spawn(|| {
-                while let Ok(req) = server.recv() {
-                    answer(&site, req);
-                }
-            });
-        }
-    });
+    serve(listener, &|req| answer(&site, req));
     0
 }
 

@@ -5,11 +5,11 @@
 //! segment (no `..`, `.`, empty, `\`, NUL or drive segments) and then canonicalised, and it must
 //! still lie inside the folder it was served from, so a symlink leading out is refused.
 
+use super::http::{Request, Response};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 /// One thing given on the command line, served under `/f/<index>/`.
 #[derive(Debug, Clone)]
@@ -210,51 +210,16 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
-}
-
-fn add(r: &mut Answer, name: &str, value: &str) {
-    if let Some(h) = header(name, value) {
-        r.add_header(h);
-    }
-}
-
-fn request_header<'r>(req: &'r Request, name: &'static str) -> Option<&'r str> {
-    req.headers()
-        .iter()
-        .find(|h| h.field.equiv(name))
-        .map(|h| h.value.as_str())
-}
-
-/// A response: status, headers, and a reader over `len` bytes of body.
-type Answer = Response<Box<dyn Read + Send>>;
-
-fn text(status: u16, body: &str) -> Answer {
-    let bytes = body.as_bytes().to_vec();
-    let len = bytes.len();
-    Response::new(
-        StatusCode(status),
-        header("Content-Type", "text/plain; charset=utf-8")
-            .into_iter()
-            .collect(),
-        Box::new(std::io::Cursor::new(bytes)),
-        Some(len),
-        None,
-    )
-}
-
-/// Answers one request.
-pub fn answer(site: &Site, req: Request) {
-    let mut response = respond(site, &req);
-    if let Some(origin) = request_header(&req, "Origin").filter(|o| is_loopback_origin(o)) {
-        add(&mut response, "Access-Control-Allow-Origin", origin);
+/// Answers one request (CORS headers for loopback pages only).
+pub fn answer(site: &Site, req: &Request) -> Response {
+    let mut response = respond(site, req);
+    if let Some(origin) = req.header("Origin").filter(|o| is_loopback_origin(o)) {
+        response.add("Access-Control-Allow-Origin", origin);
         let expose = "Content-Range, Content-Length, ETag, Last-Modified, Accept-Ranges";
-        add(&mut response, "Access-Control-Expose-Headers", expose);
+        response.add("Access-Control-Expose-Headers", expose);
     }
-    add(&mut response, "Vary", "Origin");
-    // a client that went away is not our problem; the next request is served as usual
-    let _ = req.respond(response.with_chunked_threshold(usize::MAX));
+    response.add("Vary", "Origin");
+    response
 }
 
 fn host_allowed(site: &Site, host: Option<&str>) -> bool {
@@ -270,24 +235,30 @@ fn host_allowed(site: &Site, host: Option<&str>) -> bool {
     })
 }
 
-fn respond(site: &Site, req: &Request) -> Answer {
-    if !host_allowed(site, request_header(req, "Host")) {
+fn text(status: u16, body: &str) -> Response {
+    Response::text(status, body)
+}
+
+fn respond(site: &Site, req: &Request) -> Response {
+    if !host_allowed(site, req.header("Host")) {
         // a page on another name that resolves here (DNS rebinding) must not read local files
         return text(403, "unexpected Host header; use http://127.0.0.1:<port>/");
     }
-    match req.method() {
-        Method::Options => {
+    match req.method.as_str() {
+        "OPTIONS" => {
             let mut r = text(204, "");
-            let allow = request_header(req, "Access-Control-Request-Headers").unwrap_or("Range");
-            add(&mut r, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
-            add(&mut r, "Access-Control-Allow-Headers", allow);
-            add(&mut r, "Access-Control-Max-Age", "600");
+            let allow = req
+                .header("Access-Control-Request-Headers")
+                .unwrap_or("Range");
+            r.add("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+            r.add("Access-Control-Allow-Headers", allow);
+            r.add("Access-Control-Max-Age", "600");
             return r;
         }
-        Method::Get | Method::Head => {}
+        "GET" | "HEAD" => {}
         _ => return text(405, "only GET and HEAD"),
     }
-    let path = match site.resolve(req.url()) {
+    let path = match site.resolve(&req.target) {
         Ok(p) => p,
         Err(Refusal::NotFound) => return text(404, "not found"),
         Err(Refusal::Outside) => return text(403, "outside the folder given to skein open"),
@@ -299,58 +270,58 @@ fn respond(site: &Site, req: &Request) -> Answer {
     }
 }
 
-fn serve_file(req: &Request, path: &Path) -> std::io::Result<Answer> {
+fn serve_file(req: &Request, path: &Path) -> std::io::Result<Response> {
     let mut file = File::open(path)?;
     let meta = file.metadata()?;
     // the length now: bytes appended while the body is sent belong to the next poll
     let len = meta.len();
     let modified = meta.modified().unwrap_or(UNIX_EPOCH);
     let tag = etag(len, modified);
-    let mut headers: Vec<Header> = [
+    let mut headers: Vec<(String, String)> = [
         ("Content-Type", content_type(path).to_string()),
         ("Accept-Ranges", "bytes".to_string()),
         ("ETag", tag.clone()),
         ("Last-Modified", httpdate::fmt_http_date(modified)),
         ("Cache-Control", "no-cache".to_string()),
     ]
-    .iter()
-    .filter_map(|(k, v)| header(k, v))
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
     .collect();
     let fresh = not_modified(
-        request_header(req, "If-None-Match"),
-        request_header(req, "If-Modified-Since"),
+        req.header("If-None-Match"),
+        req.header("If-Modified-Since"),
         &tag,
         modified,
     );
     if fresh {
         let empty: Box<dyn Read + Send> = Box::new(std::io::empty());
-        return Ok(Response::new(StatusCode(304), headers, empty, None, None));
+        return Ok(Response {
+            status: 304,
+            headers,
+            body: empty,
+            len: 0,
+        });
     }
-    let (status, start, end) = match byte_range(request_header(req, "Range"), len) {
+    let (status, start, end) = match byte_range(req.header("Range"), len) {
         Ok(None) => (200, 0, len),
         Ok(Some((a, b))) => {
-            headers.extend(header(
-                "Content-Range",
-                &format!("bytes {a}-{}/{len}", b - 1),
-            ));
+            let range = format!("bytes {a}-{}/{len}", b - 1);
+            headers.push(("Content-Range".to_string(), range));
             (206, a, b)
         }
         Err(()) => {
             let mut r = text(416, "range not satisfiable");
-            add(&mut r, "Content-Range", &format!("bytes */{len}"));
+            r.add("Content-Range", &format!("bytes */{len}"));
             return Ok(r);
         }
     };
     file.seek(SeekFrom::Start(start))?;
-    let body: Box<dyn Read + Send> = Box::new(file.take(end - start));
-    let n = usize::try_from(end - start).unwrap_or(usize::MAX);
-    Ok(Response::new(
-        StatusCode(status),
+    Ok(Response {
+        status,
         headers,
-        body,
-        Some(n),
-        None,
-    ))
+        body: Box::new(file.take(end - start)),
+        len: end - start,
+    })
 }
 
 #[cfg(test)]

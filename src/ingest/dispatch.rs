@@ -9,7 +9,8 @@
 use super::builder::TraceBuilder;
 use super::detect::{self, probe, Probe};
 use super::formats::{RecordKind, SourceScratch};
-use super::framing::Framed;
+use super::framing::{Framed, Framer};
+use super::sniff::{self, Verdict};
 use super::toolkit::RecordCx;
 use crate::model::{DiagnosticKind, FileIdx, Severity, Source};
 use rustc_hash::FxHashMap;
@@ -28,6 +29,27 @@ pub struct Pending {
     pub unknown: Vec<(u32, String)>,
     /// How many records were of no known shape.
     pub unknown_count: u32,
+    /// What the source's first bytes said it is (`sniff`), and the bytes held until then.
+    sniffing: Sniffing,
+    held: Vec<u8>,
+    /// Something other than whitespace (or a byte-order mark) was seen.
+    saw_text: bool,
+    /// Decoded bytes seen.
+    decoded: u64,
+}
+
+/// Where a source's first-bytes judgement stands.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Sniffing {
+    /// Holding its first bytes until `sniff::judge` can tell.
+    #[default]
+    Looking,
+    /// Text: framed and read.
+    Reading,
+    /// An HTML page: its first bytes are held until its `<title>` closes.
+    Html,
+    /// Not a trace, said in one message: the rest is dropped.
+    Refused,
 }
 
 impl Pending {
@@ -45,6 +67,17 @@ impl Pending {
             .map(|(k, _)| k.label())
             .collect::<Vec<_>>()
             .join(" + ")
+    }
+
+    /// True when the source was refused as a whole from its first bytes (HTML, binary).
+    pub fn is_refused(&self) -> bool {
+        self.sniffing == Sniffing::Refused
+    }
+
+    /// True when the source held nothing but whitespace (or nothing at all): with the bytes
+    /// it decoded to.
+    pub fn blank(&self) -> Option<u64> {
+        (!self.saw_text && !self.is_refused()).then_some(self.decoded)
     }
 
     /// Writes the record count and format label read so far into the source's bookkeeping.
@@ -75,6 +108,12 @@ pub fn end_readers(builder: &mut TraceBuilder, f: FileIdx, scratch: &mut SourceS
             });
         }
     }
+}
+
+/// Appends `bytes` to `held` up to `cap` bytes in all.
+fn hold(held: &mut Vec<u8>, bytes: &[u8], cap: usize) {
+    let room = cap.saturating_sub(held.len());
+    held.extend_from_slice(&bytes[..bytes.len().min(room)]);
 }
 
 fn is_syntax(e: &serde_json::Error) -> bool {
@@ -118,6 +157,92 @@ impl<'a> RecordContext<'a> {
             pending,
             scratch,
         }
+    }
+
+    /// Feeds decoded bytes: held until the source's first bytes are judged, then framed into
+    /// records, or dropped after the one message a source that is no trace gets.
+    pub fn feed(&mut self, framer: &mut Framer, bytes: &[u8]) {
+        let p = &mut *self.pending;
+        p.decoded += bytes.len() as u64;
+        if !p.saw_text {
+            p.saw_text = bytes
+                .iter()
+                .any(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF));
+        }
+        match p.sniffing {
+            Sniffing::Reading => framer.feed(bytes, &mut |item| self.handle(item)),
+            Sniffing::Refused => {}
+            Sniffing::Html => {
+                hold(&mut p.held, bytes, sniff::TITLE_BYTES);
+                self.say_html(false);
+            }
+            Sniffing::Looking => {
+                p.held.extend_from_slice(bytes);
+                if let Some(verdict) = sniff::judge(&p.held, false) {
+                    self.start(framer, verdict);
+                }
+            }
+        }
+    }
+
+    /// Ends the source's bytes: a judgement still pending is made on what came, the framer
+    /// flushes its last record.
+    pub fn finish(&mut self, framer: &mut Framer) {
+        if self.pending.sniffing == Sniffing::Looking {
+            let verdict = sniff::judge(&self.pending.held, true).unwrap_or(Verdict::Text);
+            self.start(framer, verdict);
+        }
+        match self.pending.sniffing {
+            Sniffing::Html => self.say_html(true),
+            Sniffing::Reading => framer.finish(&mut |item| self.handle(item)),
+            Sniffing::Looking | Sniffing::Refused => {}
+        }
+    }
+
+    /// Acts on the verdict on the source's first bytes (held so far).
+    fn start(&mut self, framer: &mut Framer, verdict: Verdict) {
+        let held = std::mem::take(&mut self.pending.held);
+        match verdict {
+            Verdict::Text => {
+                self.pending.sniffing = Sniffing::Reading;
+                framer.feed(&held, &mut |item| self.handle(item));
+            }
+            Verdict::Html => {
+                self.pending.sniffing = Sniffing::Html;
+                hold(&mut self.pending.held, &held, sniff::TITLE_BYTES);
+                self.say_html(false);
+            }
+            Verdict::Binary(what) => self.refuse(format!("binary file, not a trace ({what})")),
+        }
+    }
+
+    /// Says the source is an HTML page once its title is known, its first `TITLE_BYTES` were
+    /// searched, or (`at_end`) the source ended.
+    fn say_html(&mut self, at_end: bool) {
+        let held = &self.pending.held;
+        let title = sniff::title(held);
+        if title.is_none() && !at_end && held.len() < sniff::TITLE_BYTES {
+            return;
+        }
+        let message = match title.filter(|t| !t.is_empty()) {
+            Some(t) => format!("this is an HTML page, not a trace (titled {t:?}): a server may have sent a login or error page instead of the file"),
+            None => "this is an HTML page, not a trace: a server may have sent a login or error page instead of the file".to_string(),
+        };
+        self.pending.held = Vec::new();
+        self.refuse(message);
+    }
+
+    /// Refuses the whole source with one message; its remaining bytes are dropped.
+    fn refuse(&mut self, message: String) {
+        self.pending.sniffing = Sniffing::Refused;
+        self.pending.held = Vec::new();
+        self.builder.diagnose(
+            Severity::Error,
+            DiagnosticKind::UnknownFormat,
+            self.f,
+            None,
+            message,
+        );
     }
 
     /// Handles one framed item.

@@ -1,20 +1,23 @@
 //! Follow mode's polling rules for one URL source, as a pure state machine (no clock, no
-//! network): what to ask for next and what an answer means. Ask `Range: bytes=<offset>-` (a
-//! CORS-safelisted header) and, once the server sent them, its validators; a 206 from the offset
-//! is new bytes, a 416 or 304 is "nothing new", a 200 is the whole file again (a server that
-//! ignores ranges), of which only the bytes past the offset are new. Invariant: every byte is
-//! handed to the session once, in order; a source that shrank is reported as replaced.
+//! network): what to ask for next and what an answer means. Ask `Range: bytes=<offset - 1>-` (a
+//! CORS-safelisted header: one byte before the offset, so a file that did not grow answers 206
+//! with that byte instead of a 416, which browsers log as a failed request every poll) and,
+//! once the server sent them, its validators; a 206 is the bytes from there (the known one
+//! skipped), a 416 (the file is shorter than what was read: replaced) or 304 is "nothing new",
+//! a 200 is the whole file again (a server that ignores ranges), of which only the bytes past
+//! the offset are new. Invariant: every byte is handed to the session once, in order; a source
+//! that shrank is reported as replaced.
 //!
 //! ```text
-//! offset 0 ---fetch---> n bytes --poll Range: bytes=n- --> 206 [n, m)  -> Append, offset m
-//!                                                       -> 416 / 304   -> Unchanged
-//!                                                       -> 200 [0, m)  -> Append [n, m)
+//! offset 0 ---fetch---> n bytes --poll Range: bytes=n-1- --> 206 [n-1, m) -> Append [n, m), offset m
+//!                                                         -> 304          -> Unchanged
+//!                                                         -> 200 [0, m)   -> Append [n, m)
 //! ```
 
 /// Headers of the next poll.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PollRequest {
-    /// `Range: bytes=<from>-` (none before the first byte).
+    /// `Range: bytes=<from>-`: one byte before the offset (none before the first byte).
     pub range_from: Option<u64>,
     /// `If-None-Match`, once the server sent an `ETag`.
     pub if_none_match: Option<String>,
@@ -109,7 +112,7 @@ impl Follower {
     /// The next poll's headers.
     pub fn request(&self) -> PollRequest {
         PollRequest {
-            range_from: (self.offset > 0).then_some(self.offset),
+            range_from: self.offset.checked_sub(1),
             if_none_match: self.etag.clone(),
             if_modified_since: self
                 .etag
@@ -260,7 +263,7 @@ mod tests {
         };
         assert_eq!(f.on_answer(&a), Step::Append(body));
         let req = f.request();
-        assert_eq!(req.range_from, Some(10));
+        assert_eq!(req.range_from, Some(9), "one byte before the offset");
         assert_eq!(req.if_none_match.as_deref(), Some("\"v1\""));
         assert_eq!(req.if_modified_since, None, "the ETag is enough");
         let same = PollAnswer {

@@ -5,8 +5,8 @@
 
 use super::detect::Keys;
 use super::formats::Reader;
-use super::toolkit::{json_text, RecordCx};
-use crate::model::{time::parse_iso8601, AttrValue, DiagnosticKind, SpanId, SpanKind, TraceId};
+use super::toolkit::{json_text, RecordCx, TimeField};
+use crate::model::{AttrValue, DiagnosticKind, SpanId, SpanKind, TraceId};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -64,14 +64,19 @@ fn read_trace(cx: &mut RecordCx<'_>, bytes: &[u8]) -> Result<(), serde_json::Err
     let resource = cx.b.service_resource("gcp", project);
     for s in &doc.spans {
         let id = s.span_id.as_ref().and_then(decimal_id);
-        let start = s.start.as_deref().and_then(parse_iso8601);
-        let (Some(span_id), Some(start)) = (id, start) else {
+        let (Some(span_id), Some(_)) = (id, &s.start) else {
             let m = "Cloud Trace span without a decimal spanId or a startTime; skipped".into();
             cx.skip(DiagnosticKind::MissingField, m);
             continue;
         };
-        let end = s.end.as_deref().and_then(parse_iso8601);
-        let end = cx.end_or_instant(end, span_id, start, "no endTime");
+        let what = format!("Cloud Trace span {span_id}: startTime");
+        let Some(start) = cx.required_time(TimeField::from_iso(s.start.as_deref()), &what) else {
+            continue;
+        };
+        let end = TimeField::from_iso(s.end.as_deref());
+        let Some(end) = cx.end_time(end, span_id, start, "no endTime") else {
+            continue;
+        };
         let parent_text = s.parent_span_id.as_ref().map(json_text);
         let parent = cx.parent_id(
             parent_text.as_deref(),

@@ -49,8 +49,12 @@ impl Default for Gunzip {
 impl Gunzip {
     /// Inflates a chunk (best kept to `INPUT_SLICE_BYTES`); returns the bytes it produced.
     pub fn inflate(&mut self, chunk: &[u8]) -> Result<Vec<u8>, GunzipError> {
+        // flushing hands over everything inflated so far: otherwise the decoder keeps the last
+        // piece back until the next write, and a stream cut short would lose a different amount
+        // depending on how it was chunked
         self.decoder
             .write_all(chunk)
+            .and_then(|()| self.decoder.flush())
             .map_err(GunzipError::Corrupt)?;
         self.read += chunk.len() as u64;
         let out = std::mem::take(self.decoder.get_mut());
@@ -71,6 +75,7 @@ impl Gunzip {
 
     /// Ends the stream; fails when it stopped in the middle of a member.
     pub fn finish(&mut self) -> std::io::Result<Vec<u8>> {
+        self.decoder.flush()?;
         self.decoder.try_finish()?;
         Ok(std::mem::take(self.decoder.get_mut()))
     }

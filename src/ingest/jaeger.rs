@@ -9,10 +9,10 @@
 use super::builder::{SpanDraft, TraceBuilder};
 use super::detect::Keys;
 use super::formats::Reader;
-use super::toolkit::{attr_from_json, RecordCx};
+use super::toolkit::{attr_from_json, RecordCx, TimeField};
 use crate::model::{
-    AttrValue, Attribute, DiagnosticKind, DurationNs, ResourceIdx, SpanFlags, SpanId, SpanKind,
-    StatusCode, TimestampNs, TraceId,
+    AttrValue, Attribute, DiagnosticKind, ResourceIdx, SpanFlags, SpanId, SpanKind, StatusCode,
+    TimestampNs, TraceId,
 };
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -47,7 +47,8 @@ struct Reference {
 
 #[derive(Deserialize)]
 struct Log {
-    timestamp: Option<i64>,
+    /// µs, read by `TimeField` (a number past i64 or a fraction is reported, not a type error).
+    timestamp: Option<serde_json::Value>,
     #[serde(default)]
     fields: Vec<Tag>,
 }
@@ -71,9 +72,9 @@ struct JSpan {
     #[serde(default)]
     references: Option<Vec<Reference>>,
     #[serde(rename = "startTime", default)]
-    start_time: Option<i64>,
+    start_time: Option<serde_json::Value>,
     #[serde(default)]
-    duration: Option<i64>,
+    duration: Option<serde_json::Value>,
     #[serde(default)]
     tags: Option<Vec<Tag>>,
     #[serde(default)]
@@ -227,8 +228,8 @@ fn push_tags(b: &mut TraceBuilder, tags: &[Tag], d: &mut SpanDraft) {
 /// Logs become events named by their `event` field ("log" without one, Jaeger's own rule).
 fn push_logs(cx: &mut RecordCx<'_>, logs: &[Log], span_id: SpanId, start: TimestampNs) {
     for l in logs {
-        let at = l.timestamp.and_then(TimestampNs::from_micros);
-        let time = cx.event_time(at, span_id, start);
+        let at = TimeField::from_json(l.timestamp.as_ref(), US);
+        let time = cx.event_time_field(at, span_id, start);
         let event_name = l
             .fields
             .iter()
@@ -245,29 +246,15 @@ fn push_logs(cx: &mut RecordCx<'_>, logs: &[Log], span_id: SpanId, start: Timest
     }
 }
 
+/// Jaeger's unit: µs.
+const US: i64 = 1_000;
+
 /// The span's times (µs in the file), or `None` (skipped, reported).
 fn times(cx: &mut RecordCx<'_>, s: &JSpan, span_id: SpanId) -> Option<(TimestampNs, TimestampNs)> {
-    let Some(start_us) = s.start_time else {
-        cx.skip(
-            DiagnosticKind::MissingField,
-            format!("Jaeger span {span_id}: missing startTime; span skipped"),
-        );
-        return None;
-    };
-    let out_of_range = |cx: &mut RecordCx<'_>| {
-        let m = format!("Jaeger span {span_id}: startTime or duration out of range; span skipped");
-        cx.skip(DiagnosticKind::BadValue, m);
-        None
-    };
-    let Some(start) = TimestampNs::from_micros(start_us) else {
-        return out_of_range(cx);
-    };
-    let end = match s.duration.map(DurationNs::from_micros) {
-        None => None,
-        Some(Some(d)) => Some(start.plus(d)),
-        Some(None) => return out_of_range(cx),
-    };
-    Some((start, cx.end_or_instant(end, span_id, start, "no duration")))
+    let what = format!("Jaeger span {span_id}: startTime");
+    let start = cx.required_time(TimeField::from_json(s.start_time.as_ref(), US), &what)?;
+    let end = TimeField::from_json(s.duration.as_ref(), US).after(start);
+    Some((start, cx.end_time(end, span_id, start, "no duration")?))
 }
 
 fn read_span_list(

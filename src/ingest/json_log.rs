@@ -7,10 +7,8 @@
 
 use super::detect::Keys;
 use super::formats::Reader;
-use super::toolkit::{attr_from_json, RecordCx};
-use crate::model::{
-    time::parse_iso8601, DiagnosticKind, LogEntry, SpanId, StrIdx, TimestampNs, TraceId,
-};
+use super::toolkit::{attr_from_json, RecordCx, TimeField, TIME_RANGE};
+use crate::model::{DiagnosticKind, LogEntry, SpanId, StrIdx, TimestampNs, TraceId};
 use serde_json::{Map, Value};
 
 /// The JSON log reader: a message key with a time or trace/span ids.
@@ -57,14 +55,25 @@ fn read_line(cx: &mut RecordCx<'_>, bytes: &[u8]) -> Result<(), serde_json::Erro
         return Err(serde::de::Error::custom("a log line is a JSON object"));
     };
     let time = match first(&o, &TIME).map(|(_, v)| v) {
-        Some(Value::String(s)) => parse_iso8601(s),
-        Some(Value::Number(n)) => epoch(n),
-        _ => None,
+        Some(Value::String(s)) => TimeField::from_iso(Some(s)),
+        Some(Value::Number(n)) => match epoch(n) {
+            Some(t) => TimeField::Ns(t.0),
+            None => TimeField::OutOfRange(n.to_string()),
+        },
+        _ => TimeField::Missing,
     };
-    let Some(time) = time else {
-        let m = "log line without a readable timestamp; skipped".to_string();
-        cx.skip(DiagnosticKind::MissingField, m);
-        return Ok(());
+    let time = match time {
+        TimeField::Ns(ns) => TimestampNs(ns),
+        TimeField::OutOfRange(v) => {
+            let m = format!("log line's timestamp {v} is out of range ({TIME_RANGE}); skipped");
+            cx.skip(DiagnosticKind::BadValue, m);
+            return Ok(());
+        }
+        TimeField::Missing | TimeField::Unreadable(_) => {
+            let m = "log line without a readable timestamp; skipped".to_string();
+            cx.skip(DiagnosticKind::MissingField, m);
+            return Ok(());
+        }
     };
     let text = |keys: &[&str]| {
         first(&o, keys)

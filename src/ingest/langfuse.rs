@@ -11,8 +11,8 @@
 use super::builder::TraceBuilder;
 use super::detect::Keys;
 use super::formats::Reader;
-use super::toolkit::{attr_from_json, RecordCx};
-use crate::model::{time::parse_iso8601, DiagnosticKind, SpanId, StatusCode, TraceId};
+use super::toolkit::{attr_from_json, RecordCx, TimeField};
+use crate::model::{DiagnosticKind, SpanId, StatusCode, TraceId};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -150,16 +150,22 @@ fn read_observation(
         .and_then(TraceId::from_external)
         .or(trace_hint);
     let span_id = o.id.as_deref().and_then(SpanId::from_external);
-    let start = o.start.as_deref().and_then(parse_iso8601);
-    let (Some(trace_id), Some(span_id), Some(start)) = (trace_id, span_id, start) else {
+    let (Some(trace_id), Some(span_id), Some(_)) = (trace_id, span_id, &o.start) else {
         let m = "Langfuse observation without id, traceId or startTime; skipped".to_string();
         return cx.skip(DiagnosticKind::MissingField, m);
     };
-    let end = o.end.as_deref().and_then(parse_iso8601);
+    let what = format!("Langfuse observation {span_id}: startTime");
+    let Some(start) = cx.required_time(TimeField::from_iso(o.start.as_deref()), &what) else {
+        return;
+    };
+    let end = TimeField::from_iso(o.end.as_deref());
     // an EVENT observation is a point in time by definition; others without an end are cut short
     let end = match (end, o.kind.as_deref()) {
-        (None, Some(k)) if k.eq_ignore_ascii_case("event") => start,
-        (end, _) => cx.end_or_instant(end, span_id, start, "no endTime"),
+        (TimeField::Missing, Some(k)) if k.eq_ignore_ascii_case("event") => start,
+        (end, _) => match cx.end_time(end, span_id, start, "no endTime") {
+            Some(end) => end,
+            None => return,
+        },
     };
     let parent = o
         .parent

@@ -13,11 +13,9 @@ use super::detect::Keys;
 use super::formats::Reader;
 use super::toolkit::{
     attr_from_json, attr_from_raw, hex_or_base64_parent_id, hex_or_base64_span_id,
-    hex_or_base64_trace_id, json_int, json_status, push_json_attrs, Entries, RecordCx,
+    hex_or_base64_trace_id, json_status, push_json_attrs, Entries, RecordCx, TimeField,
 };
-use crate::model::{
-    AttrValue, Completion, DiagnosticKind, ResourceIdx, SpanId, TimestampNs, TraceId,
-};
+use crate::model::{AttrValue, Completion, DiagnosticKind, ResourceIdx, SpanId, TraceId};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -222,17 +220,15 @@ fn read_span(cx: &mut RecordCx<'_>, s: &MSpan<'_>, doc: &mut Doc<'_>) {
         let m = "MLflow span without a readable trace_id/span_id; span skipped".to_string();
         return cx.skip(DiagnosticKind::BadValue, m);
     };
-    let Some(start) = s.start_time_unix_nano.as_ref().and_then(json_int) else {
-        let m = format!("MLflow span {span_id} has no start time; span skipped");
-        return cx.skip(DiagnosticKind::MissingField, m);
+    let start = TimeField::from_json(s.start_time_unix_nano.as_ref(), 1);
+    let what = format!("MLflow span {span_id}: start_time_unix_nano");
+    let Some(start) = cx.required_time(start, &what) else {
+        return;
     };
-    let start = TimestampNs(start);
-    let end = s
-        .end_time_unix_nano
-        .as_ref()
-        .and_then(json_int)
-        .map(TimestampNs);
-    let end = cx.end_or_instant(end, span_id, start, "no end_time_unix_nano");
+    let end = TimeField::from_json(s.end_time_unix_nano.as_ref(), 1);
+    let Some(end) = cx.end_time(end, span_id, start, "no end_time_unix_nano") else {
+        return;
+    };
     let parent = cx.parent_id(
         s.parent_span_id.as_deref(),
         hex_or_base64_parent_id,
@@ -259,12 +255,8 @@ fn read_span(cx: &mut RecordCx<'_>, s: &MSpan<'_>, doc: &mut Doc<'_>) {
     push_assessments(b, doc, span_id, trace_facts);
     d.attributes = a0..b.attr_mark();
     for e in &s.events {
-        let at = e
-            .time_unix_nano
-            .as_ref()
-            .and_then(json_int)
-            .map(TimestampNs);
-        let time = cx.event_time(at, span_id, start);
+        let at = TimeField::from_json(e.time_unix_nano.as_ref(), 1);
+        let time = cx.event_time_field(at, span_id, start);
         let name = cx.event_name(e.name.as_deref(), span_id);
         let attributes = push_json_attrs(cx.b, &e.attributes);
         cx.b.add_event(time, name, attributes);

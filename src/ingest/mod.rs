@@ -22,6 +22,8 @@ pub mod langfuse;
 mod limits;
 pub mod merge;
 pub mod mlflow;
+pub mod mlflow_follow;
+pub mod mlflow_list;
 pub mod mlflow_server;
 pub mod otel_sdk;
 pub mod otlp;
@@ -30,6 +32,7 @@ pub mod pflow_legacy;
 mod pflow_nodes;
 mod pflow_run;
 mod snapshot;
+pub mod sniff;
 pub mod toolkit;
 pub mod transfer;
 pub mod zipkin;
@@ -152,9 +155,7 @@ impl Session {
     }
 
     fn frame(&mut self, f: FileIdx, bytes: &[u8]) {
-        self.with_records(f, |framer, ctx| {
-            framer.feed(bytes, &mut |item| ctx.handle(item))
-        });
+        self.with_records(f, |framer, ctx| ctx.feed(framer, bytes));
     }
 
     /// Runs `go` with the source's framer and a record context over it.
@@ -199,7 +200,7 @@ impl Session {
                 }
             }
         }
-        self.with_records(f, |framer, ctx| framer.finish(&mut |item| ctx.handle(item)));
+        self.with_records(f, |framer, ctx| ctx.finish(framer));
         let state = &mut self.sources[f.ix()];
         dispatch::end_readers(&mut self.builder, f, &mut state.scratch);
         state.open = false;
@@ -208,10 +209,28 @@ impl Session {
         self.judge(f, pending);
     }
 
-    /// Says what a source was when none of its records could be read, else reports the records
-    /// of no known shape it held.
+    /// Says what a source was when none of its records could be read (empty, or of no known
+    /// shape; an HTML page or a binary file was said when its first bytes came), else reports
+    /// the records of no known shape it held.
     fn judge(&mut self, f: FileIdx, pending: Pending) {
+        if pending.is_refused() {
+            return;
+        }
         let tried = RecordKind::all_labels();
+        let nothing_read = pending.recognised() == 0 && pending.unknown_count == 0;
+        if let (true, false, Some(decoded)) =
+            (nothing_read, self.builder.has_problems(f), pending.blank())
+        {
+            let message = if decoded == 0 {
+                "empty file"
+            } else {
+                "empty file (only whitespace)"
+            };
+            let kind = DiagnosticKind::EmptySource;
+            self.builder
+                .diagnose(Severity::Error, kind, f, None, message.to_string());
+            return;
+        }
         let message = if pending.recognised() == 0 && pending.unknown_count > 0 {
             let first = pending
                 .unknown
@@ -219,8 +238,8 @@ impl Session {
                 .map(|(_, m)| m.clone())
                 .unwrap_or_default();
             format!("not a trace this version can read ({first}); tried: {tried}")
-        } else if pending.recognised() == 0 && self.builder.has_problems(f) {
-            // nothing parsed as JSON at all (plain text, a binary file): say what it is not
+        } else if pending.recognised() == 0 {
+            // nothing parsed as JSON at all (plain text): say what it is not
             format!("no JSON trace records in this file; tried: {tried}")
         } else {
             for (line, message) in pending.unknown {

@@ -5,10 +5,10 @@
 
 use super::detect::Keys;
 use super::formats::Reader;
-use super::toolkit::{attr_from_raw, push_raw_attrs, Entries, RecordCx};
+use super::toolkit::{attr_from_raw, push_raw_attrs, Entries, RecordCx, TimeField, TIME_RANGE};
+use crate::model::iso8601::{self, IsoError};
 use crate::model::{
-    time::parse_iso8601, Attribute, DiagnosticKind, ResourceIdx, SpanId, SpanKind, StatusCode,
-    TimestampNs, TraceId,
+    Attribute, DiagnosticKind, ResourceIdx, SpanId, SpanKind, StatusCode, TimestampNs, TraceId,
 };
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -117,11 +117,8 @@ fn read_span(cx: &mut RecordCx<'_>, bytes: &[u8]) -> Result<(), serde_json::Erro
         .unwrap_or_default();
     d.attributes = push_raw_attrs(cx.b, &row.attributes);
     for e in row.events.iter().flatten() {
-        let time = cx.event_time(
-            e.timestamp.as_deref().and_then(parse_iso8601),
-            span_id,
-            times.0,
-        );
+        let at = TimeField::from_iso(e.timestamp.as_deref());
+        let time = cx.event_time_field(at, span_id, times.0);
         let name = cx.event_name(e.name.as_deref(), span_id);
         let attributes = push_raw_attrs(cx.b, &e.attributes);
         cx.b.add_event(time, name, attributes);
@@ -199,10 +196,16 @@ fn identity(cx: &mut RecordCx<'_>, row: &SpanRow<'_>) -> Option<((TraceId, SpanI
                 let m = format!("span {span_id}: missing {field}");
                 return skip(cx, DiagnosticKind::MissingField, m);
             }
-            Some(text) => match parse_iso8601(text) {
-                Some(t) => *slot = Some(t),
-                None => {
-                    let m = format!("span {span_id}: {field} {text:?} is not an ISO-8601 time");
+            Some(text) => match iso8601::parse(text) {
+                Ok(t) => *slot = Some(t),
+                Err(IsoError::OutOfRange) => {
+                    let m =
+                        format!("span {span_id}: {field} {text:?} is out of range ({TIME_RANGE})");
+                    return skip(cx, DiagnosticKind::BadValue, m);
+                }
+                Err(IsoError::Syntax(why)) => {
+                    let m =
+                        format!("span {span_id}: {field} {text:?} is not an ISO-8601 time ({why})");
                     return skip(cx, DiagnosticKind::BadValue, m);
                 }
             },

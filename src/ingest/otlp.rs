@@ -9,7 +9,7 @@ use super::detect::Keys;
 use super::formats::Reader;
 use super::toolkit::{
     attr_from_json, hex_or_base64_parent_id, hex_or_base64_span_id, hex_or_base64_trace_id,
-    json_int, json_status, RecordCx,
+    json_int, json_status, RecordCx, TimeField,
 };
 use crate::model::{
     AttrValue, Attribute, DiagnosticKind, ResourceIdx, SpanId, SpanKind, TimestampNs,
@@ -288,14 +288,17 @@ fn identity(cx: &mut RecordCx<'_>, s: &OSpan) -> Option<(crate::model::TraceId, 
         );
         return skip(cx, DiagnosticKind::BadValue, m);
     };
-    let (Some(start), Some(end)) = (
-        s.start.as_ref().and_then(json_int),
-        s.end.as_ref().and_then(json_int),
-    ) else {
+    let (start, end) = (
+        TimeField::from_json(s.start.as_ref(), 1),
+        TimeField::from_json(s.end.as_ref(), 1),
+    );
+    if start == TimeField::Missing || end == TimeField::Missing {
         let m = format!("{span_id}: needs startTimeUnixNano and endTimeUnixNano");
         return skip(cx, DiagnosticKind::MissingField, m);
-    };
-    Some((trace_id, span_id, start, end))
+    }
+    let start = cx.required_time(start, &format!("OTLP span {span_id}: startTimeUnixNano"))?;
+    let end = cx.required_time(end, &format!("OTLP span {span_id}: endTimeUnixNano"))?;
+    Some((trace_id, span_id, start.0, end.0))
 }
 
 fn read_span(cx: &mut RecordCx<'_>, raw: &RawValue, res: ResourceIdx) {
@@ -333,8 +336,8 @@ fn read_span(cx: &mut RecordCx<'_>, raw: &RawValue, res: ResourceIdx) {
     d.resource = res;
     d.attributes = push_kvs(cx.b, &s.attributes);
     for e in &s.events {
-        let t = e.time.as_ref().and_then(json_int).map(TimestampNs);
-        let time = cx.event_time(t, span_id, TimestampNs(start));
+        let t = TimeField::from_json(e.time.as_ref(), 1);
+        let time = cx.event_time_field(t, span_id, TimestampNs(start));
         let name = cx.optional_event_name(e.name.as_deref());
         let attributes = push_kvs(cx.b, &e.attributes);
         cx.b.add_event(time, name, attributes);

@@ -11,10 +11,11 @@
 use super::detect::Keys;
 use super::formats::Reader;
 use super::pflow_nodes::{
-    at_line, duration_ns, emit_node, run_of, synthetic_id, time_of, Extras, Note, Placement, Run,
+    at_line, emit_node, report_run_time, run_of, synthetic_id, time_of, times_of, Extras, Note,
+    Placement, Run,
 };
 use super::pflow_run::{emit_run, RunSpan};
-use super::toolkit::RecordCx;
+use super::toolkit::{RecordCx, TimeField, TIME_RANGE};
 use crate::model::{Clock, Completion, DiagnosticKind, Severity, SpanFlags, SpanId, TimestampNs};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::{Map, Value};
@@ -202,6 +203,8 @@ fn read_record(
             open.gates.push((node.to_string(), note));
         }
         "run.complete" => {
+            let fallback = "the run ends at its latest record";
+            report_run_time(cx, &obj, "end_time", fallback);
             open.complete = Some(obj);
             emit_root(cx, open);
             cx.b.source_mut(cx.source).completion = Completion::Complete;
@@ -217,6 +220,12 @@ fn read_record(
 fn begin_run(cx: &mut RecordCx<'_>, obj: Map<String, Value>) -> OpenRun {
     let (run, name) = run_of(cx, &obj);
     let start = time_of(obj.get("start_time"));
+    report_run_time(
+        cx,
+        &obj,
+        "start_time",
+        "the run starts at the latest time read",
+    );
     let src = cx.b.source_mut(cx.source);
     src.clock = Clock::NaiveLocal;
     src.completion = Completion::Incomplete;
@@ -239,6 +248,11 @@ fn begin_run(cx: &mut RecordCx<'_>, obj: Map<String, Value>) -> OpenRun {
 }
 
 fn node_started(cx: &mut RecordCx<'_>, open: &mut OpenRun, obj: Map<String, Value>) {
+    let timestamp = obj.get("timestamp").and_then(Value::as_str);
+    if let TimeField::OutOfRange(v) = TimeField::from_iso(timestamp) {
+        let m = format!("pflow node.start timestamp {v} is out of range ({TIME_RANGE}); skipped");
+        return cx.skip(DiagnosticKind::BadValue, m);
+    }
     let (Some(id), Some(at)) = (
         obj.get("id").and_then(Value::as_i64),
         time_of(obj.get("timestamp")),
@@ -280,7 +294,7 @@ fn node_finished(cx: &mut RecordCx<'_>, open: &mut OpenRun, obj: Map<String, Val
         path: id.to_string(),
     };
     let notes = take_gates(&mut open.gates, node);
-    let start = time_of(obj.get("timestamp")).map(|end| TimestampNs(end.0 - duration_ns(&obj)));
+    let start = times_of(&obj).ok().map(|(start, _)| start);
     let notes = notes
         .into_iter()
         .map(|mut n| {

@@ -4,7 +4,9 @@
 //! and `batch_items[].events`). Invariant: the same span tree as the JSON Lines reader makes
 //! for the same run (root, nodes, batch items, nested children), with ids from each entry's path.
 
-use super::pflow_nodes::{emit_node, run_of, synthetic_id, time_of, Extras, Placement};
+use super::pflow_nodes::{
+    emit_node, report_run_time, run_of, synthetic_id, time_of, Extras, Placement,
+};
 use super::pflow_run::{emit_run, RunSpan};
 use super::toolkit::RecordCx;
 use crate::model::{Clock, Completion, DiagnosticKind, TimestampNs};
@@ -59,6 +61,13 @@ pub fn read_run(cx: &mut RecordCx<'_>, mut obj: Map<String, Value>) {
             .collect();
         obj.insert("inputs".into(), Value::Object(inputs));
     }
+    report_run_time(
+        cx,
+        &obj,
+        "start_time",
+        "the run starts at its earliest node",
+    );
+    report_run_time(cx, &obj, "end_time", "the run ends at its start");
     let start = time_of(obj.get("start_time"))
         .or(earliest)
         .unwrap_or_default();

@@ -14,7 +14,7 @@
 //! ```
 
 use super::builder::TraceBuilder;
-use super::toolkit::{attr_from_json, json_millis, push_json_attrs, RecordCx, UNNAMED};
+use super::toolkit::{attr_from_json, push_json_attrs, RecordCx, TimeField, TIME_RANGE, UNNAMED};
 use crate::model::{
     DiagnosticKind, ResourceIdx, SpanFlags, SpanId, StatusCode, StrIdx, TimestampNs, TraceId,
 };
@@ -99,9 +99,53 @@ pub(crate) fn time_of(v: Option<&Value>) -> Option<TimestampNs> {
     crate::model::time::parse_iso8601(v?.as_str()?)
 }
 
-/// A record's `duration_ms` in ns (0 when it has none: cached nodes write 0.0).
-pub(crate) fn duration_ns(obj: &Map<String, Value>) -> i64 {
-    obj.get("duration_ms").and_then(json_millis).unwrap_or(0)
+/// A record's `duration_ms` in ns (0 when it has none or an unreadable one: cached nodes write
+/// 0.0); `Err` (what to report) when it is out of range.
+pub(crate) fn duration_ns(obj: &Map<String, Value>) -> Result<i64, String> {
+    match TimeField::from_json(obj.get("duration_ms"), 1_000_000) {
+        TimeField::Ns(d) => Ok(d),
+        TimeField::OutOfRange(v) => Err(format!("duration_ms {v} is out of range ({TIME_RANGE})")),
+        TimeField::Missing | TimeField::Unreadable(_) => Ok(0),
+    }
+}
+
+/// A record's times: it ended at `timestamp` after `duration_ms`; `Err` says why it has none
+/// (no timestamp, or one out of range, or a start before what ns times hold).
+pub(crate) fn times_of(obj: &Map<String, Value>) -> Result<(TimestampNs, TimestampNs), String> {
+    let text = obj.get("timestamp").and_then(Value::as_str);
+    let end = match TimeField::from_iso(text) {
+        TimeField::Ns(ns) => ns,
+        TimeField::OutOfRange(v) => {
+            return Err(format!("timestamp {v} is out of range ({TIME_RANGE})"))
+        }
+        TimeField::Missing | TimeField::Unreadable(_) => {
+            return Err("has no readable timestamp".into())
+        }
+    };
+    let start = end
+        .checked_sub(duration_ns(obj)?)
+        .ok_or_else(|| format!("timestamp minus duration_ms is out of range ({TIME_RANGE})"))?;
+    Ok((TimestampNs(start), TimestampNs(end)))
+}
+
+/// Reports a run-level time (`start_time`, `end_time`) that is there but unusable; `fallback`
+/// says what is used instead.
+pub(crate) fn report_run_time(
+    cx: &mut RecordCx<'_>,
+    obj: &Map<String, Value>,
+    key: &str,
+    fallback: &str,
+) {
+    let why = match TimeField::from_iso(obj.get(key).and_then(Value::as_str)) {
+        TimeField::OutOfRange(v) => format!("{v} is out of range ({TIME_RANGE})"),
+        TimeField::Unreadable(why) => why,
+        TimeField::Missing if obj.get(key).is_some_and(|v| !v.is_null()) => "is not a text".into(),
+        TimeField::Ns(_) | TimeField::Missing => return,
+    };
+    cx.repair(
+        DiagnosticKind::BadValue,
+        format!("pflow run {key} {why}; {fallback}"),
+    );
 }
 
 /// Runs `go` with the context's line set to `line` (that of a record read earlier: a run's
@@ -226,13 +270,14 @@ pub(crate) fn emit_node(
     extras: Extras,
 ) -> Option<(TimestampNs, TimestampNs)> {
     let node_id = obj.get("node_id").and_then(Value::as_str);
-    let recorded =
-        time_of(obj.get("timestamp")).map(|end| (TimestampNs(end.0 - duration_ns(obj)), end));
-    let Some(times) = extras.times.or(recorded) else {
-        let name = node_id.unwrap_or(UNNAMED);
-        let m = format!("pflow node {name:?} has no readable timestamp; node skipped");
-        cx.skip(DiagnosticKind::BadValue, m);
-        return None;
+    let times = match (extras.times, times_of(obj)) {
+        (Some(times), _) | (None, Ok(times)) => times,
+        (None, Err(why)) => {
+            let name = node_id.unwrap_or(UNNAMED);
+            let m = format!("pflow node {name:?} {why}; node skipped");
+            cx.skip(DiagnosticKind::BadValue, m);
+            return None;
+        }
     };
     let name = cx.span_name(node_id, place.span_id);
     let node_type = obj.get("node_type").and_then(Value::as_str).unwrap_or("");
@@ -267,7 +312,7 @@ fn first_event_start(item: &Map<String, Value>) -> Option<TimestampNs> {
     events
         .iter()
         .filter_map(Value::as_object)
-        .filter_map(|e| Some(TimestampNs(time_of(e.get("timestamp"))?.0 - duration_ns(e))))
+        .filter_map(|e| times_of(e).ok().map(|(start, _)| start))
         .min()
 }
 
@@ -309,7 +354,6 @@ fn emit_batch(cx: &mut RecordCx<'_>, run: &Run, host: &Host<'_>) {
     items.sort_by_key(|(index, _)| *index);
     let mut cursor = host.start;
     for (index, item) in items {
-        let duration = duration_ns(item);
         let mut extras = Extras::default();
         let start = if parallel {
             first_event_start(item).unwrap_or_else(|| {
@@ -320,7 +364,24 @@ fn emit_batch(cx: &mut RecordCx<'_>, run: &Run, host: &Host<'_>) {
         } else {
             cursor
         };
-        cursor = TimestampNs(cursor.0 + duration);
+        let end = duration_ns(item).and_then(|d| {
+            start
+                .0
+                .checked_add(d)
+                .ok_or_else(|| format!("its end is out of range ({TIME_RANGE})"))
+        });
+        let end = match end {
+            Ok(end) => TimestampNs(end),
+            Err(why) => {
+                let m = format!(
+                    "pflow batch item {}[{index}]: {why}; item skipped",
+                    host.name
+                );
+                cx.skip(DiagnosticKind::BadValue, m);
+                continue;
+            }
+        };
+        cursor = end;
         let path = format!("{}/b{index}", host.place.path);
         let at = Placement {
             span_id: synthetic_id(&path),
@@ -328,7 +389,7 @@ fn emit_batch(cx: &mut RecordCx<'_>, run: &Run, host: &Host<'_>) {
             path,
         };
         let name = cx.b.intern(&format!("{}[{index}]", host.name));
-        let times = (start, TimestampNs(start.0 + duration));
+        let times = (start, end);
         emit_span(cx, run, &at, name, item, times, host.span_type, extras);
         let events = item.get("events").and_then(Value::as_array);
         for (k, e) in events.into_iter().flatten().enumerate() {

@@ -6,6 +6,10 @@
 //! these helpers is always reported (file, line, what was done), and every reader repairs the
 //! same problem the same way.
 
+mod times;
+
+pub use times::{TimeField, TIME_RANGE};
+
 use super::builder::{SpanDraft, TraceBuilder};
 use super::formats::SourceScratch;
 use crate::model::{

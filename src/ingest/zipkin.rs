@@ -7,12 +7,12 @@
 
 use super::detect::Keys;
 use super::formats::Reader;
-use super::toolkit::{json_text, RecordCx};
+use super::toolkit::{json_text, RecordCx, TimeField};
 use crate::model::{
-    AttrValue, DiagnosticKind, DurationNs, SpanId, SpanKind, StatusCode, StrIdx, TimestampNs,
-    TraceId,
+    AttrValue, DiagnosticKind, SpanId, SpanKind, StatusCode, StrIdx, TimestampNs, TraceId,
 };
 use serde::Deserialize;
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The Zipkin v2 reader: spans with `traceId` and `id` (or an array of them).
@@ -30,7 +30,8 @@ struct Endpoint {
 
 #[derive(Deserialize)]
 struct Annotation {
-    timestamp: Option<i64>,
+    /// µs, read by `TimeField` (a number past i64 or a fraction is reported, not a type error).
+    timestamp: Option<Value>,
     #[serde(default)]
     value: Option<String>,
 }
@@ -47,9 +48,9 @@ struct ZSpan {
     #[serde(default)]
     name: Option<String>,
     #[serde(default)]
-    timestamp: Option<i64>,
+    timestamp: Option<Value>,
     #[serde(default)]
-    duration: Option<i64>,
+    duration: Option<Value>,
     #[serde(rename = "localEndpoint", default)]
     local: Option<Endpoint>,
     #[serde(default)]
@@ -80,22 +81,29 @@ fn read_record(cx: &mut RecordCx<'_>, bytes: &[u8]) -> Result<(), serde_json::Er
     Ok(())
 }
 
+/// Zipkin's unit: µs.
+const US: i64 = 1_000;
+
 /// Its start from `timestamp`, else its earliest annotation (µs); `None` when skipped.
 fn start_of(cx: &mut RecordCx<'_>, s: &ZSpan, span_id: SpanId) -> Option<TimestampNs> {
-    let us = s
-        .timestamp
-        .or_else(|| s.annotations.iter().filter_map(|a| a.timestamp).min());
-    let Some(us) = us else {
-        let m = format!("Zipkin span {span_id}: no timestamp and no annotations; span skipped");
-        cx.skip(DiagnosticKind::MissingField, m);
-        return None;
+    let field = match &s.timestamp {
+        Some(t) => TimeField::from_json(Some(t), US),
+        None => {
+            let earliest = s
+                .annotations
+                .iter()
+                .filter_map(|a| TimeField::from_json(a.timestamp.as_ref(), US).ns())
+                .min();
+            let Some(ns) = earliest else {
+                let m =
+                    format!("Zipkin span {span_id}: no timestamp and no annotations; span skipped");
+                cx.skip(DiagnosticKind::MissingField, m);
+                return None;
+            };
+            TimeField::Ns(ns)
+        }
     };
-    let start = TimestampNs::from_micros(us);
-    if start.is_none() {
-        let m = format!("Zipkin span {span_id}: timestamp {us} out of range; span skipped");
-        cx.skip(DiagnosticKind::BadValue, m);
-    }
-    start
+    cx.required_time(field, &format!("Zipkin span {span_id}: timestamp"))
 }
 
 /// Tags as string attributes (an `error` tag marks a failure, its text the message).
@@ -147,11 +155,10 @@ fn read_span(cx: &mut RecordCx<'_>, s: ZSpan, has_client: bool) {
     let Some(start) = start_of(cx, &s, span_id) else {
         return;
     };
-    let end = s
-        .duration
-        .and_then(DurationNs::from_micros)
-        .map(|d| start.plus(d));
-    let end = cx.end_or_instant(end, span_id, start, "no duration");
+    let end = TimeField::from_json(s.duration.as_ref(), US).after(start);
+    let Some(end) = cx.end_time(end, span_id, start, "no duration") else {
+        return;
+    };
     let name = cx.span_name(s.name.as_deref(), span_id);
     let mut d = cx.draft((trace_id, span_id), name, (start, end));
     d.parent_span_id = parent;
@@ -159,8 +166,8 @@ fn read_span(cx: &mut RecordCx<'_>, s: ZSpan, has_client: bool) {
     (d.status, d.status_message) = push_tags(cx, &s.tags);
     d.attributes = a0..cx.b.attr_mark();
     for a in &s.annotations {
-        let at = a.timestamp.and_then(TimestampNs::from_micros);
-        let time = cx.event_time(at, span_id, start);
+        let at = TimeField::from_json(a.timestamp.as_ref(), US);
+        let time = cx.event_time_field(at, span_id, start);
         let name = cx.event_name(a.value.as_deref(), span_id);
         let m = cx.b.attr_mark();
         cx.b.add_event(time, name, m..m);

@@ -8,7 +8,8 @@
 use super::rows::{row_of_span, Row, RowItem};
 use super::timeline::{effective_window, extent_ns};
 use crate::model::{SpanIdx, Trace};
-use crate::view_state::{navigation, ActiveView, ColorMode, Panel, ViewState};
+use crate::query::MatchOrder;
+use crate::view_state::{navigation, ActiveView, ColorMode, FlameTime, Panel, ViewState};
 
 /// Zoom factor of one zoom-in step (zoom out divides by it).
 pub const ZOOM_STEP: f64 = 0.8;
@@ -56,6 +57,16 @@ pub enum Command {
     SetColor(ColorMode),
     /// Draw each trace from its own start (true) or all on one clock (false).
     SetAlign(bool),
+    /// Select the next match of the query (from the visible window's start at first).
+    NextMatch,
+    /// Select the previous match of the query.
+    PreviousMatch,
+    /// Show only the query's matches (with their ancestors), or every span again.
+    ToggleMatchesOnly,
+    /// Put this query in the box (the preset pills).
+    SetQuery(&'static str),
+    /// Which time the flame graph shows (the zoom starts over).
+    SetFlameTime(FlameTime),
 }
 
 impl Command {
@@ -73,16 +84,26 @@ impl Command {
             Command::ExpandAll => "expand all",
             Command::CollapseAll => "collapse all",
             Command::Dismiss => "close the help, or clear the selection",
-            Command::FocusSearch => "focus the search box",
+            Command::FocusSearch => "focus the query box",
             Command::ToggleCriticalPath => "critical path on / off",
             Command::CopyLink => "copy a link to this view",
             Command::OpenHelp => "show these keys",
             Command::ShowView(ActiveView::Timeline) => "show the timeline",
             Command::ShowView(ActiveView::Dag) => "show the lineage DAG",
             Command::ShowView(ActiveView::Analysis) => "show the analysis",
+            Command::ShowView(ActiveView::Stats) => "show the statistics",
+            Command::ShowView(ActiveView::Flame) => "show the flame graph",
+            Command::ShowView(ActiveView::Compare) => "compare with a baseline run",
             Command::TogglePanel(_) => "open / close the panel",
             Command::SetColor(_) => "colour spans by",
             Command::SetAlign(_) => "draw each trace from its own start",
+            Command::NextMatch => "next match of the query",
+            Command::PreviousMatch => "previous match of the query",
+            Command::ToggleMatchesOnly => "show matches only on / off",
+            Command::SetQuery(_) => "search with this query",
+            Command::SetFlameTime(FlameTime::All) => "flame graph of all time",
+            Command::SetFlameTime(FlameTime::Critical) => "flame graph of the critical path only",
+            Command::SetFlameTime(FlameTime::Inverted) => "flame graph bottom-up, by self time",
         }
     }
 
@@ -115,7 +136,7 @@ pub struct KeyBinding {
 }
 
 /// Every key binding, in the order the help lists them.
-pub const KEY_BINDINGS: [KeyBinding; 13] = [
+pub const KEY_BINDINGS: [KeyBinding; 16] = [
     bind(&["w", "W"], "W", Command::ZoomIn),
     bind(&["s", "S"], "S", Command::ZoomOut),
     bind(&["a", "A"], "A", Command::PanLeft),
@@ -126,6 +147,13 @@ pub const KEY_BINDINGS: [KeyBinding; 13] = [
     bind(&["Enter", " "], "Enter or Space", Command::ToggleFold),
     bind(&["Escape"], "Esc", Command::Dismiss),
     bind(&["/"], "/", Command::FocusSearch),
+    bind(&["n"], "N, or Enter in the query box", Command::NextMatch),
+    bind(
+        &["N"],
+        "Shift+N, or Shift+Enter in the query box",
+        Command::PreviousMatch,
+    ),
+    bind(&["m", "M"], "M", Command::ToggleMatchesOnly),
     bind(&["c", "C"], "C", Command::ToggleCriticalPath),
     bind(&["l", "L"], "L", Command::CopyLink),
     bind(&["?"], "?", Command::OpenHelp),
@@ -170,6 +198,8 @@ pub struct Context<'a> {
     pub aligned: bool,
     /// The help overlay is open.
     pub help_open: bool,
+    /// The query's matches in drawing order (`None` while the query does not parse).
+    pub matches: Option<&'a MatchOrder>,
 }
 
 /// What the shell does after a command, beyond the view state.
@@ -231,8 +261,36 @@ pub fn apply(cmd: Command, v: &mut ViewState, cx: &Context<'_>) -> Effect {
             v.align = Some(on);
             v.window = None;
         }
+        Command::NextMatch | Command::PreviousMatch => return step_match(cmd, v, cx),
+        Command::ToggleMatchesOnly => v.filter = !v.filter,
+        Command::SetQuery(q) => v.search = q.to_string(),
+        Command::SetFlameTime(mode) => {
+            v.flame.mode = mode;
+            v.flame.zoom.clear();
+        }
     }
     Effect::Nothing
+}
+
+/// Selects the next (or previous) match after the selected one; when the selection is no
+/// match, the first match at or after the visible window's start (`MatchOrder::step`).
+fn step_match(cmd: Command, v: &mut ViewState, cx: &Context<'_>) -> Effect {
+    let (Some(t), Some(order)) = (cx.trace, cx.matches) else {
+        return Effect::Nothing;
+    };
+    let start_ns = effective_window(t, v.window, cx.aligned).start_ns;
+    let forward = cmd == Command::NextMatch;
+    let current = v.selected_span(t);
+    match order
+        .step(t, current, forward, start_ns, cx.aligned)
+        .and_then(|i| order.span(i))
+    {
+        Some(s) => {
+            v.select(t, s);
+            Effect::Reveal(s)
+        }
+        None => Effect::Nothing,
+    }
 }
 
 /// Selects the next (or previous) span row from the selection (trace headers are skipped;
@@ -307,6 +365,7 @@ mod tests {
             rows: &rows,
             aligned: false,
             help_open: false,
+            matches: None,
         };
         let name = |v: &ViewState| v.selected_span(&t).map(|s| t.name(s).to_string());
         assert!(matches!(
@@ -348,5 +407,73 @@ mod tests {
         assert!(v.selected.is_some(), "Esc closes the help first");
         apply(Command::Dismiss, &mut v, &cx);
         assert_eq!(v.selected, None);
+    }
+
+    /// Spans at 0 s, 1 s and 4 s (s1 > s2 nested, s3 alone); the query `s` matches all three.
+    ///
+    /// ```text
+    ///  s1 [====]
+    ///  s2   [====]
+    ///  s3         [====]
+    /// ```
+    #[test]
+    fn enter_steps_through_matches_from_the_visible_window() {
+        let line = |id: u32, parent: &str, s: u32| {
+            format!(
+                r#"{{"name": "s{id}", "context": {{"trace_id": "0x01", "span_id": "0x0{id}"}}, "parent_id": {parent}, "start_time": "2026-01-01T00:00:0{s}Z", "end_time": "2026-01-01T00:00:0{}Z"}}"#,
+                s + 2
+            ) + "\n"
+        };
+        let text = line(1, "null", 0) + &line(2, "\"0x01\"", 1) + &line(3, "null", 4);
+        let t = ingest_sources([("t.jsonl", text.as_bytes())]);
+        let q = crate::query::Query::parse("s").unwrap();
+        let set = q.matches(&crate::query::QueryContext::new(&t, &[]));
+        let order = crate::query::matches_in_order(&t, &set, false);
+        let mut v = ViewState {
+            window: Some(crate::view_state::TimeWindow {
+                start_ns: 500_000_000,
+                end_ns: 3_000_000_000,
+            }),
+            ..ViewState::default()
+        };
+        let rows = visible_rows(&t, &v.expansion);
+        let cx = Context {
+            trace: Some(&t),
+            rows: &rows,
+            aligned: false,
+            help_open: false,
+            matches: Some(&order),
+        };
+        let name = |v: &ViewState| v.selected_span(&t).map(|s| t.name(s).to_string());
+        assert!(matches!(
+            apply(Command::NextMatch, &mut v, &cx),
+            Effect::Reveal(_)
+        ));
+        assert_eq!(name(&v).as_deref(), Some("s2"), "first match after 0.5 s");
+        apply(Command::NextMatch, &mut v, &cx);
+        assert_eq!(name(&v).as_deref(), Some("s3"));
+        apply(Command::NextMatch, &mut v, &cx);
+        assert_eq!(name(&v).as_deref(), Some("s1"), "wraps around");
+        apply(Command::PreviousMatch, &mut v, &cx);
+        assert_eq!(name(&v).as_deref(), Some("s3"));
+        v.clear_selection();
+        apply(Command::PreviousMatch, &mut v, &cx);
+        assert_eq!(name(&v).as_deref(), Some("s1"), "the last one before 0.5 s");
+        let none = Context {
+            matches: None,
+            ..cx
+        };
+        assert_eq!(apply(Command::NextMatch, &mut v, &none), Effect::Nothing);
+        apply(Command::ToggleMatchesOnly, &mut v, &cx);
+        assert!(v.filter);
+        apply(Command::SetQuery("status=error"), &mut v, &cx);
+        assert_eq!(v.search, "status=error");
+        v.flame.zoom.push(crate::view_state::FlameStep {
+            service: String::new(),
+            name: "s1".into(),
+        });
+        apply(Command::SetFlameTime(FlameTime::Critical), &mut v, &cx);
+        assert_eq!(v.flame.mode, FlameTime::Critical);
+        assert!(v.flame.zoom.is_empty(), "a new mode starts unzoomed");
     }
 }

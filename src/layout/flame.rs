@@ -233,10 +233,11 @@ pub fn tooltip(trace: &Trace, graph: &FlameGraph, i: u32) -> String {
         (_, true) => graph.label(trace, i).to_string(),
         (_, false) => format!("{service} · {}", graph.label(trace, i)),
     };
-    let spans = if graph.mode() == FlameMode::Inverted {
-        "spans' self time"
-    } else {
-        "spans"
+    let spans = match (graph.mode() == FlameMode::Inverted, node.count == 1) {
+        (true, true) => "span's self time",
+        (true, false) => "spans' self time",
+        (false, true) => "span",
+        (false, false) => "spans",
     };
     format!(
         "{title}\n{} {spans} · total {} · self {}",
@@ -244,4 +245,25 @@ pub fn tooltip(trace: &Trace, graph: &FlameGraph, i: u32) -> String {
         DurationNs(node.total_ns),
         DurationNs(node.self_ns)
     )
+}
+
+/// Where the hover text goes for a pointer at (x, y): below right of it, kept inside the
+/// canvas (the text is at most about `TOOLTIP_WIDTH_PX` wide and three lines high).
+pub fn tooltip_position(g: &FlameGeometry, x_px: f64, y_px: f64) -> (f64, f64) {
+    let left = (x_px + 14.0).min(g.width_px - TOOLTIP_WIDTH_PX).max(0.0);
+    let top = if y_px + 70.0 > g.height_px {
+        (y_px - 60.0).max(0.0)
+    } else {
+        y_px + 16.0
+    };
+    (left, top)
+}
+
+/// Width the flame tooltip is placed for, px.
+pub const TOOLTIP_WIDTH_PX: f64 = 340.0;
+
+/// A vertical scroll kept between the top and the last laid-out row.
+pub fn clamp_scroll(g: &FlameGeometry, rows: usize, top_px: f64) -> f64 {
+    let content = rows as f64 * g.row_height_px;
+    top_px.min(content - g.height_px + g.row_height_px).max(0.0)
 }

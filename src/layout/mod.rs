@@ -3,14 +3,19 @@
 
 pub mod chat;
 pub mod commands;
+pub mod compare;
 pub mod dag;
 pub mod details;
 pub mod flame;
+pub mod flame_zoom;
+pub mod follow_view;
 pub mod icons;
 pub mod json_tree;
 pub mod palette;
+pub mod query_box;
 pub mod rows;
 pub mod span_notes;
+pub mod stats_table;
 pub mod ticks;
 pub mod time_scale;
 pub mod timeline;

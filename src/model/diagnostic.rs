@@ -23,8 +23,10 @@ pub enum DiagnosticKind {
     BadValue,
     /// The row matches no supported record shape.
     UnknownRecord,
-    /// The whole source matches no supported format.
+    /// The whole source matches no supported format (an HTML page, a binary file, ...).
     UnknownFormat,
+    /// The source holds no bytes, or only whitespace.
+    EmptySource,
     /// Same trace id and span id seen again; the first copy is kept.
     DuplicateSpan,
     /// The parent span id is not in the loaded data; the span is shown as a root.

@@ -69,7 +69,46 @@ impl DurationNs {
     pub fn as_secs_f64(self) -> f64 {
         self.0 as f64 / 1e9
     }
+
+    /// Reads a non-negative duration written with a unit: `1ms`, `250us` (or `µs`), `0.5s`,
+    /// `1500ns`. Whole numbers are read exactly; fractions are rounded to the nanosecond.
+    pub fn parse_text(text: &str) -> Option<DurationNs> {
+        let t = text.trim();
+        let (number, unit_ns) = DURATION_UNITS
+            .iter()
+            .find_map(|(unit, ns)| t.strip_suffix(unit).map(|n| (n.trim(), *ns)))?;
+        if let Ok(whole) = number.parse::<u64>() {
+            return i64::try_from(whole)
+                .ok()?
+                .checked_mul(unit_ns)
+                .map(DurationNs);
+        }
+        let v: f64 = number.parse().ok()?;
+        let ns = (v * unit_ns as f64).round();
+        (v.is_finite() && v >= 0.0 && ns < i64::MAX as f64).then_some(DurationNs(ns as i64))
+    }
+
+    /// The shortest exact text `parse_text` reads back: the largest unit that divides the value
+    /// (`1ms`, `1500us`, `7ns`, `0ns`).
+    pub fn exact_text(self) -> String {
+        let ns = self.0;
+        for (unit, size) in DURATION_UNITS.iter().rev() {
+            if ns != 0 && ns % size == 0 {
+                return format!("{}{unit}", ns / size);
+            }
+        }
+        format!("{ns}ns")
+    }
 }
+
+/// Units `DurationNs::parse_text` reads, two-letter ones first (so `ms` is not read as `s`).
+const DURATION_UNITS: [(&str, i64); 5] = [
+    ("ns", 1),
+    ("µs", 1_000),
+    ("us", 1_000),
+    ("ms", 1_000_000),
+    ("s", 1_000_000_000),
+];
 
 const NS_PER_SEC: i64 = 1_000_000_000;
 
@@ -191,6 +230,36 @@ impl fmt::Display for DurationNs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn duration_text_reads_back_exactly() {
+        let d = |t: &str| DurationNs::parse_text(t);
+        assert_eq!(d("1ms"), Some(DurationNs(1_000_000)));
+        assert_eq!(d(" 250 us"), Some(DurationNs(250_000)));
+        assert_eq!(d("250µs"), Some(DurationNs(250_000)));
+        assert_eq!(d("0.5s"), Some(DurationNs(500_000_000)));
+        assert_eq!(d("1500ns"), Some(DurationNs(1_500)));
+        assert_eq!(
+            d("9007199254740993ns"),
+            Some(DurationNs(9_007_199_254_740_993))
+        );
+        for bad in [
+            "",
+            "ms",
+            "5",
+            "-1ms",
+            "1 min",
+            "infs",
+            "99999999999999999999s",
+        ] {
+            assert_eq!(d(bad), None, "{bad:?}");
+        }
+        for ns in [0, 7, 1_000, 1_500_000, 2_000_000_000, 9_007_199_254_740_993] {
+            let text = DurationNs(ns).exact_text();
+            assert_eq!(d(&text), Some(DurationNs(ns)), "{text}");
+        }
+        assert_eq!(DurationNs(1_500_000).exact_text(), "1500us");
+    }
 
     #[test]
     fn parses_otel_sdk_micros_with_z() {

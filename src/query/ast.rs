@@ -339,7 +339,9 @@ fn key_form(key: &str) -> String {
     let bare = super::lexer::is_bare_word(key)
         && !is_keyword(key)
         && !INTRINSICS.contains(&key)
-        && !key.starts_with(['-', '+']);
+        && !key.starts_with(['-', '+'])
+        // `!` then `~` would lex as one `!~` (and so for `<=`, `>=`, `!=`, `=~`)
+        && !key.ends_with(['!', '=', '<', '>', '~']);
     if bare {
         key.to_string()
     } else {

@@ -24,6 +24,7 @@
 
 mod ast;
 mod eval;
+mod group;
 mod leaf;
 mod lexer;
 mod order;
@@ -34,6 +35,7 @@ pub use ast::{
     type_token, CmpOp, DurationBound, Expr, Pattern, Term, TimeUnit, ValueTest, INTRINSICS,
 };
 pub use eval::{evaluate, QueryContext};
+pub use group::{group_term, row_query};
 pub use lexer::{lex, Op, Tok, Token};
 pub use order::{matches_in_order, MatchOrder};
 

@@ -2,15 +2,21 @@
 //! the keys and the URL sync, and lays out the toolbar, the strips, the panels and the views.
 
 use super::analysis_panel::AnalysisPanel;
+use super::compare::CompareView;
 use super::dag::DagView;
 use super::details::DetailsPanel;
 use super::diagnostics::{DiagnosticsPanel, LogsPanel};
 use super::failures_panel::FailuresPanel;
+use super::flame::FlameView;
+use super::follow::{open_urls, Follow};
 use super::help::HelpOverlay;
 use super::legend::Legend;
 use super::llm_panel::LlmPanel;
 use super::loader::{start_load, Input};
+use super::query_bar::QueryBar;
+use super::server_browser::{Browser, ServerBrowser};
 use super::state::{AppState, LoadPhase, LoadStatus};
+use super::stats::StatsView;
 use super::strips::{LinkNotes, LlmStrip, NeedsFiles};
 use super::timeline::TimelineView;
 use super::toolbar::Toolbar;
@@ -29,12 +35,16 @@ pub fn files_of(list: Option<web_sys::FileList>) -> Vec<Input> {
 }
 
 /// Applies the address: its view, then its data (embedded in the fragment) or its URLs.
-fn boot(state: AppState) -> Vec<String> {
+fn boot(state: AppState, follow: Follow) -> Vec<String> {
     let initial = url_sync::read_initial();
     let sources = initial.state.sources.clone();
     state.view.set(initial.state);
     url_sync::install(state);
-    match crate::view_state::embed::decode(&super::browser::location_hash()) {
+    let embedded = crate::view_state::embed::decode_sides(&super::browser::location_hash());
+    if let Ok(e) = &embedded {
+        super::compare::stash_embedded(state, e.baseline.clone());
+    }
+    match embedded.map(|e| e.sources) {
         Ok(Some(files)) => start_load(
             state,
             files.into_iter().map(|(n, b)| Input::Bytes(n, b)).collect(),
@@ -45,12 +55,8 @@ fn boot(state: AppState) -> Vec<String> {
             message: format!("Nothing loaded: {e}"),
             ..Default::default()
         }),
-        Ok(None) if !sources.is_empty() => start_load(
-            state,
-            sources.iter().cloned().map(Input::Url).collect(),
-            sources,
-        ),
-        Ok(None) => {}
+        Ok(None) if !sources.is_empty() => open_urls(state, follow, sources),
+        Ok(None) => super::mlflow_load::boot(state, follow),
     }
     initial.notes
 }
@@ -60,11 +66,16 @@ fn boot(state: AppState) -> Vec<String> {
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
-    let link_notes = boot(state);
+    let follow = Follow::provide();
+    let link_notes = boot(state, follow);
+    Browser::provide(state, follow);
     commands::install_keys(state);
+    super::compare::install_loader(state);
     view! {
         <div class="app">
             <Toolbar />
+            <QueryBar />
+            <ServerBrowser />
             <LinkNotes notes=link_notes />
             <NeedsFiles />
             <LlmStrip />
@@ -79,7 +90,8 @@ pub fn App() -> impl IntoView {
 }
 
 /// The drop zone around the views: the timeline (always mounted: it keeps its canvases), the
-/// DAG and the analysis (mounted while shown), and the details beside them.
+/// DAG, the analysis, the statistics and the flame graph (mounted while shown), and the
+/// details beside them.
 #[component]
 fn Workspace() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -115,6 +127,15 @@ fn Workspace() -> impl IntoView {
             </Show>
             <Show when=move || active.get() == ActiveView::Analysis>
                 <div class="analysis-column"><AnalysisPanel /></div>
+            </Show>
+            <Show when=move || active.get() == ActiveView::Stats>
+                <div class="stats-column"><StatsView /></div>
+            </Show>
+            <Show when=move || active.get() == ActiveView::Flame>
+                <div class="flame-column"><FlameView /></div>
+            </Show>
+            <Show when=move || active.get() == ActiveView::Compare>
+                <div class="compare-column"><CompareView /></div>
             </Show>
             <DetailsPanel />
         </main>

@@ -15,11 +15,15 @@ use wasm_bindgen::JsCast;
 pub fn run(state: AppState, cmd: Command) {
     let trace = state.trace.get_untracked().map(|(_, t)| t);
     let rows = state.derived.rows.get_untracked();
+    // only stepping reads the matches: other commands never force a pending query to run
+    let matches = matches!(cmd, Command::NextMatch | Command::PreviousMatch)
+        .then(|| state.derived.matches.get_untracked());
     let cx = Context {
         trace: trace.as_deref(),
         rows: rows.as_ref().map_or(&[], |r| r.0.as_slice()),
         aligned: state.derived.aligned.get_untracked(),
         help_open: state.transient.help_open.get_untracked(),
+        matches: matches.as_ref().and_then(|m| m.0.steppable()),
     };
     let mut view = state.view.get_untracked();
     let effect = apply(cmd, &mut view, &cx);
@@ -54,13 +58,26 @@ fn focus_search() {
     }
 }
 
+/// True when the key belongs to the focused element: any key in a text box, a select or an
+/// editable element; Enter and Space on other controls (they press buttons and tick boxes).
 fn is_typing(ev: &web_sys::KeyboardEvent) -> bool {
-    ev.target()
+    let Some(el) = ev
+        .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| {
-            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                || el.has_attribute("contenteditable")
-        })
+    else {
+        return false;
+    };
+    let is_text = match el.tag_name().as_str() {
+        "TEXTAREA" | "SELECT" => true,
+        "INPUT" => !matches!(
+            el.get_attribute("type").unwrap_or_default().as_str(),
+            "checkbox" | "radio" | "button" | "submit" | "file" | "range" | "color"
+        ),
+        _ => el.has_attribute("contenteditable"),
+    };
+    let activates = matches!(ev.key().as_str(), "Enter" | " ")
+        && matches!(el.tag_name().as_str(), "INPUT" | "BUTTON" | "A");
+    is_text || activates
 }
 
 /// Listens for keys on the window for as long as the calling component lives: Esc in a text box

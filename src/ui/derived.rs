@@ -3,20 +3,25 @@
 //! the legend once per colour mode, the search matches once per query, the details once per
 //! selection, the rows once per folding. `view_state::derived` names the same keys natively.
 
+use super::derived_query::{
+    flame_matches_memo, flame_memo, keys_memo, matches_memo, sorted_stats_memo, stats_memo,
+    QueryMatches, StatsTable,
+};
 use super::state::{Loaded, Shared, ViewFields};
 use crate::analysis::failures::{failures, Failure};
+use crate::analysis::flame::FlameGraph;
 use crate::analysis::flowmesh::{analyze, FlowMeshAnalysis};
 use crate::analysis::llm::{llm_summary, LlmSummary};
 use crate::analysis::span_critical_path::{
-    sections_by_span, workflow_critical_path, Rules, SectionsBySpan,
+    sections_by_span, workflow_critical_path, Rules, Section, SectionsBySpan,
 };
 use crate::layout::chat::{conversation, ChatMessage};
 use crate::layout::dag::{layout, DagLayout};
 use crate::layout::details::{span_details, SpanDetails};
 use crate::layout::palette::{Palette, Rgb};
-use crate::layout::rows::{visible_rows, Row};
+use crate::layout::rows::{filtered_rows, visible_rows, Row};
 use crate::layout::span_notes::SpanNotes;
-use crate::layout::timeline::{aligned, effective_window, search_matches};
+use crate::layout::timeline::{aligned, effective_window};
 use crate::model::{SpanIdx, Trace};
 use crate::view_state::{resolve_selection, TimeWindow};
 use leptos::prelude::*;
@@ -29,6 +34,8 @@ pub type SelectedDetails = (SpanDetails, Vec<ChatMessage>);
 pub struct Derivations {
     /// The selected span of the loaded trace.
     pub selected: Memo<Option<SpanIdx>>,
+    /// The selected span of the baseline load (a comparison's A), when the selection is there.
+    pub selected_baseline: Memo<Option<SpanIdx>>,
     /// Visible rows (trace, folds).
     pub rows: Memo<Option<Shared<Vec<Row>>>>,
     /// FlowMesh-compatible analysis (trace).
@@ -49,8 +56,16 @@ pub struct Derivations {
     pub aligned: Memo<bool>,
     /// The window shown (trace, window, aligned).
     pub window: Memo<Option<TimeWindow>>,
-    /// Spans matching the search, sorted (trace, search).
-    pub matches: Memo<Shared<Vec<SpanIdx>>>,
+    /// The query and its matches (trace, search; the critical path when the query reads it).
+    pub matches: Memo<Shared<QueryMatches>>,
+    /// The statistics table, rows in their shown order (trace, statistics settings, scope).
+    pub stats: Memo<Option<Shared<StatsTable>>>,
+    /// Every attribute key of the load (trace).
+    pub attribute_keys: Memo<Option<Shared<Vec<String>>>>,
+    /// The flame graph (trace, flame mode; the critical path in that mode).
+    pub flame: Memo<Option<Shared<FlameGraph>>>,
+    /// Matching spans per flame box (flame graph, matches).
+    pub flame_matches: Memo<Option<Shared<Vec<u32>>>>,
     /// The legend: each colour category in use (trace, palette, colour mode).
     pub legend: Memo<Shared<Vec<(String, Rgb)>>>,
     /// The selected span's details and conversation (trace, selection).
@@ -66,31 +81,49 @@ fn per_trace<T: Send + Sync + 'static>(
 }
 
 impl Derivations {
-    /// The memos over `trace` and the view-state `fields`.
-    pub fn new(trace: RwSignal<Loaded>, fields: ViewFields) -> Derivations {
+    /// The memos over `trace` (and the `baseline` load) and the view-state `fields`.
+    pub fn new(
+        trace: RwSignal<Loaded>,
+        baseline: RwSignal<Loaded>,
+        fields: ViewFields,
+    ) -> Derivations {
         let analysis = per_trace(trace, analyze);
         let llm = per_trace(trace, llm_summary);
         let palette = per_trace(trace, Palette::new);
-        let selected = Memo::new(move |_| {
-            let (id, in_trace) = fields.selection.get();
-            trace.with(|t| resolve_selection(&t.as_ref()?.1, id, in_trace))
-        });
+        let selected_in = |load: RwSignal<Loaded>, in_baseline: bool| {
+            Memo::new(move |_| {
+                let (id, in_trace) = fields.selection.get();
+                if fields.selected_in_baseline.get() != in_baseline {
+                    return None;
+                }
+                load.with(|t| resolve_selection(&t.as_ref()?.1, id, in_trace))
+            })
+        };
+        let (selected, selected_baseline) =
+            (selected_in(trace, false), selected_in(baseline, true));
         let aligned = Memo::new(move |_| {
             let asked = fields.align.get();
             trace.with(|t| t.as_ref().is_some_and(|(_, t)| aligned(t, asked)))
         });
+        let window = Memo::new(move |_| {
+            let (window, aligned) = (fields.window.get(), aligned.get());
+            trace.with(|t| Some(effective_window(&t.as_ref()?.1, window, aligned)))
+        });
+        // the critical path whether shown or not: queries, statistics and the flame graph read it
+        let sections = sections(trace, analysis);
+        let matches = matches_memo(trace, fields, sections, aligned);
+        let flame = flame_memo(trace, fields, sections);
+        let stats = stats_memo(trace, fields, sections, (window, aligned, matches));
         Derivations {
             selected,
-            rows: Memo::new(move |_| {
-                let expansion = fields.expansion.get();
-                trace.with(|t| Some(Shared::new(visible_rows(&t.as_ref()?.1, &expansion))))
-            }),
+            selected_baseline,
+            rows: rows(trace, fields, matches),
             analysis,
             dag: Memo::new(move |_| {
                 let a = analysis.get()?;
                 Some(Shared::new(layout(a.0.nodes.len(), &a.0.edges)))
             }),
-            critical: critical(trace, fields, analysis),
+            critical: critical(fields, sections),
             llm,
             failures: per_trace(trace, failures),
             palette,
@@ -99,39 +132,67 @@ impl Derivations {
                 trace.with(|t| Some(Shared::new(SpanNotes::new(&t.as_ref()?.1, &llm.0))))
             }),
             aligned,
-            window: Memo::new(move |_| {
-                let (window, aligned) = (fields.window.get(), aligned.get());
-                trace.with(|t| Some(effective_window(&t.as_ref()?.1, window, aligned)))
-            }),
-            matches: Memo::new(move |_| {
-                let q = fields.search.get();
-                trace.with(|t| {
-                    Shared::new(
-                        t.as_ref()
-                            .map_or_else(Vec::new, |(_, t)| search_matches(t, &q)),
-                    )
-                })
-            }),
+            window,
+            matches,
+            stats: sorted_stats_memo(fields, stats),
+            attribute_keys: keys_memo(trace),
+            flame,
+            flame_matches: flame_matches_memo(flame, matches),
             legend: legend(trace, fields, palette),
-            details: details(trace, selected),
+            details: details((trace, selected), (baseline, selected_baseline)),
         }
     }
 }
 
-fn critical(
+/// The rows: every span by the folds, or with "show matches only" the matches and their
+/// ancestors (none while the query does not parse; all for the empty query).
+fn rows(
     trace: RwSignal<Loaded>,
     fields: ViewFields,
+    matches: Memo<Shared<QueryMatches>>,
+) -> Memo<Option<Shared<Vec<Row>>>> {
+    Memo::new(move |_| {
+        let expansion = fields.expansion.get();
+        let only = fields.filter.get().then(|| matches.get());
+        trace.with(|t| {
+            let t = &t.as_ref()?.1;
+            Some(Shared::new(match only {
+                Some(m) if !m.0.is_empty_query() => {
+                    filtered_rows(t, &expansion, &m.0.set.with_ancestors(t))
+                }
+                _ => visible_rows(t, &expansion),
+            }))
+        })
+    })
+}
+
+/// The critical path of the trace, whether it is shown or not.
+fn sections(
+    trace: RwSignal<Loaded>,
     analysis: Memo<Option<Shared<FlowMeshAnalysis>>>,
+) -> Memo<Option<Shared<Vec<Section>>>> {
+    Memo::new(move |_| {
+        let a = analysis.get()?;
+        trace.with(|t| {
+            Some(Shared::new(workflow_critical_path(
+                &t.as_ref()?.1,
+                &a.0,
+                Rules::fixed(),
+            )))
+        })
+    })
+}
+
+fn critical(
+    fields: ViewFields,
+    sections: Memo<Option<Shared<Vec<Section>>>>,
 ) -> Memo<Option<Shared<SectionsBySpan>>> {
     Memo::new(move |_| {
         if !fields.critical_path.get() {
             return None;
         }
-        let a = analysis.get()?;
-        trace.with(|t| {
-            let path = workflow_critical_path(&t.as_ref()?.1, &a.0, Rules::fixed());
-            Some(Shared::new(sections_by_span(&path)))
-        })
+        let path = sections.get()?;
+        Some(Shared::new(sections_by_span(&path.0)))
     })
 }
 
@@ -153,15 +214,25 @@ fn legend(
     })
 }
 
+/// The details of the selected span, of the loaded sources or of the baseline load. A baseline
+/// span's links to other spans are plain text (they name spans of the other load), and its
+/// overview says which run it belongs to.
 fn details(
-    trace: RwSignal<Loaded>,
-    selected: Memo<Option<SpanIdx>>,
+    (trace, selected): (RwSignal<Loaded>, Memo<Option<SpanIdx>>),
+    (baseline, selected_baseline): (RwSignal<Loaded>, Memo<Option<SpanIdx>>),
 ) -> Memo<Option<Shared<SelectedDetails>>> {
     Memo::new(move |_| {
-        let s = selected.get()?;
-        trace.with(|t| {
-            let t = &t.as_ref()?.1;
-            Some(Shared::new((span_details(t, s), conversation(t, s))))
-        })
+        let of = |load: RwSignal<Loaded>, s: SpanIdx| {
+            load.with(|t| {
+                let t = &t.as_ref()?.1;
+                Some((span_details(t, s), conversation(t, s)))
+            })
+        };
+        if let Some(s) = selected.get() {
+            return of(trace, s).map(Shared::new);
+        }
+        let (mut d, chat) = of(baseline, selected_baseline.get()?)?;
+        crate::layout::compare::details::mark_baseline(&mut d);
+        Some(Shared::new((d, chat)))
     })
 }

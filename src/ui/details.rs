@@ -1,6 +1,7 @@
 //! The span details panel: renders `layout::details::SpanDetails` as text. Every value is a
 //! text node (Leptos escapes it); nothing from a trace is ever inserted as HTML.
 
+use super::assessments::AssessmentSection;
 use super::commands::{run, select_span};
 use super::state::AppState;
 use super::type_icon::TypeIcon;
@@ -180,6 +181,7 @@ pub fn DetailsPanel() -> impl IntoView {
                         <button class="close" title=close.tooltip() on:click=move |_| run(state, close)>"×"</button>
                     </div>
                     <table class="kv">{field_rows(state, d.overview)}</table>
+                    <AssessmentSection />
                     {conversation(chat)}
                     {section(state, "Attributes", d.attributes)}
                     {events}

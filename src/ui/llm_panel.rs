@@ -1,6 +1,8 @@
 //! The LLM panel: token usage and cost per trace, per model and per call (`analysis::llm`), as
-//! tables of text; a trace row selects that trace's root span, a call row its span.
+//! tables of text; a trace row selects that trace's root span, a call row its span. When the
+//! load holds assessments (MLflow), the trace and call rows show theirs in a last column.
 
+use super::assessments::{chips, of_span, of_trace};
 use super::commands::select_span;
 use super::diagnostics::{is_open, panel_frame};
 use super::state::AppState;
@@ -30,7 +32,7 @@ fn usage_cells(u: &Usage) -> impl IntoView {
     }
 }
 
-fn head(first: &'static str) -> impl IntoView {
+fn head(first: &'static str, assessed: bool) -> impl IntoView {
     view! {
         <tr>
             <th>{first}</th>
@@ -40,6 +42,7 @@ fn head(first: &'static str) -> impl IntoView {
             <th class="num">"total"</th>
             <th class="num">"cached"</th>
             <th class="num">"cost"</th>
+            {assessed.then(|| view! { <th>"assessments"</th> })}
         </tr>
     }
 }
@@ -47,7 +50,12 @@ fn head(first: &'static str) -> impl IntoView {
 /// Calls listed at most (the rest are counted).
 const MAX_CALLS: usize = 200;
 
-fn trace_rows(state: AppState, trace: &Trace, summary: &LlmSummary) -> impl IntoView {
+fn trace_rows(
+    state: AppState,
+    trace: &Trace,
+    summary: &LlmSummary,
+    assessed: bool,
+) -> impl IntoView {
     summary
         .per_trace
         .iter()
@@ -66,13 +74,19 @@ fn trace_rows(state: AppState, trace: &Trace, summary: &LlmSummary) -> impl Into
                 <tr data-testid="llm-trace-row">
                     <td><button class="link" title=hex.clone() on:click=select>{label}</button></td>
                     {usage_cells(u)}
+                    {assessed.then(|| view! { <td>{chips(of_trace(trace, *id))}</td> })}
                 </tr>
             }
         })
         .collect_view()
 }
 
-fn call_rows(state: AppState, trace: &Trace, summary: &LlmSummary) -> impl IntoView {
+fn call_rows(
+    state: AppState,
+    trace: &Trace,
+    summary: &LlmSummary,
+    assessed: bool,
+) -> impl IntoView {
     summary
         .calls
         .iter()
@@ -91,13 +105,19 @@ fn call_rows(state: AppState, trace: &Trace, summary: &LlmSummary) -> impl IntoV
                     <td class="num">{u.total}</td>
                     <td class="num">{cost}</td>
                     <td class="num">{trace.span(s).duration().to_string()}</td>
+                    {assessed.then(|| view! { <td>{chips(of_span(trace, s))}</td> })}
                 </tr>
             }
         })
         .collect_view()
 }
 
-fn calls_table(state: AppState, trace: &Trace, summary: &LlmSummary) -> impl IntoView {
+fn calls_table(
+    state: AppState,
+    trace: &Trace,
+    summary: &LlmSummary,
+    assessed: bool,
+) -> impl IntoView {
     let more = (summary.calls.len() > MAX_CALLS)
         .then(|| view! { <p class="dim">{format!("… and {} more calls", summary.calls.len() - MAX_CALLS)}</p> });
     view! {
@@ -112,9 +132,10 @@ fn calls_table(state: AppState, trace: &Trace, summary: &LlmSummary) -> impl Int
                         <th class="num">"total"</th>
                         <th class="num">"cost"</th>
                         <th class="num">"duration"</th>
+                        {assessed.then(|| view! { <th>"assessments"</th> })}
                     </tr>
                 </thead>
-                <tbody>{call_rows(state, trace, summary)}</tbody>
+                <tbody>{call_rows(state, trace, summary, assessed)}</tbody>
             </table>
             {more}
         </div>
@@ -131,6 +152,7 @@ pub fn LlmPanel() -> impl IntoView {
         }
         let summary = state.derived.llm.get()?.0;
         let (_, trace) = state.trace.get()?;
+        let assessed = !crate::analysis::assessments::assessments(&trace).is_empty();
         let models = summary
             .per_model
             .iter()
@@ -141,15 +163,15 @@ pub fn LlmPanel() -> impl IntoView {
         let body = view! {
             <div class="llm-tables">
                 <table class="grid">
-                    <thead>{head("trace")}</thead>
-                    <tbody>{trace_rows(state, &trace, &summary)}</tbody>
-                    <tfoot><tr><th>"all"</th>{usage_cells(&t)}</tr></tfoot>
+                    <thead>{head("trace", assessed)}</thead>
+                    <tbody>{trace_rows(state, &trace, &summary, assessed)}</tbody>
+                    <tfoot><tr><th>"all"</th>{usage_cells(&t)}{assessed.then(|| view! { <td></td> })}</tr></tfoot>
                 </table>
                 <table class="grid">
-                    <thead>{head("model")}</thead>
+                    <thead>{head("model", false)}</thead>
                     <tbody>{models}</tbody>
                 </table>
-                {calls_table(state, &trace, &summary)}
+                {calls_table(state, &trace, &summary, assessed)}
             </div>
         };
         Some(panel_frame(state, Panel::Llm, title, body))

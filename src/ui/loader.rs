@@ -14,6 +14,7 @@ use super::messages::{JobInput, Timings};
 use super::state::{AppState, LoadPhase, LoadStatus};
 use crate::ingest::WEB_BUDGET_BYTES;
 use crate::model::Trace;
+use crate::view_state::embed::NamedFiles;
 use crate::view_state::{file_mismatches, FileRef};
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -139,6 +140,34 @@ fn stall_ms(state: AppState) -> f64 {
 /// Loads inputs into a fresh trace and installs it; `sources` are the URLs for the view state.
 /// A load already running is stopped first.
 pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
+    read_inputs(state, inputs, move |r| {
+        state.local_files.set_value(r.retained.map(Arc::new));
+        install(state, r.trace, (sources, r.files), r.elapsed_ms, r.bytes);
+        state.load.update(|l| l.timings = r.timings);
+    });
+}
+
+/// What reading some inputs gave: the trace and what the shell keeps besides it.
+pub struct ReadResult {
+    /// The trace built from them.
+    pub trace: Trace,
+    /// Local files' bytes while small enough to embed in a share link.
+    pub retained: Option<NamedFiles>,
+    /// Name, size and fingerprint of each local file.
+    pub files: Vec<FileRef>,
+    /// From the start of loading to the trace being built, ms.
+    pub elapsed_ms: f64,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Where the time went, `key=ms;...` (see `LoadStatus::timings`).
+    pub timings: String,
+}
+
+/// Reads inputs into a fresh trace in the background, with progress and Cancel in the load
+/// status, and hands it to `done`: the one reading path, whichever slot the trace then fills
+/// (the loaded sources, or a comparison's baseline). Nothing happens for no inputs; a
+/// cancelled or failed read changes nothing. A read already running is stopped first.
+pub fn read_inputs(state: AppState, inputs: Vec<Input>, done: impl FnOnce(ReadResult) + 'static) {
     if inputs.is_empty() {
         return;
     }
@@ -180,15 +209,21 @@ pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
         stop_running();
         match result {
             Ok(read) => {
-                let elapsed_ms = now_ms() - started;
-                state.local_files.set_value(read.retained.map(Arc::new));
                 let timings = format!(
                     "{};decode={:.0};transfer={:.0}",
                     split_text(&read.timings),
                     read.decode_ms,
                     read.transfer_ms
                 );
-                install(state, read.trace, (sources, read.refs), elapsed_ms, timings);
+                let bytes = read.trace.sources().iter().map(|s| s.bytes).sum();
+                done(ReadResult {
+                    trace: read.trace,
+                    retained: read.retained,
+                    files: read.refs,
+                    elapsed_ms: now_ms() - started,
+                    bytes,
+                    timings,
+                });
             }
             Err(why) => state.load.set(LoadStatus {
                 phase: LoadPhase::Error,
@@ -207,7 +242,7 @@ fn split_text(t: &Timings) -> String {
 }
 
 /// The status line after a load: what loaded, or why nothing did.
-fn outcome(trace: &Trace, elapsed_ms: f64) -> (LoadPhase, String) {
+pub fn outcome(trace: &Trace, elapsed_ms: f64) -> (LoadPhase, String) {
     let spans = trace.span_count();
     let problems = trace.problem_count();
     let empty = spans == 0
@@ -251,13 +286,14 @@ fn link_mismatches(state: AppState, files: &[FileRef]) -> Vec<String> {
     }
 }
 
-/// Makes a freshly built trace the loaded one and applies the pending view (selection).
-fn install(
+/// Makes a freshly built trace the loaded one and applies the pending view (selection); the
+/// view's sources become `sources` and `files` (an MLflow load sets its traces after this).
+pub(super) fn install(
     state: AppState,
     trace: Trace,
     (sources, files): (Vec<String>, Vec<FileRef>),
     elapsed_ms: f64,
-    timings: String,
+    bytes: u64,
 ) {
     let (phase, message) = outcome(&trace, elapsed_ms);
     // a link made with local files applies its view only to the same files
@@ -275,27 +311,33 @@ fn install(
     state.view.update(|v| {
         v.sources = sources;
         v.files = files;
+        v.mlflow = v.mlflow.take().filter(|m| !m.opens_traces());
         if !mismatches.is_empty() {
             v.window = None;
             v.clear_selection();
         }
-        if v.selected_span(&trace).is_none() {
+        // a selection in a comparison's baseline stays: it names a span of the other load
+        if v.selected_span(&trace).is_none() && !v.compare.selected_in_baseline {
             v.clear_selection();
         }
         v.window = v.window.filter(|_| phase == LoadPhase::Done);
     });
     state.transient.geometry.update(|g| g.scroll_top_px = 0.0);
     state.trace.set(Some((generation, trace.clone())));
-    let bytes = trace.sources().iter().map(|s| s.bytes).sum();
     state.load.set(LoadStatus {
         phase,
         message,
         bytes_read: bytes,
         bytes_total: Some(bytes),
         elapsed_ms,
-        timings,
+        timings: String::new(),
     });
     if let Some(selected) = state.view.with_untracked(|v| v.selected_span(&trace)) {
         reveal(state, &trace, selected);
     }
+}
+
+/// Why a fetch failed, in words a user can act on (for `follow_poll`'s gloo requests).
+pub(super) async fn explain_fetch_failure(url: &str, err: &gloo_net::Error) -> String {
+    super::fetch::explain_fetch_failure(url, &err.to_string()).await
 }

@@ -4,32 +4,46 @@
 //! ```text
 //!  state     AppState: the view state, one memo per field, values derived from them (derived)
 //!  commands  keys and buttons -> layout::commands -> view state (+ focus, copy, help, reveal)
-//!  app       boot + layout: toolbar (status), strips, panels, views, help overlay
-//!  views     timeline (paint, input, tooltip), dag (graph), analysis, details, panels
+//!  app       boot + layout: toolbar (status), query bar, strips, panels, views, help overlay
+//!  views     timeline (paint, input, tooltip), dag (graph), analysis, statistics (table,
+//!            histogram), flame graph (paint, input), details, panels
 //!  io        loader (files, URLs, streaming), url_sync (address bar), share (links), browser
+//!  live      follow (+ follow_poll, follow_bar), mlflow_client, mlflow_load, server_browser
 //! ```
 
 mod analysis_panel;
 mod app;
+mod assessments;
 mod browser;
 mod commands;
+mod compare;
 mod dag;
 mod derived;
+mod derived_query;
 mod details;
 mod diagnostics;
 mod failures_panel;
 mod fetch;
 mod file_origin_note;
+mod flame;
+mod follow;
+mod follow_bar;
+mod follow_poll;
 mod help;
 mod legend;
 mod llm_panel;
 mod load_run;
 mod loader;
 mod messages;
+mod mlflow_client;
+mod mlflow_load;
 mod painter;
 mod parse_worker;
+mod query_bar;
+mod server_browser;
 mod share;
 mod state;
+mod stats;
 mod status;
 mod strips;
 mod timeline;

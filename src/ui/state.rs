@@ -5,11 +5,16 @@
 //! each from the fields it needs only (`view_state::derived`), so a pan recomputes the paint
 //! and nothing else.
 
+use super::compare::CompareShell;
 use super::derived::Derivations;
 use crate::layout::timeline::Geometry;
 use crate::model::{SpanId, Trace, TraceId};
+use crate::view_state::compare::{CompareSettings, CompareTab};
 use crate::view_state::derived::{rows_key, search_key, selection_key};
-use crate::view_state::{ActiveView, ColorMode, Expansion, FileRef, Panel, TimeWindow, ViewState};
+use crate::view_state::{
+    ActiveView, ColorMode, Expansion, FileRef, FlameSettings, MlflowLink, Panel, StatsSettings,
+    TimeWindow, ViewState,
+};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -73,6 +78,26 @@ pub struct ViewFields {
     pub files: Memo<Vec<FileRef>>,
     /// Seconds a URL may send nothing (`None` = 30).
     pub timeout_s: Memo<Option<u32>>,
+    /// Show only the query's matches.
+    pub filter: Memo<bool>,
+    /// How the statistics view is set.
+    pub stats: Memo<StatsSettings>,
+    /// How the flame graph view is set.
+    pub flame: Memo<FlameSettings>,
+    /// What the comparison is computed from besides the loads (key, tolerance, picks).
+    pub compare: Memo<CompareSettings>,
+    /// The compare view's tab.
+    pub compare_tab: Memo<CompareTab>,
+    /// The baseline's URLs and the local files a link made it with.
+    pub baseline_sources: Memo<(Vec<String>, Vec<FileRef>)>,
+    /// The selection names a span of the baseline load.
+    pub selected_in_baseline: Memo<bool>,
+    /// URL sources (`url=`).
+    pub sources: Memo<Vec<String>>,
+    /// Follow the sources as they grow.
+    pub follow: Memo<bool>,
+    /// The MLflow server browsed and the traces opened from it.
+    pub mlflow: Memo<Option<MlflowLink>>,
 }
 
 fn field<T: PartialEq + Send + Sync + 'static>(
@@ -96,6 +121,18 @@ impl ViewFields {
             critical_path: field(view, |v| v.critical_path),
             files: field(view, |v| v.files.clone()),
             timeout_s: field(view, |v| v.timeout_s),
+            filter: field(view, |v| v.filter),
+            stats: field(view, |v| v.stats.clone()),
+            flame: field(view, |v| v.flame.clone()),
+            compare: field(view, |v| v.compare.settings.clone()),
+            compare_tab: field(view, |v| v.compare.tab),
+            baseline_sources: field(view, |v| {
+                (v.compare.baseline.clone(), v.compare.baseline_files.clone())
+            }),
+            selected_in_baseline: field(view, |v| v.compare.selected_in_baseline),
+            sources: field(view, |v| v.sources.clone()),
+            follow: field(view, |v| v.follow),
+            mlflow: field(view, |v| v.mlflow.clone()),
         }
     }
 }
@@ -132,6 +169,8 @@ pub struct AppState {
     pub transient: Transient,
     /// Bytes of the loaded local files, kept while small enough to embed in a share link.
     pub local_files: StoredValue<Option<Arc<crate::view_state::embed::NamedFiles>>>,
+    /// The comparison: the baseline load A and what is derived from both loads.
+    pub compare: CompareShell,
 }
 
 /// A large derived value compared by identity, so memos never compare their contents.
@@ -162,11 +201,12 @@ impl AppState {
         let trace: RwSignal<Loaded> = RwSignal::new(None);
         let view = RwSignal::new(ViewState::default());
         let fields = ViewFields::new(view);
+        let compare = CompareShell::new(trace, fields);
         AppState {
             trace,
             view,
             fields,
-            derived: Derivations::new(trace, fields),
+            derived: Derivations::new(trace, compare.baseline, fields),
             load: RwSignal::new(LoadStatus::default()),
             transient: Transient {
                 painted_generation: RwSignal::new(0),
@@ -176,6 +216,7 @@ impl AppState {
                 help_open: RwSignal::new(false),
             },
             local_files: StoredValue::new(None),
+            compare,
         }
     }
 }

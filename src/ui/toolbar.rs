@@ -1,11 +1,13 @@
-//! The toolbar: opening files, URLs and the example, the search box, the view and display
-//! controls, and the status on the right (`status`). Every button runs a command
+//! The toolbar: opening files, URLs and the example, the view and display controls, and the
+//! status on the right (`status`); the query box sits in the bar under it (`query_bar`). Every button runs a command
 //! (`layout::commands`), the one its key runs, and says its key in its tooltip.
 
 use super::app::files_of;
 use super::commands::run;
 use super::file_origin_note::FileOriginNote;
+use super::follow_bar::FollowControls;
 use super::loader::{start_load, Input};
+use super::server_browser::OpenFromServer;
 use super::share::ShareButton;
 use super::state::{AppState, LoadPhase};
 use super::status::{Counts, Status};
@@ -53,14 +55,15 @@ pub fn Toolbar() -> impl IntoView {
         <header class="toolbar">
             <span class="brand">"Skein"</span>
             <Open />
+            <OpenFromServer />
             <span class="sep"></span>
-            <Search />
             {command_button(state, Command::Fit, "Fit", "fit")}
             {command_button(state, Command::ExpandAll, "Expand all", "expand-all")}
             {command_button(state, Command::CollapseAll, "Collapse all", "collapse-all")}
             <span class="sep"></span>
             <Views />
             <Display />
+            <FollowControls />
             <span class="grow"></span>
             <ShareButton />
             <Status />
@@ -146,31 +149,7 @@ fn UrlWait() -> impl IntoView {
     }
 }
 
-/// The search box and its match count (typing replaces the history entry, see `url_sync`).
-#[component]
-fn Search() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let count = move || {
-        let n = state.derived.matches.with(|m| m.0.len());
-        (n > 0).then(|| format!("{n} match(es)"))
-    };
-    let placeholder = format!(
-        "Search spans ({})",
-        Command::FocusSearch.keys().unwrap_or("/")
-    );
-    view! {
-        <input
-            class="search"
-            data-testid="search-input"
-            placeholder=placeholder
-            prop:value=move || state.fields.search.get()
-            on:input=move |ev| state.view.update(|v| v.search = event_target_value(&ev))
-        />
-        <span class="matches" data-testid="search-count">{count}</span>
-    }
-}
-
-/// Timeline, lineage DAG, analysis.
+/// Timeline, lineage DAG, analysis, statistics, flame graph.
 #[component]
 fn Views() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -178,6 +157,9 @@ fn Views() -> impl IntoView {
         (ActiveView::Timeline, "Timeline", "view-timeline"),
         (ActiveView::Dag, "Lineage DAG", "view-dag"),
         (ActiveView::Analysis, "Analysis", "view-analysis"),
+        (ActiveView::Stats, "Statistics", "view-stats"),
+        (ActiveView::Flame, "Flame graph", "view-flame"),
+        (ActiveView::Compare, "Compare", "view-compare"),
     ];
     let buttons = views
         .into_iter()

@@ -4,7 +4,7 @@
 //! bring the earlier view back, reloading sources only when they differ.
 
 use super::browser::{location_search, write_query};
-use super::loader::{start_load, Input};
+use super::follow::{open_urls, Follow};
 use super::state::AppState;
 use crate::view_state::url::{parse, Parsed};
 use crate::view_state::{history_step, HistoryStep, ViewState};
@@ -23,6 +23,7 @@ pub fn read_initial() -> Parsed {
 
 /// Mirrors the view state into the address and follows Back/Forward.
 pub fn install(state: AppState) {
+    let follow = expect_context::<Follow>();
     let last: Rc<RefCell<ViewState>> = Rc::new(RefCell::new(state.view.get_untracked()));
     let pending = Rc::new(Cell::new(false));
     Effect::new({
@@ -63,13 +64,23 @@ pub fn install(state: AppState) {
         *last.borrow_mut() = parsed.clone();
         let reload = state.view.with_untracked(|v| v.sources != parsed.sources)
             && !parsed.sources.is_empty();
+        let opened = |m: &Option<crate::view_state::MlflowLink>| {
+            m.as_ref().map(|m| (m.server.clone(), m.traces.clone()))
+        };
+        let reopen = parsed
+            .mlflow
+            .clone()
+            .filter(|m| m.opens_traces())
+            .filter(|_| {
+                state
+                    .view
+                    .with_untracked(|v| opened(&v.mlflow) != opened(&parsed.mlflow))
+            });
         state.view.set(parsed.clone());
         if reload {
-            start_load(
-                state,
-                parsed.sources.iter().cloned().map(Input::Url).collect(),
-                parsed.sources,
-            );
+            open_urls(state, follow, parsed.sources);
+        } else if let Some(link) = reopen {
+            super::mlflow_load::open_traces(state, follow, link, true);
         }
     });
     on_cleanup(move || handle.remove());

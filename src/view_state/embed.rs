@@ -5,6 +5,7 @@
 //!
 //! ```text
 //! #data=1~<percent-encoded name>~<base64url deflate(bytes)>~<name>~<data>...
+//! #data=1~...&vsdata=1~<name>~<data>...     a comparison's baseline files too (or alone)
 //! ```
 
 use base64::Engine;
@@ -27,20 +28,49 @@ const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL
 
 /// Encodes files as fragment text (`data=...`); `None` when it would exceed `MAX_EMBED_CHARS`.
 pub fn encode(files: &[(String, Vec<u8>)]) -> Option<String> {
-    let mut parts = vec!["data=1".to_string()];
+    encode_sides(Some(files), None)
+}
+
+/// Encodes the loaded sources' files (`data=...`) and a comparison's baseline files
+/// (`vsdata=...`), either or both; `None` when together they exceed `MAX_EMBED_CHARS` (or
+/// neither is given).
+pub fn encode_sides(
+    sources: Option<&[(String, Vec<u8>)]>,
+    baseline: Option<&[(String, Vec<u8>)]>,
+) -> Option<String> {
     let mut total = 0;
+    let mut parts = Vec::new();
+    for (head, files) in [("data=1", sources), ("vsdata=1", baseline)] {
+        if let Some(files) = files {
+            parts.push(encode_list(head, files, &mut total)?);
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("&"))
+}
+
+fn encode_list(head: &str, files: &[(String, Vec<u8>)], total: &mut usize) -> Option<String> {
+    let mut parts = vec![head.to_string()];
     for (name, bytes) in files {
         let mut z = DeflateEncoder::new(Vec::new(), flate2::Compression::best());
         z.write_all(bytes).ok()?;
         let packed = B64.encode(z.finish().ok()?);
-        total += packed.len() + name.len();
-        if total > MAX_EMBED_CHARS {
+        *total += packed.len() + name.len();
+        if *total > MAX_EMBED_CHARS {
             return None;
         }
         parts.push(utf8_percent_encode(name, NON_ALPHANUMERIC).to_string());
         parts.push(packed);
     }
     Some(parts.join("~"))
+}
+
+/// The files a fragment carries for each side of a view.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Embedded {
+    /// The loaded sources' files (`data=`).
+    pub sources: Option<NamedFiles>,
+    /// A comparison's baseline files (`vsdata=`).
+    pub baseline: Option<NamedFiles>,
 }
 
 /// Why a fragment could not be decoded.
@@ -78,22 +108,47 @@ impl std::fmt::Display for EmbedError {
 
 /// Decodes fragment text (with or without `#`); `Ok(None)` when it carries no data.
 pub fn decode(fragment: &str) -> Result<Option<NamedFiles>, EmbedError> {
+    decode_sides(fragment).map(|e| e.sources)
+}
+
+/// Decodes both sides' files; the limits hold for the fragment as a whole.
+pub fn decode_sides(fragment: &str) -> Result<Embedded, EmbedError> {
     let f = fragment.strip_prefix('#').unwrap_or(fragment);
-    if !f.starts_with("data=") {
-        return Ok(None);
+    let lists: Vec<&str> = f
+        .split('&')
+        .filter(|p| p.starts_with("data=") || p.starts_with("vsdata="))
+        .collect();
+    if lists.is_empty() {
+        return Ok(Embedded::default());
     }
     if f.len() > MAX_FRAGMENT_CHARS {
         return Err(EmbedError::TooLong(f.len()));
     }
-    let mut parts = f.split('~');
-    if parts.next() != Some("data=1") {
+    let baselines = lists.iter().filter(|l| l.starts_with("vsdata=")).count();
+    if baselines > 1 || lists.len() - baselines > 1 {
+        return Err(EmbedError::Malformed);
+    }
+    let mut budget = MAX_DECODED_BYTES;
+    let mut out = Embedded::default();
+    for list in lists {
+        let (head, slot) = match list.starts_with("vsdata=") {
+            true => ("vsdata=1", &mut out.baseline),
+            false => ("data=1", &mut out.sources),
+        };
+        *slot = Some(decode_list(head, list, &mut budget)?);
+    }
+    Ok(out)
+}
+
+fn decode_list(head: &str, list: &str, budget: &mut u64) -> Result<NamedFiles, EmbedError> {
+    let mut parts = list.split('~');
+    if parts.next() != Some(head) {
         return Err(EmbedError::Malformed);
     }
     let rest: Vec<&str> = parts.collect();
     if rest.is_empty() || !rest.len().is_multiple_of(2) {
         return Err(EmbedError::Malformed);
     }
-    let mut budget = MAX_DECODED_BYTES;
     let mut out = Vec::new();
     for pair in rest.chunks(2) {
         let name = percent_decode_str(pair[0]).decode_utf8_lossy().into_owned();
@@ -103,16 +158,16 @@ pub fn decode(fragment: &str) -> Result<Option<NamedFiles>, EmbedError> {
         let mut bytes = Vec::new();
         // read one byte past the budget to tell "exactly at the limit" from "over it"
         DeflateDecoder::new(packed.as_slice())
-            .take(budget + 1)
+            .take(*budget + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| EmbedError::Corrupt(e.to_string()))?;
-        if bytes.len() as u64 > budget {
+        if bytes.len() as u64 > *budget {
             return Err(EmbedError::TooLarge);
         }
-        budget -= bytes.len() as u64;
+        *budget -= bytes.len() as u64;
         out.push((name, bytes));
     }
-    Ok(Some(out))
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -128,6 +183,34 @@ mod tests {
         let text = encode(&files).unwrap();
         assert_eq!(decode(&format!("#{text}")).unwrap(), Some(files));
         assert_eq!(decode("#t=1,2").unwrap(), None);
+    }
+
+    #[test]
+    fn both_sides_of_a_comparison_travel_in_one_fragment() {
+        let b = vec![("b.jsonl".to_string(), b"{\"b\": 1}\n".repeat(20))];
+        let a = vec![("a.jsonl".to_string(), b"{\"a\": 2}\n".repeat(30))];
+        let both = encode_sides(Some(&b), Some(&a)).unwrap();
+        assert!(
+            both.starts_with("data=1~") && both.contains("&vsdata=1~"),
+            "{both}"
+        );
+        let e = decode_sides(&format!("#{both}")).unwrap();
+        assert_eq!((e.sources, e.baseline), (Some(b.clone()), Some(a.clone())));
+        // the baseline alone (B came from a URL); plain `decode` sees no sources there
+        let only_a = encode_sides(None, Some(&a)).unwrap();
+        assert_eq!(decode(&only_a).unwrap(), None);
+        assert_eq!(decode_sides(&only_a).unwrap().baseline, Some(a));
+        assert_eq!(
+            decode(&both).unwrap(),
+            Some(b),
+            "a link's sources as before"
+        );
+        assert_eq!(encode_sides(None, None), None);
+        assert_eq!(
+            decode_sides("data=1~x~AA&data=1~y~AA"),
+            Err(EmbedError::Malformed),
+            "one list per side"
+        );
     }
 
     #[test]
@@ -159,7 +242,8 @@ mod tests {
     #[test]
     fn garbage_is_an_error_not_a_panic() {
         for bad in [
-            "data=2~a~b",
+            "vsdata=2~a~b",
+            "data=1~a~b&vsdata=1",
             "data=1~a",
             "data=1~a~!!!",
             "data=1~a~AAAA",

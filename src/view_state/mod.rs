@@ -2,12 +2,18 @@
 //! Invariants: `parse(format(v)) == v`; parsing is per field (a bad value drops only that
 //! field, with a note saying so); links use external ids (span id hex), never dense indices.
 
+pub mod compare;
 pub mod derived;
 pub mod embed;
+pub mod mlflow_link;
 pub mod navigation;
+pub mod stats_flame;
 pub mod url;
 
 use crate::model::{SpanId, SpanIdx, Trace, TraceId};
+use compare::CompareView;
+pub use mlflow_link::MlflowLink;
+pub use stats_flame::{FlameSettings, FlameStep, FlameTime, Grouping, StatsScope, StatsSettings};
 use std::collections::BTreeSet;
 
 /// The visible time range, relative to the trace start, in integer nanoseconds.
@@ -36,6 +42,12 @@ pub enum ActiveView {
     Dag,
     /// The analysis tables.
     Analysis,
+    /// The statistics table.
+    Stats,
+    /// The flame graph.
+    Flame,
+    /// Run B against its baseline A (issue 9).
+    Compare,
 }
 
 impl ActiveView {
@@ -45,14 +57,25 @@ impl ActiveView {
             ActiveView::Timeline => "timeline",
             ActiveView::Dag => "dag",
             ActiveView::Analysis => "analysis",
+            ActiveView::Stats => "stats",
+            ActiveView::Flame => "flame",
+            ActiveView::Compare => "compare",
         }
     }
 
+    /// Every view.
+    pub const ALL: [ActiveView; 6] = [
+        ActiveView::Timeline,
+        ActiveView::Dag,
+        ActiveView::Analysis,
+        ActiveView::Stats,
+        ActiveView::Flame,
+        ActiveView::Compare,
+    ];
+
     /// Parses a URL token.
     pub fn from_token(t: &str) -> Option<ActiveView> {
-        [ActiveView::Timeline, ActiveView::Dag, ActiveView::Analysis]
-            .into_iter()
-            .find(|v| v.token() == t)
+        ActiveView::ALL.into_iter().find(|v| v.token() == t)
     }
 }
 
@@ -164,8 +187,14 @@ pub struct ViewState {
     pub selected_trace: Option<TraceId>,
     /// Open/closed subtrees.
     pub expansion: Expansion,
-    /// Search text.
+    /// Search text: a query in the query language (the `query` module).
     pub search: String,
+    /// Show only the query's matches and their ancestors (`filter=1`).
+    pub filter: bool,
+    /// How the statistics view is set.
+    pub stats: StatsSettings,
+    /// How the flame graph view is set.
+    pub flame: FlameSettings,
     /// Critical path highlighted.
     pub critical_path: bool,
     /// Colour mode.
@@ -180,15 +209,32 @@ pub struct ViewState {
     pub follow: bool,
     /// Seconds a URL may send nothing before its read is given up (`timeout=`; `None` = 30).
     pub timeout_s: Option<u32>,
+    /// The comparison with a baseline (`vs=`, `vsfile=`, `key=`, `tol=`, `atrace=`, `btrace=`,
+    /// `ctab=`, `spanin=`).
+    pub compare: CompareView,
+    /// An MLflow tracking server: browsed, and the traces opened from it (`mlflow=`,
+    /// `experiment=`, `trace=tr-...`).
+    pub mlflow: Option<MlflowLink>,
 }
 
 impl ViewState {
     /// The selected span of `trace`. The rule for a span id that several traces share: with
     /// `selected_trace`, the span of that trace; without, the span in the earliest trace
     /// holding the id (`Trace::find_span`), which is what a link written before traces shared
-    /// it meant.
+    /// it meant. `None` while the selection names a span of the baseline load.
     pub fn selected_span(&self, trace: &Trace) -> Option<SpanIdx> {
+        if self.compare.selected_in_baseline {
+            return None;
+        }
         resolve_selection(trace, self.selected, self.selected_trace)
+    }
+
+    /// The selected span of the baseline load `baseline`, when the selection is there.
+    pub fn selected_baseline_span(&self, baseline: &Trace) -> Option<SpanIdx> {
+        if !self.compare.selected_in_baseline {
+            return None;
+        }
+        resolve_selection(baseline, self.selected, self.selected_trace)
     }
 
     /// Selects span `s` of `trace`: its span id, and its trace id when the span id alone
@@ -197,12 +243,21 @@ impl ViewState {
         let id = trace.span(s).span_id;
         self.selected = Some(id);
         self.selected_trace = (trace.find_span(id) != Some(s)).then(|| trace.trace_id(s));
+        self.compare.selected_in_baseline = false;
+    }
+
+    /// Selects span `s` of the baseline load `baseline` (a comparison's A side), by the same
+    /// rule as `select`.
+    pub fn select_in_baseline(&mut self, baseline: &Trace, s: SpanIdx) {
+        self.select(baseline, s);
+        self.compare.selected_in_baseline = true;
     }
 
     /// Clears the selection.
     pub fn clear_selection(&mut self) {
         self.selected = None;
         self.selected_trace = None;
+        self.compare.selected_in_baseline = false;
     }
 
     /// Opens `panel`, or closes it when it is the open one.
@@ -275,6 +330,12 @@ pub fn history_step(prev: &ViewState, next: &ViewState) -> HistoryStep {
         || prev.color != next.color
         || prev.panel != next.panel
         || prev.align != next.align
+        || prev.filter != next.filter
+        || prev.stats != next.stats
+        || prev.flame != next.flame
+        || prev.compare != next.compare
+        || prev.follow != next.follow
+        || prev.mlflow != next.mlflow
     {
         HistoryStep::Push
     } else {
@@ -400,5 +461,8 @@ mod tests {
             ..a.clone()
         };
         assert_eq!(history_step(&a, &panel), HistoryStep::Push);
+        let mut compared = a.clone();
+        compared.compare.settings.key = Some(compare::CompareKey::Path);
+        assert_eq!(history_step(&a, &compared), HistoryStep::Push);
     }
 }

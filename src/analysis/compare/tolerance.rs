@@ -88,34 +88,13 @@ impl Tolerance {
 impl fmt::Display for Tolerance {
     /// `25%,1ms` (the form `FromStr` reads).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}%,{}", self.ratio * 100.0, duration_text(self.floor))
+        write!(f, "{}%,{}", self.ratio * 100.0, self.floor.exact_text())
     }
-}
-
-fn duration_text(d: DurationNs) -> String {
-    let ns = d.0;
-    for (unit, size) in [("s", 1_000_000_000), ("ms", 1_000_000), ("us", 1_000)] {
-        if ns != 0 && ns % size == 0 {
-            return format!("{}{unit}", ns / size);
-        }
-    }
-    format!("{ns}ns")
 }
 
 /// Reads a duration like `1ms`, `250us`, `0.5s`, `1500ns` (µs too), ns.
 pub fn parse_duration(text: &str) -> Option<DurationNs> {
-    let t = text.trim();
-    let (number, scale) = [
-        ("ns", 1.0),
-        ("us", 1e3),
-        ("µs", 1e3),
-        ("ms", 1e6),
-        ("s", 1e9),
-    ]
-    .iter()
-    .find_map(|(unit, scale)| t.strip_suffix(unit).map(|n| (n, *scale)))?;
-    let v: f64 = number.trim().parse().ok()?;
-    (v.is_finite() && v >= 0.0).then(|| DurationNs((v * scale).round() as i64))
+    DurationNs::parse_text(text)
 }
 
 impl std::str::FromStr for Tolerance {

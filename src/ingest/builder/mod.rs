@@ -6,6 +6,7 @@
 //! |--------------------------------------|--------------------------------------------------|
 //! | same (trace id, span id) seen again  | keep the first, skip the copy (pflow: the last)   |
 //! | parent id not loaded                 | show as a root, flag ORPHAN                       |
+//! | a span is its own parent             | show as a root, flag CYCLE_CUT                    |
 //! | parent links form a cycle            | its earliest-starting span becomes a root, flag CYCLE_CUT |
 //! | end before start                     | end := start, flag END_REPAIRED                   |
 //! | child starts before its parent       | keep times, flag STARTS_BEFORE_PARENT             |

@@ -1,5 +1,6 @@
 //! The repair rules the builder applies once every row is in: parents are linked (an unknown
-//! parent makes an orphan root), cycles are cut at their earliest-starting span, children that
+//! parent makes an orphan root, a span naming itself as parent a root), cycles are cut at their
+//! earliest-starting span, children that
 //! start before their parent are marked, log lines are joined to their spans. Each repair is
 //! reported where the row came from, except orphans of sources a snapshot finds still being
 //! read: their parent may yet arrive, so they are only marked.
@@ -16,6 +17,10 @@ impl TraceBuilder {
             for (i, s) in self.trace.spans.iter().enumerate() {
                 let i = SpanIdx(i as u32);
                 by_span.entry(s.span_id).or_default().push((s.trace, i));
+            }
+            // a bare span id names the earliest-loaded span holding it, not the hash order's
+            for candidates in by_span.values_mut() {
+                candidates.sort_unstable_by_key(|&(_, i)| i);
             }
         }
         for log in &mut self.trace.logs {
@@ -40,7 +45,19 @@ impl TraceBuilder {
                 .get(&self.trace.spans, s.trace, s.parent_span_id)
             {
                 Some(p) if p.ix() != i => self.trace.spans[i].parent = Some(p),
-                _ => {
+                Some(_) => {
+                    // a cycle of one: known at once, whether or not its source is still open
+                    let (source, line, id) = (s.source, s.line, s.span_id);
+                    self.trace.spans[i].flags.insert(SpanFlags::CYCLE_CUT);
+                    self.diagnose(
+                        Severity::Repaired,
+                        DiagnosticKind::ParentCycle,
+                        source,
+                        Some(line),
+                        format!("span {id} is its own parent; shown as a root"),
+                    );
+                }
+                None => {
                     let (source, line, id, parent) =
                         (s.source, s.line, s.span_id, s.parent_span_id);
                     self.trace.spans[i].flags.insert(SpanFlags::ORPHAN);

@@ -3,8 +3,8 @@
 //! reported by the reader). Invariant: every event with a time ends up in a slice, an instant or
 //! a problem.
 
-use crate::ingest::toolkit::{json_micros, json_text};
-use crate::model::SpanId;
+use crate::ingest::toolkit::{json_text, TimeField, TIME_RANGE};
+use crate::model::{SpanId, TimestampNs};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -86,15 +86,22 @@ impl Gathered {
             }
             return;
         }
-        let Some(ts) = e.ts.as_ref().and_then(json_micros) else {
-            if matches!(
-                ph.as_str(),
-                "X" | "B" | "E" | "b" | "e" | "S" | "F" | "i" | "I" | "R" | "n"
-            ) {
-                self.problems
-                    .push(format!("{ph} event {name:?} has no readable ts; skipped"));
+        let ts = match TimeField::from_json(e.ts.as_ref(), 1_000) {
+            TimeField::Ns(ts) => ts,
+            other => {
+                if matches!(
+                    ph.as_str(),
+                    "X" | "B" | "E" | "b" | "e" | "S" | "F" | "i" | "I" | "R" | "n"
+                ) {
+                    self.problems.push(match other {
+                        TimeField::OutOfRange(v) => {
+                            format!("{ph} event {name:?}: ts {v} is out of range ({TIME_RANGE}); skipped")
+                        }
+                        _ => format!("{ph} event {name:?} has no readable ts; skipped"),
+                    });
+                }
+                return;
             }
-            return;
         };
         let thread = (pid.clone(), tid.clone());
         let lt = self.last_ts.entry(thread.clone()).or_insert(ts);
@@ -119,17 +126,23 @@ impl Gathered {
         };
         match ph.as_str() {
             "X" => {
-                let dur = match e.dur.as_ref().and_then(json_micros) {
-                    Some(d) if d >= 0 => d,
+                let end = match TimeField::from_json(e.dur.as_ref(), 1_000).after(TimestampNs(ts)) {
+                    TimeField::Ns(end) if end >= ts => end,
+                    TimeField::OutOfRange(v) => {
+                        self.problems.push(format!(
+                            "X event {name:?} at {ts} ns ends out of range ({v}; {TIME_RANGE}); skipped"
+                        ));
+                        return;
+                    }
                     _ => {
                         self.problems.push(format!(
                             "X event {name:?} at {ts} ns has no readable duration; drawn as an instant"
                         ));
-                        0
+                        ts
                     }
                 };
-                *self.last_ts.entry(thread).or_insert(ts) = ts.saturating_add(dur).max(ts);
-                self.slices.push(slice(ts, ts.saturating_add(dur), args));
+                *self.last_ts.entry(thread).or_insert(ts) = end;
+                self.slices.push(slice(ts, end, args));
             }
             "B" => self
                 .open
@@ -199,27 +212,34 @@ impl Gathered {
     }
 
     /// Ends what never ended: a `B` at its thread's last timestamp; an async begin is dropped.
+    /// Both are reported in file order (the open maps are hash maps: their order is none).
     pub(super) fn close_all(&mut self) {
-        for (thread, stack) in std::mem::take(&mut self.open) {
-            for mut s in stack {
-                s.end = self
-                    .last_ts
-                    .get(&thread)
-                    .copied()
-                    .unwrap_or(s.start)
-                    .max(s.start);
-                self.problems.push(format!(
-                    "B event {:?} on pid {} tid {} never ends; ended at the thread's last timestamp",
-                    s.name, thread.0, thread.1
-                ));
-                self.slices.push(s);
-            }
+        let mut open: Vec<((String, String), Slice)> = std::mem::take(&mut self.open)
+            .into_iter()
+            .flat_map(|(thread, stack)| stack.into_iter().map(move |s| (thread.clone(), s)))
+            .collect();
+        open.sort_by_key(|(_, s)| s.order);
+        for (thread, mut s) in open {
+            s.end = self
+                .last_ts
+                .get(&thread)
+                .copied()
+                .unwrap_or(s.start)
+                .max(s.start);
+            self.problems.push(format!(
+                "B event {:?} on pid {} tid {} never ends; ended at the thread's last timestamp",
+                s.name, thread.0, thread.1
+            ));
+            self.slices.push(s);
         }
-        for (_, stack) in std::mem::take(&mut self.open_async) {
-            for s in stack {
-                self.problems
-                    .push(format!("async begin {:?} never ends; skipped", s.name));
-            }
+        let mut open_async: Vec<Slice> = std::mem::take(&mut self.open_async)
+            .into_values()
+            .flatten()
+            .collect();
+        open_async.sort_by_key(|s| s.order);
+        for s in open_async {
+            self.problems
+                .push(format!("async begin {:?} never ends; skipped", s.name));
         }
     }
 }

@@ -89,6 +89,9 @@ pub struct Framer {
     escaped: bool,
     value_line: u32,
     in_stray: bool,
+    /// The leading byte-order mark was looked for (once: a second one is text, however the
+    /// bytes were chunked).
+    bom_checked: bool,
     /// Values: the current value is a top-level array (it may be batched).
     top_array: bool,
     /// Values: a batch went out; the comma before the next element is dropped.
@@ -118,6 +121,7 @@ impl Framer {
             escaped: false,
             value_line: 1,
             in_stray: false,
+            bom_checked: false,
             top_array: false,
             after_batch: false,
             skipping: false,
@@ -185,8 +189,11 @@ impl Framer {
     /// Picks the framing from the first non-blank line, once it is complete, long enough to be
     /// a document (the array batch size), or at the end.
     fn decide(&mut self, at_end: bool) -> Option<Mode> {
-        if self.carry.starts_with(BOM) {
-            self.carry.drain(..BOM.len());
+        if !self.bom_checked && (self.carry.len() >= BOM.len() || at_end) {
+            self.bom_checked = true;
+            if self.carry.starts_with(BOM) {
+                self.carry.drain(..BOM.len());
+            }
         }
         let mut offset = 0;
         loop {

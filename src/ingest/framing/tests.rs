@@ -41,6 +41,17 @@ fn bom_is_skipped() {
 }
 
 #[test]
+fn only_the_first_bom_is_skipped_whatever_the_chunks() {
+    // found by tests/fuzz_readers.rs: byte by byte, every leading BOM used to be dropped
+    let input = b"\xEF\xBB\xBF\xEF\xBB\xBF{\"a\":1}\n";
+    let whole = frame(input, input.len());
+    assert_eq!(whole, vec!["S1", "R1:{\"a\":1}"]);
+    for chunk in 1..input.len() {
+        assert_eq!(frame(input, chunk), whole, "chunk size {chunk}");
+    }
+}
+
+#[test]
 fn chunking_never_changes_the_result() {
     let inputs: [&[u8]; 3] = [
         b"{\"a\":\"x\\ny\"}\n\n{\"b\":[1,2]}\r\n{broken\n{\"c\":3}",

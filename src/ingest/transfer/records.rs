@@ -10,7 +10,7 @@ use crate::model::{
     TraceId, TraceTables,
 };
 
-const KINDS: [DiagnosticKind; 17] = [
+const KINDS: [DiagnosticKind; 18] = [
     DiagnosticKind::InvalidJson,
     DiagnosticKind::MissingField,
     DiagnosticKind::BadValue,
@@ -28,6 +28,7 @@ const KINDS: [DiagnosticKind; 17] = [
     DiagnosticKind::TooLarge,
     DiagnosticKind::MemoryBudget,
     DiagnosticKind::Crashed,
+    DiagnosticKind::EmptySource,
 ];
 
 /// The number of a diagnostic kind (its place in `KINDS`; the match keeps the list complete).
@@ -49,7 +50,8 @@ fn kind_number(k: DiagnosticKind) -> u64 {
         | DiagnosticKind::LineageCycle
         | DiagnosticKind::TooLarge
         | DiagnosticKind::MemoryBudget
-        | DiagnosticKind::Crashed => KINDS.iter().position(|x| *x == k).unwrap_or(0) as u64,
+        | DiagnosticKind::Crashed
+        | DiagnosticKind::EmptySource => KINDS.iter().position(|x| *x == k).unwrap_or(0) as u64,
     }
 }
 

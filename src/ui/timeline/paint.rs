@@ -106,7 +106,7 @@ fn paint_base(state: AppState, local: Local, painters: &Painters) {
     let spec = Spec {
         window,
         selected: d.selected.get_untracked(),
-        matches: &matches.0,
+        matches: &matches.0.sorted,
         color_mode: state.fields.color.get_untracked(),
         critical: critical.as_ref().map(|c| c.0.as_ref()),
         palette: &palette.0,

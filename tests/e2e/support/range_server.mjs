@@ -53,7 +53,31 @@ export async function startRangeServer(lines, {
   };
   if (autoStart) start();
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(fileHandler(file, name, { ranges, validators, requests }));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  return {
+    base,
+    url: `${base}/${name}`,
+    file,
+    requests,
+    finished,
+    total: text.length,
+    written: () => written,
+    start,
+    appendNow: (n = burst) => append(n),
+    async close() {
+      if (timer) clearInterval(timer);
+      server.closeAllConnections?.();
+      await new Promise((resolve) => server.close(resolve));
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The HTTP handler serving `file` at `/<name>` (see the module comment for the options). */
+function fileHandler(file, name, { ranges, validators, requests }) {
+  return (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     requests.push({ method: req.method, path: url.pathname, range: req.headers.range ?? null, headers: req.headers });
     const cors = {
@@ -98,24 +122,23 @@ export async function startRangeServer(lines, {
     }
     res.writeHead(200, { ...headers, 'Content-Length': body.length });
     res.end(req.method === 'HEAD' ? undefined : body);
-  });
+  };
+}
+
+/**
+ * Serves a file another process writes (a real pflow run's trace) at `/<name>`, with the same
+ * `ranges` / `validators` choices; `close()` stops the server and leaves the file alone.
+ */
+export async function serveGrowingFile(file, { name = path.basename(file), ranges = true, validators = false } = {}) {
+  const requests = [];
+  const server = http.createServer(fileHandler(file, name, { ranges, validators, requests }));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${server.address().port}`;
   return {
-    base,
-    url: `${base}/${name}`,
-    file,
-    requests,
-    finished,
-    total: text.length,
-    written: () => written,
-    start,
-    appendNow: (n = burst) => append(n),
+    base, url: `${base}/${encodeURIComponent(name)}`, requests,
     async close() {
-      if (timer) clearInterval(timer);
       server.closeAllConnections?.();
       await new Promise((resolve) => server.close(resolve));
-      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -14,8 +14,9 @@ const TYPES = {
  * Serves `root` (files only, no listing). `cors`: send Access-Control-Allow-Origin: *.
  * `prefix`: serve under a sub-path (`/some/sub/path`), everything else is 404, as a host that
  * puts the app in a folder does. `hide`: a RegExp of paths answered 404 (a missing file).
+ * `host`: another loopback address (`127.0.0.2`), for a page on another origin.
  */
-export async function serve(root, { cors = false, prefix = '', hide = null } = {}) {
+export async function serve(root, { cors = false, prefix = '', hide = null, host = '127.0.0.1' } = {}) {
   const requests = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
@@ -36,10 +37,10 @@ export async function serve(root, { cors = false, prefix = '', hide = null } = {
     res.writeHead(200, { ...headers, 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': stat.size });
     fs.createReadStream(file).pipe(res);
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(0, host, resolve));
   const { port } = server.address();
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     requests,
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
   };

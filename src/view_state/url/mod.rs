@@ -4,15 +4,28 @@
 //! ```text
 //! ?v=1&url=<enc>&url=<enc>&file=<enc name>.<bytes>.<16 hex>&view=dag&t=<start_ns>,<end_ns>
 //!     &span=<16 hex>&trace=<32 hex>&q=<enc>&cp=1&color=service&panel=diagnostics&align=1&fold=all&toggle=<16 hex>.<16 hex>...
-//!     &follow=1&timeout=<seconds>
+//!     &follow=1&timeout=<seconds>&filter=1&scope=window&group=attr:<enc key>&sub=service&sort=p95.asc&heat=none
+//!     &flame=critical&box=<enc service>:<enc name>,<enc service>:<enc name>
+//!     &vs=<enc>&vsfile=<enc name>.<bytes>.<16 hex>&key=<enc>&tol=<enc>&atrace=<32 hex>
+//!     &btrace=<32 hex>&ctab=waterfalls&spanin=vs
+//!     &mlflow=<enc base URL>&experiment=<id>...&trace=tr-<hex>...
 //! ```
+//!
+//! `trace=` holds either the selection's trace id (32 hex digits) or, beside `mlflow=`, an
+//! MLflow trace to open (`tr-<hex>`; `mlflow_link`).
 //!
 //! Version 0 is the issue-2 form without `v=` (`?url=…&span=…`): it parses the same way.
 
+use super::mlflow_link::{is_mlflow_id, MlflowLink};
 use super::{ActiveView, ColorMode, Expansion, FileRef, Panel, TimeWindow, ViewState};
 use crate::model::{SpanId, TraceId};
+use compare_fields::{compare_parts, parse_compare};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use stats_flame_fields::{flame_parts, parse_view_field, stats_parts};
 use std::fmt;
+
+mod compare_fields;
+mod stats_flame_fields;
 
 /// Longest wait for a URL's next byte a link may ask for (`timeout=`), seconds: a day.
 pub const MAX_TIMEOUT_S: u32 = 86_400;
@@ -48,11 +61,7 @@ impl fmt::Display for ViewState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut parts = vec![format!("v={SCHEMA_VERSION}")];
         parts.extend(self.sources.iter().map(|u| format!("url={}", enc(u))));
-        parts.extend(
-            self.files
-                .iter()
-                .map(|f| format!("file={}.{}.{:016x}", enc(&f.name), f.bytes, f.fingerprint)),
-        );
+        parts.extend(self.files.iter().map(|f| format!("file={}", file_text(f))));
         if self.view != ActiveView::Timeline {
             parts.push(format!("view={}", self.view.token()));
         }
@@ -98,8 +107,41 @@ impl fmt::Display for ViewState {
         if let Some(t) = self.timeout_s {
             parts.push(format!("timeout={t}"));
         }
+        if self.filter {
+            parts.push("filter=1".into());
+        }
+        stats_parts(self, &mut parts);
+        flame_parts(self, &mut parts);
+        parts.extend(compare_parts(&self.compare));
+        if let Some(m) = &self.mlflow {
+            parts.push(format!("mlflow={}", enc(&m.server)));
+            parts.extend(
+                m.experiments
+                    .iter()
+                    .map(|e| format!("experiment={}", enc(e))),
+            );
+            parts.extend(m.traces.iter().map(|t| format!("trace={}", enc(t))));
+        }
         write!(f, "?{}", parts.join("&"))
     }
+}
+
+/// A local file as a link names it: `<enc name>.<bytes>.<16 hex fingerprint>`.
+fn file_text(f: &FileRef) -> String {
+    format!("{}.{}.{:016x}", enc(&f.name), f.bytes, f.fingerprint)
+}
+
+/// Reads `file_text` (the raw, still encoded value: the name may contain dots, so size and
+/// fingerprint are the last two fields).
+fn parse_file_ref(raw: &str) -> Option<FileRef> {
+    let mut it = raw.rsplitn(3, '.');
+    let (fp, size, name) = (it.next()?, it.next()?, it.next()?);
+    let name = dec(name);
+    (!name.is_empty()).then_some(FileRef {
+        name,
+        bytes: size.parse().ok()?,
+        fingerprint: u64::from_str_radix(fp, 16).ok()?,
+    })
 }
 
 /// A parsed link: the state plus one note per dropped field.
@@ -114,6 +156,7 @@ pub struct Parsed {
 /// Parses a query string (with or without the leading `?`).
 pub fn parse(query: &str) -> Parsed {
     let mut p = Parsed::default();
+    let mut mlflow = MlflowIds::default();
     let q = query.strip_prefix('?').unwrap_or(query);
     for pair in q.split('&').filter(|s| !s.is_empty()) {
         let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
@@ -135,28 +178,13 @@ pub fn parse(query: &str) -> Parsed {
                     bad("only http and https sources can be loaded");
                 }
             }
-            "file" => {
-                // the name may contain dots: size and fingerprint are the last two fields
-                let mut it = raw.rsplitn(3, '.');
-                let (fp, size, name) = (it.next(), it.next(), it.next());
-                match (
-                    name.map(dec),
-                    size.and_then(|s| s.parse::<u64>().ok()),
-                    fp.and_then(|f| u64::from_str_radix(f, 16).ok()),
-                ) {
-                    (Some(name), Some(bytes), Some(fingerprint)) if !name.is_empty() => {
-                        p.state.files.push(FileRef {
-                            name,
-                            bytes,
-                            fingerprint,
-                        })
-                    }
-                    _ => bad("expected <name>.<bytes>.<hex fingerprint>"),
-                }
-            }
+            "file" => match parse_file_ref(raw) {
+                Some(f) => p.state.files.push(f),
+                None => bad("expected <name>.<bytes>.<hex fingerprint>"),
+            },
             "view" => match ActiveView::from_token(&value) {
                 Some(v) => p.state.view = v,
-                None => bad("expected timeline, dag or analysis"),
+                None => bad("expected timeline, dag, analysis, stats, flame or compare"),
             },
             "t" => match value
                 .split_once(',')
@@ -176,8 +204,13 @@ pub fn parse(query: &str) -> Parsed {
             },
             "trace" => match TraceId::parse_hex(&value) {
                 Some(t) => p.state.selected_trace = Some(t),
-                None => bad("expected a 32-digit hex trace id"),
+                None if is_mlflow_id(&value) => mlflow.traces.push(value),
+                None => bad("expected a 32-digit hex trace id or an MLflow trace id"),
             },
+            "mlflow" if is_fetchable(&value) => mlflow.server = Some(value),
+            "mlflow" => bad("only http and https servers can be read"),
+            "experiment" if is_mlflow_id(&value) => mlflow.experiments.push(value),
+            "experiment" => bad("expected an MLflow experiment id"),
             "q" => p.state.search = value,
             "cp" => match value.as_str() {
                 "1" | "true" => p.state.critical_path = true,
@@ -225,15 +258,56 @@ pub fn parse(query: &str) -> Parsed {
                 Ok(t) if (1..=MAX_TIMEOUT_S).contains(&t) => p.state.timeout_s = Some(t),
                 _ => bad("expected whole seconds from 1 to 86400"),
             },
-            _ => p.notes.push(format!("ignored unknown parameter {key:?}")),
+            _ => match parse_compare(&mut p.state.compare, key, raw, &value) {
+                Some(Ok(())) => {}
+                Some(Err(why)) => bad(&why),
+                None => match parse_view_field(key, raw, &value, &mut p.state) {
+                    Ok(true) => {}
+                    Ok(false) => p.notes.push(format!("ignored unknown parameter {key:?}")),
+                    Err(what) => bad(&what),
+                },
+            },
         }
     }
+    mlflow.apply(&mut p);
     p
+}
+
+/// MLflow fields as read, joined once the whole link is read (their order is free).
+#[derive(Default)]
+struct MlflowIds {
+    server: Option<String>,
+    experiments: Vec<String>,
+    traces: Vec<String>,
+}
+
+impl MlflowIds {
+    fn apply(self, p: &mut Parsed) {
+        match self.server {
+            Some(server) => {
+                p.state.mlflow = Some(MlflowLink {
+                    experiments: self.experiments,
+                    traces: self.traces,
+                    ..MlflowLink::server(&server)
+                })
+            }
+            None => {
+                let ids = self.experiments.iter().map(|e| ("experiment", e));
+                for (key, id) in ids.chain(self.traces.iter().map(|t| ("trace", t))) {
+                    p.notes.push(format!(
+                        "ignored {key}={id:?}: an MLflow id needs mlflow=<server URL>"
+                    ));
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::view_state::compare::{CompareKey, CompareSettings, CompareTab, CompareView};
+    use crate::view_state::stats_flame::{FlameStep, FlameTime, Grouping, StatsScope};
 
     fn sample() -> ViewState {
         ViewState {
@@ -264,6 +338,49 @@ mod tests {
             align: Some(true),
             follow: true,
             timeout_s: Some(90),
+            filter: true,
+            stats: crate::view_state::StatsSettings {
+                scope: StatsScope::Matches,
+                group: Grouping::Attribute("gen_ai.model, ü:x".into()),
+                subgroup: Some(Grouping::Service),
+                sort: "p95",
+                descending: false,
+                heat: None,
+            },
+            flame: crate::view_state::FlameSettings {
+                mode: FlameTime::Critical,
+                zoom: vec![
+                    FlameStep {
+                        service: "svc:a,b".into(),
+                        name: "task %2C".into(),
+                    },
+                    FlameStep {
+                        service: String::new(),
+                        name: "gen + ai".into(),
+                    },
+                ],
+            },
+            compare: CompareView {
+                baseline: vec!["https://example.org/run a.jsonl?x=1&y=%2".into()],
+                baseline_files: vec![FileRef {
+                    name: "base.line.jsonl".into(),
+                    bytes: 12,
+                    fingerprint: 7,
+                }],
+                settings: CompareSettings {
+                    key: Some(CompareKey::Attr("gen_ai.tool.name & co".into())),
+                    tolerance: Some("12.5%,250us".parse().unwrap()),
+                    a_traces: vec![TraceId(1), TraceId(u128::MAX)],
+                    b_traces: vec![TraceId(0x7c1e)],
+                },
+                tab: CompareTab::Waterfalls,
+                selected_in_baseline: true,
+            },
+            mlflow: Some(crate::view_state::MlflowLink {
+                server: "http://127.0.0.1:5055".into(),
+                experiments: vec!["3".into()],
+                traces: vec!["tr-a1f5d472ad2df6b6f56bd1fd6a8a30fe".into()],
+            }),
         }
     }
 
@@ -281,6 +398,29 @@ mod tests {
     }
 
     #[test]
+    fn comparison_fields_have_their_text_form() {
+        let text = sample().to_string();
+        for part in [
+            "vs=https%3A%2F%2Fexample.org%2Frun%20a.jsonl%3Fx%3D1%26y%3D%252",
+            "vsfile=base.line.jsonl.12.0000000000000007",
+            "key=attr%3Agen_ai.tool.name%20%26%20co",
+            "tol=12.5%25%2C250us",
+            "atrace=00000000000000000000000000000001",
+            "btrace=00000000000000000000000000007c1e",
+            "ctab=waterfalls",
+            "spanin=vs",
+        ] {
+            assert!(text.contains(part), "{part} in {text}");
+        }
+        let p = parse("?vs=file:///etc/passwd&vsfile=x&key=span-id&tol=fast&atrace=zz&ctab=nope&spanin=a&key=path&tol=5%25");
+        assert_eq!(p.notes.len(), 7, "{:?}", p.notes);
+        let c = &p.state.compare;
+        assert!(c.baseline.is_empty() && c.baseline_files.is_empty() && !c.selected_in_baseline);
+        assert_eq!(c.settings.key, Some(CompareKey::Path));
+        assert_eq!(c.settings.tolerance.unwrap().percent_hundredths, 500);
+    }
+
+    #[test]
     fn bad_fields_drop_alone() {
         let p = parse("?url=javascript:alert(1)&url=file:///etc/passwd&span=zz&t=5,1&view=nope&cp=maybe&q=ok&fold=all&follow=yes");
         assert_eq!(p.notes.len(), 7, "{:?}", p.notes);
@@ -289,6 +429,42 @@ mod tests {
         assert!(p.state.expansion.all_collapsed);
         assert!(
             p.state.sources.is_empty() && p.state.selected.is_none() && p.state.window.is_none()
+        );
+    }
+
+    #[test]
+    fn statistics_and_flame_fields_read_their_forms() {
+        let p = parse("?view=stats&scope=window&group=type&sub=attr%3Ahttp.method&sort=group&heat=p95&flame=inverted&box=a%3Ab:c,:d");
+        assert!(p.notes.is_empty(), "{:?}", p.notes);
+        let s = &p.state.stats;
+        assert_eq!(p.state.view, ActiveView::Stats);
+        assert_eq!(s.scope, StatsScope::Window);
+        assert_eq!(s.group, Grouping::Type);
+        assert_eq!(s.subgroup, Some(Grouping::Attribute("http.method".into())));
+        assert_eq!(
+            (s.sort, s.descending),
+            ("group", false),
+            "the group column starts A to Z"
+        );
+        assert_eq!(s.heat, Some("p95"));
+        assert_eq!(p.state.flame.mode, FlameTime::Inverted);
+        let names: Vec<(&str, &str)> = p
+            .state
+            .flame
+            .zoom
+            .iter()
+            .map(|z| (z.service.as_str(), z.name.as_str()))
+            .collect();
+        assert_eq!(names, [("a:b", "c"), ("", "d")]);
+        assert!(!parse("?sort=count.asc").state.stats.descending);
+        let bad =
+            parse("?sort=nope&heat=group&scope=x&group=attr:&box=nocolon&filter=2&flame=x&sub=x");
+        assert_eq!(bad.notes.len(), 8, "{:?}", bad.notes);
+        assert_eq!(bad.state, ViewState::default());
+        assert_eq!(
+            ViewState::default().to_string(),
+            "?v=1",
+            "defaults stay out of links"
         );
     }
 }
