@@ -84,12 +84,16 @@ fn cores() -> usize {
     (n as usize).clamp(1, MAX_WORKERS)
 }
 
-/// Runs `job` on `worker` until its result; progress goes to `read[slot]` and the status.
+/// Per worker: bytes read, and its total once known.
+type Counts = Rc<RefCell<Vec<(u64, Option<u64>)>>>;
+
+/// Runs `job` on `worker` until its result; progress (bytes read, of the total when known) goes
+/// to `read[slot]` and the status.
 async fn run_job(
     state: AppState,
     mut worker: ParseWorker,
     job: Job,
-    read: Rc<RefCell<Vec<u64>>>,
+    read: Counts,
     slot: usize,
 ) -> Result<JsValue, String> {
     worker.post(&job.to_message(), None);
@@ -97,10 +101,15 @@ async fn run_job(
         match worker.next().await {
             Event::Message(m) => match messages::kind_of(&m).as_str() {
                 "progress" => {
-                    let (n, _) = messages::read_progress(&m);
-                    read.borrow_mut()[slot] = n;
-                    let sum = read.borrow().iter().sum();
-                    state.load.update(|l| l.bytes_read = sum);
+                    read.borrow_mut()[slot] = messages::read_progress(&m);
+                    let read = read.borrow();
+                    let sum = read.iter().map(|(n, _)| n).sum();
+                    // the total once every worker knows its own (a URL's Content-Length)
+                    let total: Option<u64> = read.iter().map(|(_, t)| *t).sum();
+                    state.load.update(|l| {
+                        l.bytes_read = sum;
+                        l.bytes_total = total.or(l.bytes_total);
+                    });
                 }
                 "done" => return Ok(m),
                 _ => {}
@@ -137,8 +146,10 @@ pub async fn run(
     let groups = spread(inputs, cores());
     let partial = groups.len() > 1;
     let started = workers(groups.len(), on_start).await?;
-    let read = Rc::new(RefCell::new(vec![0u64; groups.len()]));
-    let budget = limits.budget_bytes / groups.len() as f64;
+    let read = Rc::new(RefCell::new(vec![(0u64, None); groups.len()]));
+    // each of n workers may take 2/(n+1) of the budget: one big input among small ones still
+    // gets most of it (2/3 for two workers), and n workers together stay under 2x the budget
+    let budget = limits.budget_bytes * 2.0 / (groups.len() + 1) as f64;
     let jobs = started
         .into_iter()
         .zip(groups)

@@ -6,7 +6,7 @@
 //! slice, and the trace shown changes only when a load finished: Cancel, a crash or a failed
 //! decode leave the previous one on screen.
 
-use super::browser::now_ms;
+use super::browser::{after_next_frame, now_ms};
 use super::commands::reveal;
 use super::fetch::DEFAULT_STALL_MS;
 use super::load_run::{run, Limits};
@@ -203,6 +203,8 @@ pub fn read_inputs(state: AppState, inputs: Vec<Input>, done: impl FnOnce(ReadRe
     leptos::task::spawn_local(async move {
         let started = now_ms();
         let result = run(state, inputs, limits, &|w| register(id, w)).await;
+        // the decode was one task; installing (and deriving the views) is the next
+        after_next_frame().await;
         if !is_current(id) {
             return; // cancelled, or a newer load took over
         }

@@ -145,6 +145,8 @@ impl Reading {
         };
         if let Some(len) = body.length {
             self.total = Some(self.total.unwrap_or(0) + len);
+            // the page shows "read / total" from the first byte on
+            let _ = scope().post_message(&messages::progress(self.read, self.total));
         }
         let f = self.session.begin_source(url);
         let mut bytes = Vec::new();

@@ -39,9 +39,16 @@ fn progress(state: AppState) -> Option<impl IntoView> {
             Some(t) => format!("{:.1} / {:.1} MB", l.bytes_read as f64 / 1e6, t as f64 / 1e6),
             None => format!("{:.1} MB", l.bytes_read as f64 / 1e6),
         };
+        // the bar once there is something to show (a total, or bytes); Cancel at once, also
+        // while a server has not answered yet
+        let bar = (l.bytes_total.is_some() || l.bytes_read > 0).then(|| {
+            view! {
+                <progress data-testid="load-progress" max=max value=l.bytes_read as f64></progress>
+                <span class="progress-label">{label}</span>
+            }
+        });
         view! {
-            <progress data-testid="load-progress" max=max value=l.bytes_read as f64></progress>
-            <span class="progress-label">{label}</span>
+            {bar}
             <button data-testid="cancel-load" on:click=move |_| super::loader::cancel_load(state)>"Cancel"</button>
         }
     })
