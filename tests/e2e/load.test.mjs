@@ -133,7 +133,12 @@ async function hostile(page, start, message, ms = 30000) {
   const t0 = Date.now();
   await start();
   const state = await waitForState(page, ['ready', 'error'], ms);
-  const said = `${await text(page, 'load-status')} ${await page.evaluate(() => document.body.innerText)}`;
+  // the message is the status line, or (when some of it loaded) one of the listed problems
+  if (await page.$('[data-testid=diagnostics-count]') && !(await page.$('[data-testid=diagnostic]'))) {
+    await page.click('[data-testid=diagnostics-count]');
+  }
+  const problems = await page.$$eval('[data-testid=diagnostic]', (els) => els.map((e) => e.textContent).join(' | '));
+  const said = `${await text(page, 'load-status')} ${problems} ${await page.evaluate(() => document.body.innerText)}`;
   assert.match(said, message, `state ${state}`);
   console.log(`  ended in ${Date.now() - t0} ms: ${(await text(page, 'load-status')).slice(0, 160)}`);
   // the page still works: a good file loads
@@ -151,6 +156,14 @@ async function hostile(page, start, message, ms = 30000) {
     assert.ok(['ready', 'error'].includes(await waitForState(page, ['ready', 'error'])));
   }
 }
+
+/** Opens `url` through the URL form with a wait of `seconds` (so the trace shown stays on Cancel). */
+const viaForm = (page, url, seconds) => async () => {
+  await page.fill('[data-testid=url-timeout]', String(seconds));
+  await page.dispatchEvent('[data-testid=url-timeout]', 'change');
+  await page.fill('[data-testid=url-input]', url);
+  await page.click('.url-form button[type=submit]');
+};
 
 test('hostile inputs each end in their message, and the page still loads a good file', async () => {
   const page = await newPage(ctx.browser);
@@ -177,11 +190,13 @@ test('hostile inputs each end in their message, and the page still loads a good 
   const silent = await serveStuck({ mode: 'silent' });
   try {
     console.log('a server that stalls after 2 kB:');
-    await hostile(page, () => page.goto(`${ctx.app.url}/?url=${encodeURIComponent(`${stall.url}/s.jsonl`)}&timeout=3`),
-      /sent nothing for 3 s after/);
+    await hostile(page, viaForm(page, `${stall.url}/s.jsonl`, 3), /sent nothing for 3 s after/);
     console.log('a server that never answers:');
-    await hostile(page, () => page.goto(`${ctx.app.url}/?url=${encodeURIComponent(`${silent.url}/s.jsonl`)}&timeout=3`),
-      /no answer within 3 s/);
+    await hostile(page, viaForm(page, `${silent.url}/s.jsonl`, 3), /no answer within 3 s/);
+    // the wait also comes from a link's timeout=
+    await page.goto(`${ctx.app.url}/?url=${encodeURIComponent(`${silent.url}/s.jsonl`)}&timeout=2`);
+    assert.equal(await waitForState(page, ['ready', 'error']), 'error');
+    assert.match(await text(page, 'load-status'), /no answer within 2 s/);
     // Cancel during a stall with the default wait: at once, and the request is dropped
     await page.goto(`${ctx.app.url}/?url=${encodeURIComponent(`${data.url}/spans.jsonl`)}`);
     assert.equal(await waitForState(page), 'ready');
