@@ -174,6 +174,7 @@ fn base_view_state() -> impl Strategy<Value = ViewState> {
             compare_view(),
             mlflow_link(),
             prop::option::of(prop::sample::select(LaneMode::ALL.to_vec())),
+            prop::option::of(1u32..=86_400),
         ),
     )
         .prop_map(
@@ -189,7 +190,7 @@ fn base_view_state() -> impl Strategy<Value = ViewState> {
                 color,
                 panel,
                 align,
-                (follow, compare, mlflow, lanes),
+                (follow, compare, mlflow, lanes, timeout_s),
             )| ViewState {
                 sources,
                 files,
@@ -207,6 +208,7 @@ fn base_view_state() -> impl Strategy<Value = ViewState> {
                 compare,
                 mlflow,
                 lanes,
+                timeout_s,
                 ..ViewState::default()
             },
         )
@@ -224,7 +226,7 @@ proptest! {
     }
 
     #[test]
-    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..28, garbage in "[a-z!~]{1,6}") {
+    fn a_bad_field_drops_only_itself(v in view_state(), which in 0usize..29, garbage in "[a-z!~]{1,6}") {
         let text = v.to_string();
         let (key, value) = [("t", garbage.clone()), ("span", format!("zz{garbage}")), ("view", format!("x{garbage}")), ("cp", format!("x{garbage}")),
             ("fold", format!("x{garbage}")), ("toggle", format!("!{garbage}")), ("url", format!("javascript:{garbage}")),
@@ -235,7 +237,7 @@ proptest! {
             ("vs", format!("javascript:{garbage}")), ("vsfile", garbage.clone()),
             ("key", format!("x{garbage}")), ("tol", format!("x{garbage}")), ("atrace", format!("zz{garbage}")),
             ("ctab", format!("x{garbage}")), ("spanin", format!("x{garbage}")),
-            ("theme", format!("x{garbage}")), ("lanes", format!("x{garbage}"))][which].clone();
+            ("theme", format!("x{garbage}")), ("lanes", format!("x{garbage}")), ("timeout", format!("-{garbage}"))][which].clone();
         let p = parse(&format!("{text}&{key}={value}"));
         prop_assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
         // everything else is as written
@@ -258,6 +260,23 @@ fn follow_is_a_flag_of_its_own() {
     assert_eq!(p.state.sources, ["http://127.0.0.1:8080/f/0/run.json"]);
     assert!(!parse("?follow=0").state.follow);
     assert!(!ViewState::default().to_string().contains("follow"));
+}
+
+#[test]
+fn timeout_is_whole_seconds_from_one_to_a_day() {
+    assert_eq!(parse("?timeout=5").state.timeout_s, Some(5));
+    assert_eq!(parse("?timeout=86400").state.timeout_s, Some(86_400));
+    for bad in ["0", "86401", "2.5", "-1", "soon"] {
+        let p = parse(&format!("?timeout={bad}"));
+        assert_eq!(p.state.timeout_s, None, "{bad}");
+        assert_eq!(p.notes.len(), 1, "{bad}: {:?}", p.notes);
+    }
+    assert!(!ViewState::default().to_string().contains("timeout"));
+    let v = ViewState {
+        timeout_s: Some(120),
+        ..ViewState::default()
+    };
+    assert!(v.to_string().ends_with("&timeout=120"));
 }
 
 #[test]

@@ -129,6 +129,20 @@ fn strip_position(e: &serde_json::Error) -> String {
     }
 }
 
+/// What is said of a record over the size limit.
+fn oversized(bytes: u64, complete: bool) -> String {
+    let mb = |b: u64| b as f64 / 1e6;
+    let size = if complete {
+        format!("{:.1} MB", mb(bytes))
+    } else {
+        format!("at least {:.1} MB (the source ends inside it)", mb(bytes))
+    };
+    format!(
+        "one record of {size}, over the {:.0} MB limit for a single line or JSON value: skipped unread (a top-level JSON array is read in parts whatever its size; JSON Lines have no limit overall)",
+        mb(super::framing::MAX_RECORD_BYTES)
+    )
+}
+
 impl<'a> RecordContext<'a> {
     /// A context over `builder` for source `f`, with what its records said so far.
     pub fn new(
@@ -244,6 +258,11 @@ impl<'a> RecordContext<'a> {
                 Some(line),
                 "text outside any JSON value; skipped up to the next '{'".into(),
             ),
+            Framed::Oversized {
+                line,
+                bytes,
+                complete,
+            } => self.diagnose(DiagnosticKind::TooLarge, line, oversized(bytes, complete)),
         }
     }
 

@@ -19,6 +19,8 @@ pub mod gzip;
 pub mod jaeger;
 pub mod json_log;
 pub mod langfuse;
+mod limits;
+pub mod merge;
 pub mod mlflow;
 pub mod mlflow_follow;
 pub mod mlflow_list;
@@ -32,6 +34,7 @@ mod pflow_run;
 mod snapshot;
 pub mod sniff;
 pub mod toolkit;
+pub mod transfer;
 pub mod zipkin;
 
 use crate::model::{DiagnosticKind, FileIdx, Severity, Trace};
@@ -40,6 +43,7 @@ use dispatch::{Pending, RecordContext};
 use formats::{RecordKind, SourceScratch};
 use framing::Framer;
 use gzip::Gunzip;
+pub use limits::{Stop, WEB_BUDGET_BYTES};
 
 #[derive(Default)]
 struct SourceState {
@@ -58,6 +62,10 @@ struct SourceState {
 pub struct Session {
     builder: TraceBuilder,
     sources: Vec<SourceState>,
+    /// Memory limits and the size hint (`limits.rs`).
+    limits: limits::Limits,
+    /// Where each input's rows start and end, for merging partial reads (`merge.rs`).
+    inputs: merge::InputMarks,
 }
 
 impl Session {
@@ -76,9 +84,18 @@ impl Session {
         f
     }
 
-    /// Feeds the next chunk of a source.
+    /// Feeds the next chunk of a source (ignored once the session stopped at its memory budget:
+    /// see `stop`).
     pub fn feed(&mut self, f: FileIdx, chunk: &[u8]) {
+        if self.limits.stop.is_some() || f.ix() >= self.sources.len() {
+            return;
+        }
         self.builder.source_mut(f).bytes += chunk.len() as u64;
+        self.feed_counted(f, chunk);
+        self.after_feed(f, chunk.len());
+    }
+
+    fn feed_counted(&mut self, f: FileIdx, chunk: &[u8]) {
         let state = &mut self.sources[f.ix()];
         if !state.decided_compression {
             state.sniff.extend_from_slice(chunk);
@@ -143,7 +160,9 @@ impl Session {
 
     /// Runs `go` with the source's framer and a record context over it.
     fn with_records(&mut self, f: FileIdx, go: impl FnOnce(&mut Framer, &mut RecordContext<'_>)) {
-        let Session { builder, sources } = self;
+        let Session {
+            builder, sources, ..
+        } = self;
         let SourceState {
             framer,
             pending,

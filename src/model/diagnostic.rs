@@ -45,6 +45,13 @@ pub enum DiagnosticKind {
     Truncated,
     /// A lineage cycle (FlowMesh DAG); the walk stopped at the repeat.
     LineageCycle,
+    /// One record (a line, or a JSON value) is over the size limit; it was skipped unread.
+    TooLarge,
+    /// Reading stopped at the memory budget; what was read before is kept.
+    MemoryBudget,
+    /// The reader stopped unexpectedly (a bug, or the tab ran out of memory); what was read
+    /// before is lost, the page stays usable.
+    Crashed,
 }
 
 /// One problem.

@@ -22,4 +22,4 @@ pub use span::{Span, SpanEvent, SpanFlags, SpanKind, SpanLink, StatusCode};
 pub use span_type::SpanType;
 pub use strings::Strings;
 pub use time::{DurationNs, TimestampNs};
-pub use trace::{Trace, TraceTables};
+pub use trace::{BadTrace, Trace, TraceIndex, TraceTables};

@@ -160,6 +160,17 @@ impl SpanFlags {
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
+
+    /// The set as a byte (for the transfer format).
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// The set a byte names; bits of no flag are dropped.
+    pub fn from_bits(bits: u8) -> SpanFlags {
+        let known = SpanFlags::ALL.iter().fold(0, |m, f| m | f.0);
+        SpanFlags(bits & known)
+    }
 }
 
 /// A timestamped event on a span (OTel event, Jaeger log, Zipkin annotation).

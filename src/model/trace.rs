@@ -6,6 +6,7 @@
 //! the empty trace (`Trace::default()`) is a valid trace with no spans.
 
 mod index;
+mod memory;
 
 use super::attr::{AttrValue, Attribute};
 use super::diagnostic::Diagnostic;
@@ -17,7 +18,13 @@ use super::strings::Strings;
 use super::time::{DurationNs, TimestampNs};
 use rustc_hash::FxHashMap;
 
-pub use index::TraceTables;
+pub use index::{BadTrace, TraceIndex, TraceTables};
+
+/// What `resource` answers for an index the trace does not hold.
+static NO_RESOURCE: Resource = Resource {
+    service_name: StrIdx(0),
+    attributes: Vec::new(),
+};
 
 /// Everything loaded into one view.
 #[derive(Debug, Clone)]
@@ -27,28 +34,12 @@ pub struct Trace {
     tables: TraceTables,
     /// Positions in `logs` of each span's joined lines (by time).
     logs_by_span: FxHashMap<SpanIdx, Vec<u32>>,
-    /// Root spans (no loaded parent), sorted by (trace start, trace, start, index).
-    roots: Vec<SpanIdx>,
-    /// The earliest root of each trace (by trace index).
-    first_roots: Vec<Option<SpanIdx>>,
+    /// Roots, children, depths, trace bounds and the span id order, derived from the tables.
+    index: TraceIndex,
     /// Every span-type text in use, with the kind it names (`None` for texts of no known kind).
     type_kinds: FxHashMap<StrIdx, Option<SpanType>>,
-    /// Earliest start and latest end of each trace's spans (by trace index).
-    trace_bounds: Vec<(TimestampNs, TimestampNs)>,
     /// Index of each trace id.
     trace_index: FxHashMap<TraceId, TraceIdx>,
-    /// `child_list[child_offsets[i]..child_offsets[i+1]]` are span i's children, by start.
-    child_offsets: Vec<u32>,
-    /// Flattened children lists.
-    child_list: Vec<SpanIdx>,
-    /// Tree depth of each span (roots are 0).
-    depth: Vec<u16>,
-    /// Lookup by span id alone: the span with that id in the earliest trace holding it (see
-    /// `find_span`).
-    span_by_id: FxHashMap<SpanId, SpanIdx>,
-    /// The other spans whose id is also held by an earlier trace, by (trace, span id); empty
-    /// unless traces share span ids.
-    shared_ids: FxHashMap<(TraceIdx, SpanId), SpanIdx>,
     /// Earliest span start (the origin of relative times), or 0 with no spans.
     start: TimestampNs,
     /// Latest span end.
@@ -89,17 +80,18 @@ impl Trace {
 
     /// Root spans, sorted by (trace start, trace, start, index).
     pub fn roots(&self) -> &[SpanIdx] {
-        &self.roots
+        &self.index.roots
     }
 
     /// Tree depth of span `i` (roots are 0).
     pub fn depth_of(&self, i: SpanIdx) -> u16 {
-        self.depth.get(i.ix()).copied().unwrap_or(0)
+        self.index.depth.get(i.ix()).copied().unwrap_or(0)
     }
 
     /// Earliest start and latest end of trace `t`'s spans.
     pub fn trace_bounds_of(&self, t: TraceIdx) -> (TimestampNs, TimestampNs) {
-        self.trace_bounds
+        self.index
+            .trace_bounds
             .get(t.ix())
             .copied()
             .unwrap_or((self.start, self.start))
@@ -169,10 +161,14 @@ impl Trace {
     /// Children of `i`, sorted by start (none for an index this trace does not hold).
     pub fn children(&self, i: SpanIdx) -> &[SpanIdx] {
         match (
-            self.child_offsets.get(i.ix()),
-            self.child_offsets.get(i.ix() + 1),
+            self.index.child_offsets.get(i.ix()),
+            self.index.child_offsets.get(i.ix() + 1),
         ) {
-            (Some(&a), Some(&b)) => &self.child_list[a as usize..b as usize],
+            (Some(&a), Some(&b)) => self
+                .index
+                .child_list
+                .get(a as usize..b as usize)
+                .unwrap_or(&[]),
             _ => &[],
         }
     }
@@ -237,7 +233,7 @@ impl Trace {
 
     /// Resource of a span.
     pub fn resource(&self, r: ResourceIdx) -> &Resource {
-        &self.tables.resources[r.ix()]
+        self.tables.resources.get(r.ix()).unwrap_or(&NO_RESOURCE)
     }
 
     /// Interned service name of span `i` (the empty string's index when unknown).
@@ -268,7 +264,8 @@ impl Trace {
 
     /// Offset of trace `t`'s first span from the start of everything loaded.
     pub fn trace_offset(&self, t: TraceIdx) -> DurationNs {
-        self.trace_bounds
+        self.index
+            .trace_bounds
             .get(t.ix())
             .map_or(DurationNs(0), |b| b.0.since(self.start))
     }
@@ -276,7 +273,8 @@ impl Trace {
     /// Duration of the longest single trace.
     pub fn longest_trace(&self) -> DurationNs {
         DurationNs(
-            self.trace_bounds
+            self.index
+                .trace_bounds
                 .iter()
                 .map(|(a, b)| b.since(*a).0)
                 .max()
@@ -286,7 +284,7 @@ impl Trace {
 
     /// The earliest root span of trace `t`.
     pub fn first_root(&self, t: TraceIdx) -> Option<SpanIdx> {
-        self.first_roots.get(t.ix()).copied().flatten()
+        self.index.first_roots.get(t.ix()).copied().flatten()
     }
 
     /// Source name of a file index.
@@ -298,17 +296,26 @@ impl Trace {
     /// pair names one span).
     pub fn find_span_in(&self, trace_id: TraceId, span_id: SpanId) -> Option<SpanIdx> {
         let t = self.trace_index(trace_id)?;
-        match self.span_by_id.get(&span_id) {
-            Some(&s) if self.span(s).trace == t => Some(s),
-            _ => self.shared_ids.get(&(t, span_id)).copied(),
-        }
+        self.spans_with_id(span_id)
+            .iter()
+            .copied()
+            .find(|&s| self.span(s).trace == t)
     }
 
     /// The span with this span id when no trace id is given (a link's `span=`): the one in the
     /// earliest trace holding it, traces ordered as the waterfall shows them (by their first
     /// start, then the order they were read). `find_span_in` names one exactly.
     pub fn find_span(&self, span_id: SpanId) -> Option<SpanIdx> {
-        self.span_by_id.get(&span_id).copied()
+        self.spans_with_id(span_id).first().copied()
+    }
+
+    /// Every span with this span id, the earliest-ranked trace's first.
+    fn spans_with_id(&self, span_id: SpanId) -> &[SpanIdx] {
+        let order = &self.index.id_order;
+        let id_of = |s: &SpanIdx| self.span(*s).span_id;
+        let from = order.partition_point(|s| id_of(s) < span_id);
+        let to = from + order[from..].partition_point(|s| id_of(s) == span_id);
+        &order[from..to]
     }
 
     /// Self time: duration minus the union of its children's intervals clipped to it.

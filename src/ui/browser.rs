@@ -10,12 +10,31 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Lets the browser run other tasks (paint the progress bar, handle Cancel) before resuming.
+/// Lets the browser run other tasks (paint, handle input) before resuming: for work that stays
+/// on the page (follow polling; parsing never does: see `parse_worker`).
 pub async fn yield_to_browser() {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
         if let Some(w) = web_sys::window() {
             let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
         }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Lets the browser draw a frame before resuming (the next animation frame, then a task after
+/// it): splits the page's work after a load (decode, then install) so no frame waits for both.
+pub async fn after_next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let Some(w) = web_sys::window() else {
+            let _ = resolve.call0(&JsValue::NULL);
+            return;
+        };
+        let later = Closure::once_into_js(move || {
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+            }
+        });
+        let _ = w.request_animation_frame(later.unchecked_ref());
     });
     let _ = JsFuture::from(promise).await;
 }

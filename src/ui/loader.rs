@@ -1,22 +1,24 @@
-//! Reads dropped files and URLs as streams of chunks (`Blob.stream()`, fetch bodies) into an
-//! ingest `Session`, with progress, cancel, and a clear message per failed source. Invariant:
-//! no source is ever turned into one JS string; failures become diagnostics, never panics.
+//! Loads dropped files and URLs off the main thread: a parse worker (`parse_worker`, started by
+//! `worker_pool`) streams and parses them and hands back the built trace as transferable buffers
+//! (`ingest::transfer`); the page only decodes them into exact-size tables and installs the
+//! trace. Progress comes as messages; Cancel terminates the worker at once, and so does a newer
+//! load; a worker that dies ends its load with a message. Invariant: the page never runs a parse
+//! slice, and the trace shown changes only when a load finished: Cancel, a crash or a failed
+//! decode leave the previous one on screen.
 
-use super::browser::{now_ms, yield_to_browser};
+use super::browser::{after_next_frame, now_ms};
 use super::commands::reveal;
+use super::fetch::DEFAULT_STALL_MS;
+use super::load_run::{run, Limits};
+use super::messages::{JobInput, Timings};
 use super::state::{AppState, LoadPhase, LoadStatus};
-use crate::ingest::fingerprint::{fingerprint, Fingerprinter};
-use crate::ingest::Session;
-use crate::model::{DiagnosticKind, FileIdx, Trace};
+use crate::ingest::WEB_BUDGET_BYTES;
+use crate::model::Trace;
 use crate::view_state::embed::NamedFiles;
 use crate::view_state::{file_mismatches, FileRef};
-use gloo_net::http::Request;
-use js_sys::{Reflect, Uint8Array};
 use leptos::prelude::*;
+use std::cell::RefCell;
 use std::sync::Arc;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{ReadableStream, ReadableStreamDefaultReader, RequestCredentials, RequestMode};
 
 /// One thing to read.
 pub enum Input {
@@ -34,204 +36,69 @@ pub const RETAIN_LIMIT_BYTES: usize = 4 * 1024 * 1024;
 /// Sources above this size show a progress bar with Cancel.
 pub const PROGRESS_THRESHOLD_BYTES: u64 = 5_000_000;
 
-/// How long to parse before letting the browser paint progress, ms.
-const SLICE_MS: f64 = 40.0;
-
 static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-struct Progress {
-    state: AppState,
-    read: u64,
-    total: Option<u64>,
-    last_yield: f64,
+/// The load running now: its number and handles to stop its workers.
+struct Running {
+    id: u64,
+    workers: Vec<web_sys::Worker>,
 }
 
-impl Progress {
-    async fn advance(&mut self, n: u64, what: &str) -> bool {
-        self.read += n;
-        let t = now_ms();
-        if t - self.last_yield > SLICE_MS {
-            let (read, total) = (self.read, self.total);
-            let message = format!("Reading {what}");
-            self.state.load.update(|l| {
-                l.bytes_read = read;
-                l.bytes_total = total;
-                l.message = message;
-            });
-            yield_to_browser().await;
-            self.last_yield = now_ms();
-        }
-        !self.state.transient.cancel_requested.get_untracked()
-    }
+thread_local! {
+    static RUNNING: RefCell<Option<Running>> = const { RefCell::new(None) };
 }
 
-/// Reads a stream into the session; `Ok(false)` when cancelled.
-async fn pump(
-    stream: ReadableStream,
-    session: &mut Session,
-    f: FileIdx,
-    what: &str,
-    progress: &mut Progress,
-    mut copy: Option<&mut Vec<u8>>,
-    mut fp: Option<&mut Fingerprinter>,
-) -> Result<bool, JsValue> {
-    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-    let mut buf: Vec<u8> = Vec::new();
-    loop {
-        let result = JsFuture::from(reader.read()).await?;
-        if Reflect::get(&result, &"done".into())?
-            .as_bool()
-            .unwrap_or(true)
-        {
-            return Ok(true);
-        }
-        let chunk: Uint8Array = Reflect::get(&result, &"value".into())?.unchecked_into();
-        buf.resize(chunk.length() as usize, 0);
-        chunk.copy_to(&mut buf);
-        session.feed(f, &buf);
-        if let Some(c) = copy.as_deref_mut() {
-            c.extend_from_slice(&buf);
-        }
-        if let Some(fp) = fp.as_deref_mut() {
-            fp.update(&buf);
-        }
-        if !progress.advance(buf.len() as u64, what).await {
-            let _ = JsFuture::from(reader.cancel()).await;
-            return Ok(false);
+fn next_id() -> u64 {
+    static LOADS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    LOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
+}
+
+/// True while load `id` is the one running (not cancelled, not superseded).
+fn is_current(id: u64) -> bool {
+    RUNNING.with(|r| r.borrow().as_ref().is_some_and(|r| r.id == id))
+}
+
+/// Stops the running load's workers, if any, and forgets the load.
+fn stop_running() {
+    if let Some(r) = RUNNING.with(|r| r.borrow_mut().take()) {
+        for w in r.workers {
+            w.terminate();
         }
     }
 }
 
-fn js_message(e: &JsValue) -> String {
-    e.as_string()
-        .or_else(|| {
-            e.dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| format!("{e:?}"))
-}
-
-/// Why a fetch failed, in words a user can act on.
-pub(super) async fn explain_fetch_failure(url: &str, err: &gloo_net::Error) -> String {
-    // A CORS refusal and a network failure look the same to fetch(). An opaque no-cors
-    // request tells them apart: it succeeds when the server answered at all.
-    let reachable = Request::get(url)
-        .mode(RequestMode::NoCors)
-        .credentials(RequestCredentials::Omit)
-        .send()
-        .await
-        .is_ok();
-    if reachable {
-        format!(
-            "the server answered but its response may not be read from this page (cross-origin request blocked): the server must send Access-Control-Allow-Origin ({err})"
-        )
-    } else {
-        format!("network error: the server could not be reached ({err})")
-    }
-}
-
-async fn read_url(url: &str, session: &mut Session, progress: &mut Progress) -> bool {
-    let response = match Request::get(url)
-        .credentials(RequestCredentials::Omit)
-        .send()
-        .await
-    {
-        Ok(r) => r,
-        Err(e) => {
-            let why = explain_fetch_failure(url, &e).await;
-            session.source_failed(
-                url,
-                DiagnosticKind::FetchFailed,
-                format!("could not fetch: {why}"),
-            );
-            return true;
-        }
-    };
-    if !response.ok() {
-        session.source_failed(
-            url,
-            DiagnosticKind::FetchFailed,
-            format!(
-                "HTTP error {} {}",
-                response.status(),
-                response.status_text()
-            ),
-        );
-        return true;
-    }
-    if let Some(len) = response
-        .headers()
-        .get("content-length")
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        progress.total = Some(progress.total.unwrap_or(0) + len);
-    }
-    let Some(body) = response.body() else {
-        let f = session.begin_source(url);
-        session.end_source(f);
-        return true;
-    };
-    let f = session.begin_source(url);
-    let result = pump(body, session, f, url, progress, None, None).await;
-    session.end_source(f);
-    match result {
-        Ok(go_on) => go_on,
-        Err(e) => {
-            session.source_failed(
-                url,
-                DiagnosticKind::FetchFailed,
-                format!("the download broke off: {}", js_message(&e)),
-            );
-            true
-        }
-    }
-}
-
-async fn read_file(
-    file: &web_sys::File,
-    session: &mut Session,
-    progress: &mut Progress,
-    retained: &mut Option<NamedFiles>,
-    refs: &mut Vec<FileRef>,
-) -> bool {
-    let name = file.name();
-    let f = session.begin_source(&name);
-    let keep = retained.as_ref().is_some_and(|r| {
-        r.iter().map(|(_, b)| b.len()).sum::<usize>() + file.size() as usize <= RETAIN_LIMIT_BYTES
+/// Registers a worker of load `id` (or stops it at once when that load is over).
+fn register(id: u64, worker: web_sys::Worker) {
+    RUNNING.with(|r| match r.borrow_mut().as_mut() {
+        Some(r) if r.id == id => r.workers.push(worker),
+        _ => worker.terminate(),
     });
-    let mut copy = Vec::new();
-    let mut fp = Fingerprinter::default();
-    let result = pump(
-        file.stream(),
-        session,
-        f,
-        &name,
-        progress,
-        keep.then_some(&mut copy),
-        Some(&mut fp),
-    )
-    .await;
-    session.end_source(f);
-    let (bytes, fingerprint) = fp.finish();
-    refs.push(FileRef {
-        name: name.clone(),
-        bytes,
-        fingerprint,
-    });
-    match (keep, retained.as_mut()) {
-        (true, Some(r)) => r.push((name.clone(), copy)),
-        _ => *retained = None,
+}
+
+/// Cancels the running load at once (its worker is terminated); the trace shown stays.
+pub fn cancel_load(state: AppState) {
+    state.transient.cancel_requested.set(true);
+    if RUNNING.with(|r| r.borrow().is_none()) {
+        return;
     }
-    match result {
-        Ok(go_on) => go_on,
-        Err(e) => {
-            session.source_failed(
-                &name,
-                DiagnosticKind::Truncated,
-                format!("reading the file failed: {}", js_message(&e)),
-            );
-            true
-        }
+    stop_running();
+    let kept = state.trace.with_untracked(|t| t.is_some());
+    state.load.set(LoadStatus {
+        phase: if kept {
+            LoadPhase::Done
+        } else {
+            LoadPhase::Idle
+        },
+        message: if kept {
+            "Loading cancelled; the trace shown is the one before".into()
+        } else {
+            "Loading cancelled; nothing was changed".into()
+        },
+        ..LoadStatus::default()
+    });
+    if kept {
+        // the trace shown is drawn already: ready again
+        state.transient.painted_generation.update(|_| {});
     }
 }
 
@@ -252,13 +119,31 @@ impl Input {
             Input::Url(_) => None,
         }
     }
+
+    fn into_job_input(self) -> JobInput {
+        match self {
+            Input::File(f) => JobInput::File(f),
+            Input::Url(u) => JobInput::Url(u),
+            Input::Bytes(n, b) => JobInput::Bytes(n, b),
+        }
+    }
+}
+
+/// How long a URL may send nothing before its read is given up, ms (the link's `timeout=`).
+fn stall_ms(state: AppState) -> f64 {
+    state
+        .view
+        .with_untracked(|v| v.timeout_s)
+        .map_or(DEFAULT_STALL_MS, |s| f64::from(s) * 1000.0)
 }
 
 /// Loads inputs into a fresh trace and installs it; `sources` are the URLs for the view state.
+/// A load already running is stopped first.
 pub fn start_load(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
     read_inputs(state, inputs, move |r| {
         state.local_files.set_value(r.retained.map(Arc::new));
         install(state, r.trace, (sources, r.files), r.elapsed_ms, r.bytes);
+        state.load.update(|l| l.timings = r.timings);
     });
 }
 
@@ -274,16 +159,26 @@ pub struct ReadResult {
     pub elapsed_ms: f64,
     /// Bytes read.
     pub bytes: u64,
+    /// Where the time went, `key=ms;...` (see `LoadStatus::timings`).
+    pub timings: String,
 }
 
 /// Reads inputs into a fresh trace in the background, with progress and Cancel in the load
 /// status, and hands it to `done`: the one reading path, whichever slot the trace then fills
 /// (the loaded sources, or a comparison's baseline). Nothing happens for no inputs; a
-/// cancelled read changes nothing.
+/// cancelled or failed read changes nothing. A read already running is stopped first.
 pub fn read_inputs(state: AppState, inputs: Vec<Input>, done: impl FnOnce(ReadResult) + 'static) {
     if inputs.is_empty() {
         return;
     }
+    stop_running();
+    let id = next_id();
+    RUNNING.with(|r| {
+        *r.borrow_mut() = Some(Running {
+            id,
+            workers: Vec::new(),
+        })
+    });
     state.transient.cancel_requested.set(false);
     let total = inputs.iter().map(Input::size).sum::<Option<u64>>();
     let names: Vec<String> = inputs.iter().map(Input::name).collect();
@@ -292,96 +187,60 @@ pub fn read_inputs(state: AppState, inputs: Vec<Input>, done: impl FnOnce(ReadRe
         message: format!("Reading {}", names.join(", ")),
         bytes_read: 0,
         bytes_total: total,
-        elapsed_ms: 0.0,
+        ..LoadStatus::default()
     });
+    let any_url = inputs.iter().any(|i| matches!(i, Input::Url(_)));
+    let limits = Limits {
+        retain_limit: if any_url {
+            0
+        } else {
+            RETAIN_LIMIT_BYTES as u64
+        },
+        stall_ms: stall_ms(state),
+        budget_bytes: WEB_BUDGET_BYTES as f64,
+    };
+    let inputs: Vec<JobInput> = inputs.into_iter().map(Input::into_job_input).collect();
     leptos::task::spawn_local(async move {
         let started = now_ms();
-        let mut progress = Progress {
-            state,
-            read: 0,
-            total,
-            last_yield: started,
-        };
-        yield_to_browser().await;
-        let Some((session, read)) = read_all(&inputs, &mut progress).await else {
-            state.load.set(LoadStatus {
-                phase: LoadPhase::Idle,
-                message: "Loading cancelled; nothing was changed".into(),
-                ..LoadStatus::default()
-            });
-            return;
-        };
-        let trace = session.finish();
-        done(ReadResult {
-            trace,
-            retained: read.retained,
-            files: read.refs,
-            elapsed_ms: now_ms() - started,
-            bytes: progress.read,
-        });
-    });
-}
-
-/// What reading the inputs kept besides the trace.
-struct Read {
-    /// Local files' bytes while small enough to embed in a share link.
-    retained: Option<NamedFiles>,
-    /// Name, size and fingerprint of each local file.
-    refs: Vec<FileRef>,
-}
-
-/// Reads every input into one session; `None` when cancelled.
-async fn read_all(inputs: &[Input], progress: &mut Progress) -> Option<(Session, Read)> {
-    let mut session = Session::new();
-    // local files (dropped, or embedded in a link) are kept while small, for share links
-    let mut read = Read {
-        retained: inputs
-            .iter()
-            .all(|i| !matches!(i, Input::Url(_)))
-            .then(Vec::new),
-        refs: Vec::new(),
-    };
-    for input in inputs {
-        let go_on = match input {
-            Input::File(f) => {
-                read_file(
-                    f,
-                    &mut session,
-                    progress,
-                    &mut read.retained,
-                    &mut read.refs,
-                )
-                .await
-            }
-            Input::Url(u) => read_url(u, &mut session, progress).await,
-            Input::Bytes(name, bytes) => {
-                read_bytes(name, bytes, &mut session, &mut read);
-                true
-            }
-        };
-        if !go_on {
-            return None;
+        let result = run(state, inputs, limits, &|w| register(id, w)).await;
+        // the decode was one task; installing (and deriving the views) is the next
+        after_next_frame().await;
+        if !is_current(id) {
+            return; // cancelled, or a newer load took over
         }
-    }
-    Some((session, read))
+        stop_running();
+        match result {
+            Ok(read) => {
+                let timings = format!(
+                    "{};decode={:.0};transfer={:.0}",
+                    split_text(&read.timings),
+                    read.decode_ms,
+                    read.transfer_ms
+                );
+                let bytes = read.trace.sources().iter().map(|s| s.bytes).sum();
+                done(ReadResult {
+                    trace: read.trace,
+                    retained: read.retained,
+                    files: read.refs,
+                    elapsed_ms: now_ms() - started,
+                    bytes,
+                    timings,
+                });
+            }
+            Err(why) => state.load.set(LoadStatus {
+                phase: LoadPhase::Error,
+                message: format!("Loading stopped: {why}. The trace shown is the one before"),
+                ..LoadStatus::default()
+            }),
+        }
+    });
 }
 
-/// Reads bytes already in memory (data embedded in a link).
-fn read_bytes(name: &str, bytes: &[u8], session: &mut Session, read: &mut Read) {
-    let f = session.begin_source(name);
-    for chunk in bytes.chunks(1 << 16) {
-        session.feed(f, chunk);
-    }
-    session.end_source(f);
-    let (size, fp) = fingerprint(bytes);
-    read.refs.push(FileRef {
-        name: name.to_string(),
-        bytes: size,
-        fingerprint: fp,
-    });
-    if let Some(r) = read.retained.as_mut() {
-        r.push((name.to_string(), bytes.to_vec()));
-    }
+fn split_text(t: &Timings) -> String {
+    format!(
+        "wait={:.0};parse={:.0};build={:.0};encode={:.0};bytes={:.0}",
+        t.wait_ms, t.parse_ms, t.build_ms, t.encode_ms, t.bytes
+    )
 }
 
 /// The status line after a load: what loaded, or why nothing did.
@@ -473,8 +332,14 @@ pub(super) fn install(
         bytes_read: bytes,
         bytes_total: Some(bytes),
         elapsed_ms,
+        timings: String::new(),
     });
     if let Some(selected) = state.view.with_untracked(|v| v.selected_span(&trace)) {
         reveal(state, &trace, selected);
     }
+}
+
+/// Why a fetch failed, in words a user can act on (for `follow_poll`'s gloo requests).
+pub(super) async fn explain_fetch_failure(url: &str, err: &gloo_net::Error) -> String {
+    super::fetch::explain_fetch_failure(url, &err.to_string()).await
 }

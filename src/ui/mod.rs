@@ -23,6 +23,7 @@ mod derived_query;
 mod details;
 mod diagnostics;
 mod failures_panel;
+mod fetch;
 mod file_origin_note;
 mod flame;
 mod follow;
@@ -32,11 +33,14 @@ mod help;
 mod legend;
 mod link_files;
 mod llm_panel;
+mod load_run;
 mod loader;
+mod messages;
 mod mlflow_client;
 mod mlflow_load;
 mod overview;
 mod painter;
+mod parse_worker;
 mod query_bar;
 mod server_browser;
 mod share;
@@ -51,9 +55,16 @@ mod toolbar;
 mod type_icon;
 mod url_sync;
 mod welcome;
+mod worker_pool;
 
-/// Installs the panic hook and mounts the app on `<body>`.
+/// Installs the panic hook and mounts the app on `<body>`; in a parse worker (the same wasm,
+/// started by `worker_pool`), serves parse jobs instead.
 pub fn mount() {
     console_error_panic_hook::set_once();
+    if parse_worker::is_worker() {
+        parse_worker::install();
+        return;
+    }
     leptos::mount::mount_to_body(app::App);
+    worker_pool::prewarm();
 }

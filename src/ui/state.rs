@@ -45,6 +45,9 @@ pub struct LoadStatus {
     pub bytes_total: Option<u64>,
     /// Milliseconds from the start of loading to the trace being built.
     pub elapsed_ms: f64,
+    /// Where the last load's time went, `key=ms;...` (wait, parse, build, encode, transfer,
+    /// decode; bytes): the load benchmark reads it from `load-status`'s `data-timings`.
+    pub timings: String,
 }
 
 /// A loaded trace with the generation number of its load (it changes per load).
@@ -73,6 +76,8 @@ pub struct ViewFields {
     pub critical_path: Memo<bool>,
     /// Local files a link was made with.
     pub files: Memo<Vec<FileRef>>,
+    /// Seconds a URL may send nothing (`None` = 30).
+    pub timeout_s: Memo<Option<u32>>,
     /// Show only the query's matches.
     pub filter: Memo<bool>,
     /// How the statistics view is set.
@@ -117,6 +122,7 @@ impl ViewFields {
             align: field(view, |v| v.align),
             critical_path: field(view, |v| v.critical_path),
             files: field(view, |v| v.files.clone()),
+            timeout_s: field(view, |v| v.timeout_s),
             filter: field(view, |v| v.filter),
             stats: field(view, |v| v.stats.clone()),
             flame: field(view, |v| v.flame.clone()),

@@ -39,10 +39,17 @@ fn progress(state: AppState) -> Option<impl IntoView> {
             Some(t) => format!("{:.1} / {:.1} MB", l.bytes_read as f64 / 1e6, t as f64 / 1e6),
             None => format!("{:.1} MB", l.bytes_read as f64 / 1e6),
         };
+        // the bar once there is something to show (a total, or bytes); Cancel at once, also
+        // while a server has not answered yet
+        let bar = (l.bytes_total.is_some() || l.bytes_read > 0).then(|| {
+            view! {
+                <progress data-testid="load-progress" max=max value=l.bytes_read as f64></progress>
+                <span class="progress-label">{label}</span>
+            }
+        });
         view! {
-            <progress data-testid="load-progress" max=max value=l.bytes_read as f64></progress>
-            <span class="progress-label">{label}</span>
-            <button data-testid="cancel-load" on:click=move |_| state.transient.cancel_requested.set(true)>"Cancel"</button>
+            {bar}
+            <button data-testid="cancel-load" on:click=move |_| super::loader::cancel_load(state)>"Cancel"</button>
         }
     })
 }
@@ -71,7 +78,7 @@ pub fn Status() -> impl IntoView {
     };
     view! {
         <span class="window-label">{window}</span>
-        <span class="status" data-testid="load-status" data-state=move || data_state(state)>{move || state.load.with(|l| l.message.clone())}</span>
+        <span class="status" data-testid="load-status" data-state=move || data_state(state) data-timings=move || state.load.with(|l| l.timings.clone())>{move || state.load.with(|l| l.message.clone())}</span>
         {move || progress(state)}
         <span class="badges">{badges}</span>
     }

@@ -115,10 +115,37 @@ fn Open() -> impl IntoView {
                 prop:value=move || url_text.get()
                 on:input=move |ev| url_text.set(event_target_value(&ev))
             />
+            <UrlWait />
             <button type="submit">"Open URL"</button>
         </form>
         <button data-testid="open-example" on:click=move |_| open_example(state)>"Open example"</button>
         <FileOriginNote />
+    }
+}
+
+/// How long a URL may send nothing before its read is given up, seconds (the link's
+/// `timeout=`; empty = 30).
+#[component]
+fn UrlWait() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let set_wait = move |ev: leptos::ev::Event| {
+        let seconds = event_target_value(&ev).trim().parse::<u32>().ok();
+        let seconds = seconds.filter(|s| (1..=crate::view_state::url::MAX_TIMEOUT_S).contains(s));
+        state.view.update(|v| v.timeout_s = seconds);
+    };
+    view! {
+        <input
+            class="url-wait"
+            type="number"
+            min="1"
+            max="86400"
+            placeholder="30"
+            data-testid="url-timeout"
+            title="Seconds a URL may send nothing before Skein gives up on it (timeout= in links)"
+            prop:value=move || state.fields.timeout_s.get().map(|s| s.to_string()).unwrap_or_default()
+            on:change=set_wait
+        />
+        <span class="url-wait-unit">"s wait"</span>
     }
 }
 

@@ -211,6 +211,8 @@ pub struct ViewState {
     /// Keep reading the URL sources as they grow (`follow=1`): poll for appended bytes until the
     /// source says its run is complete or stops growing.
     pub follow: bool,
+    /// Seconds a URL may send nothing before its read is given up (`timeout=`; `None` = 30).
+    pub timeout_s: Option<u32>,
     /// The comparison with a baseline (`vs=`, `vsfile=`, `key=`, `tol=`, `atrace=`, `btrace=`,
     /// `ctab=`, `spanin=`).
     pub compare: CompareView,

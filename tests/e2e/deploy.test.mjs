@@ -48,14 +48,19 @@ test('skein.html opened from file:// loads a picked file with no server', async 
   assert.ok(fs.existsSync(file), 'the release build writes skein.html');
   const page = await newPage(ctx.browser);
   const fetched = [];
-  page.on('request', (r) => { if (!r.url().startsWith('data:')) fetched.push(r.url()); });
+  const blobs = [];
+  page.on('request', (r) => {
+    if (r.url().startsWith('blob:')) blobs.push(r.url());
+    else if (!r.url().startsWith('data:')) fetched.push(r.url());
+  });
   await page.goto(`file://${file}`);
   await page.waitForSelector('[data-testid=file-input]', { state: 'attached' });
-  // one page, nothing else fetched
+  // one page, nothing else fetched: the parse worker starts from a Blob URL made in the page
   assert.deepEqual(fetched, [`file://${file}`]);
   await page.setInputFiles('[data-testid=file-input]', path.join(SHARED, 'generated/otel_sdk/spans.jsonl'));
   assert.equal(await waitForState(page), 'ready');
   assert.equal(await text(page, 'span-count'), String(spanLines('generated/otel_sdk/spans.jsonl')));
+  assert.ok(blobs.length >= 1, 'the file was parsed in a worker started from a Blob URL');
   // URL loading is limited from file:// pages: the page says so instead of failing silently
   assert.match(await page.textContent('[data-testid=file-origin-note]'), /file:\/\//);
   await screenshot(page, 'single-file-from-file-url.png');

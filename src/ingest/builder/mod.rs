@@ -17,17 +17,22 @@
 
 use crate::model::{
     AssetRow, AttrValue, Attribute, Clock, Completion, Diagnostic, DiagnosticKind, FileIdx,
-    LineageEdge, Resource, ResourceIdx, Severity, Source, SpanEvent, SpanFlags, SpanId, SpanIdx,
-    SpanLink, StrIdx, Strings, TimestampNs, Trace, TraceId, TraceIdx, TraceTables,
+    LineageEdge, Resource, ResourceIdx, Severity, Source, SpanEvent, SpanFlags, SpanId, SpanLink,
+    StrIdx, Strings, TimestampNs, Trace, TraceId, TraceIdx, TraceTables,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
+mod absorb;
+mod capacity;
 mod problems;
 mod repair;
+mod span_index;
 mod spans;
 
+pub use absorb::{InputRows, Remap};
 use problems::Problems;
-pub use problems::LISTED_PER_GROUP;
+pub use problems::{ProblemParts, LISTED_PER_GROUP};
+use span_index::SpanIndex;
 
 /// A span as handed over by a reader, before linking.
 #[derive(Debug, Clone)]
@@ -109,7 +114,7 @@ impl SpanDraft {
 pub struct TraceBuilder {
     trace: TraceTables,
     trace_index: FxHashMap<TraceId, TraceIdx>,
-    span_index: FxHashMap<(TraceIdx, SpanId), SpanIdx>,
+    span_index: SpanIndex,
     resource_by_text: FxHashMap<Box<str>, ResourceIdx>,
     lineage_seen: FxHashSet<(String, String, String)>,
     problems: Problems,
@@ -125,7 +130,7 @@ impl Default for TraceBuilder {
         let mut b = TraceBuilder {
             trace: TraceTables::default(),
             trace_index: FxHashMap::default(),
-            span_index: FxHashMap::default(),
+            span_index: SpanIndex::default(),
             resource_by_text: FxHashMap::default(),
             lineage_seen: FxHashSet::default(),
             problems: Problems::default(),
@@ -326,7 +331,7 @@ impl TraceBuilder {
     pub fn has_span(&self, trace_id: TraceId, span_id: SpanId) -> bool {
         self.trace_index
             .get(&trace_id)
-            .is_some_and(|t| self.span_index.contains_key(&(*t, span_id)))
+            .is_some_and(|&t| self.span_index.get(&self.trace.spans, t, span_id).is_some())
     }
 
     /// Adds a lineage edge; an exact repeat is skipped with a diagnostic.

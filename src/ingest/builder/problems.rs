@@ -10,6 +10,18 @@ use rustc_hash::FxHashMap;
 /// Most problems listed per (source, kind, severity); the rest are counted.
 pub const LISTED_PER_GROUP: u64 = 100;
 
+/// The problems of a partial read, as handed over: listed rows, (source, kind, severity, count)
+/// per group, sorted, and the total.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProblemParts {
+    /// Listed problems, in the order they were found.
+    pub listed: Vec<Diagnostic>,
+    /// Every group's count.
+    pub counts: Vec<(String, DiagnosticKind, Severity, u64)>,
+    /// Every problem reported.
+    pub total: u64,
+}
+
 /// The grouped problems of an ingest.
 #[derive(Debug, Default, Clone)]
 pub struct Problems {
@@ -46,6 +58,39 @@ impl Problems {
     /// Every problem reported, listed or not.
     pub fn total(&self) -> u64 {
         self.total
+    }
+
+    /// The listed problems, each group's count, and the total, for handing a partial read to the
+    /// builder that merges it (`absorb`).
+    pub fn into_parts(self) -> ProblemParts {
+        let mut counts: Vec<(String, DiagnosticKind, Severity, u64)> = self
+            .counts
+            .into_iter()
+            .flat_map(|(source, m)| {
+                m.into_iter()
+                    .map(move |((kind, severity), n)| (source.clone(), kind, severity, n))
+            })
+            .collect();
+        counts.sort();
+        ProblemParts {
+            listed: self.listed,
+            counts,
+            total: self.total,
+        }
+    }
+
+    /// Takes over the problems of a partial read (of other sources than this one's).
+    pub fn absorb(&mut self, parts: ProblemParts) {
+        self.total += parts.total;
+        self.listed.extend(parts.listed);
+        for (source, kind, severity, n) in parts.counts {
+            *self
+                .counts
+                .entry(source)
+                .or_default()
+                .entry((kind, severity))
+                .or_insert(0) += n;
+        }
     }
 
     /// The listed problems, then one row per group that had more than could be listed (by
@@ -114,6 +159,9 @@ fn counted(kind: DiagnosticKind, severity: Severity) -> &'static str {
         DiagnosticKind::FetchFailed => "failed fetches",
         DiagnosticKind::Truncated => "cut-off records",
         DiagnosticKind::LineageCycle => "lineage cycles",
+        DiagnosticKind::TooLarge => "records over the size limit",
+        DiagnosticKind::MemoryBudget => "stops at the memory budget",
+        DiagnosticKind::Crashed => "reader crashes",
     }
 }
 

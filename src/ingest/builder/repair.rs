@@ -14,8 +14,9 @@ impl TraceBuilder {
     pub(super) fn join_logs(&mut self) {
         let mut by_span: FxHashMap<SpanId, Vec<(TraceIdx, SpanIdx)>> = FxHashMap::default();
         if !self.trace.logs.is_empty() {
-            for (&(t, s), &i) in &self.span_index {
-                by_span.entry(s).or_default().push((t, i));
+            for (i, s) in self.trace.spans.iter().enumerate() {
+                let i = SpanIdx(i as u32);
+                by_span.entry(s.span_id).or_default().push((s.trace, i));
             }
             // a bare span id names the earliest-loaded span holding it, not the hash order's
             for candidates in by_span.values_mut() {
@@ -39,7 +40,10 @@ impl TraceBuilder {
             if s.parent_span_id.0 == 0 {
                 continue;
             }
-            match self.span_index.get(&(s.trace, s.parent_span_id)).copied() {
+            match self
+                .span_index
+                .get(&self.trace.spans, s.trace, s.parent_span_id)
+            {
                 Some(p) if p.ix() != i => self.trace.spans[i].parent = Some(p),
                 Some(_) => {
                     // a cycle of one: known at once, whether or not its source is still open

@@ -13,7 +13,7 @@ impl TraceBuilder {
     /// Adds a span. A duplicate is skipped with a diagnostic (and its rows rolled back).
     pub fn add_span(&mut self, draft: SpanDraft) -> Option<SpanIdx> {
         let trace = self.trace_idx(draft.trace_id);
-        if let Some(first) = self.span_index.get(&(trace, draft.span_id)).copied() {
+        if let Some(first) = self.span_index.get(&self.trace.spans, trace, draft.span_id) {
             let first_line = self.trace.spans[first.ix()].line;
             let first_source = self
                 .source_name(self.trace.spans[first.ix()].source)
@@ -36,7 +36,7 @@ impl TraceBuilder {
             return None;
         }
         let span = self.span_from_draft(trace, draft);
-        Some(self.push_span(trace, span))
+        Some(self.push_span(span))
     }
 
     /// Adds a span, or replaces the one with the same (trace id, span id): for producers that
@@ -45,19 +45,19 @@ impl TraceBuilder {
     pub fn upsert_span(&mut self, draft: SpanDraft) -> SpanIdx {
         let trace = self.trace_idx(draft.trace_id);
         let span = self.span_from_draft(trace, draft);
-        match self.span_index.get(&(trace, span.span_id)).copied() {
+        match self.span_index.get(&self.trace.spans, trace, span.span_id) {
             Some(idx) => {
                 self.trace.spans[idx.ix()] = span;
                 idx
             }
-            None => self.push_span(trace, span),
+            None => self.push_span(span),
         }
     }
 
-    fn push_span(&mut self, trace: TraceIdx, span: Span) -> SpanIdx {
+    fn push_span(&mut self, span: Span) -> SpanIdx {
         let idx = SpanIdx(self.trace.spans.len() as u32);
-        self.span_index.insert((trace, span.span_id), idx);
         self.trace.spans.push(span);
+        self.span_index.insert(&self.trace.spans, idx);
         idx
     }
 

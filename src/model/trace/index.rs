@@ -6,7 +6,7 @@
 use super::Trace;
 use crate::model::attr::Attribute;
 use crate::model::diagnostic::Diagnostic;
-use crate::model::ids::{SpanId, SpanIdx, TraceId, TraceIdx};
+use crate::model::ids::{SpanIdx, TraceId, TraceIdx};
 use crate::model::records::{AssetRow, LineageEdge, LogEntry, Resource, Source};
 use crate::model::span::{Span, SpanEvent, SpanLink};
 use crate::model::span_type::SpanType;
@@ -46,6 +46,69 @@ pub struct TraceTables {
     pub problem_count: u64,
 }
 
+/// The indices a trace derives from its tables: made once (`TraceIndex::derive`), or handed
+/// over from the thread that made them and checked (`Trace::from_parts`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TraceIndex {
+    /// Root spans (no loaded parent), sorted by (trace start, trace, start, index).
+    pub roots: Vec<SpanIdx>,
+    /// The earliest root of each trace (by trace index).
+    pub first_roots: Vec<Option<SpanIdx>>,
+    /// Earliest start and latest end of each trace's spans (by trace index).
+    pub trace_bounds: Vec<(TimestampNs, TimestampNs)>,
+    /// `child_list[child_offsets[i]..child_offsets[i+1]]` are span i's children, by start.
+    pub child_offsets: Vec<u32>,
+    /// Flattened children lists.
+    pub child_list: Vec<SpanIdx>,
+    /// Tree depth of each span (roots are 0).
+    pub depth: Vec<u16>,
+    /// Every span, sorted by (span id, rank of its trace, index): lookups by span id are a
+    /// binary search, 4 bytes a span instead of a hash map entry.
+    pub id_order: Vec<SpanIdx>,
+}
+
+/// Why tables and indices handed over from another thread do not make a trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadTrace(pub String);
+
+impl TraceIndex {
+    /// Derives every index from tables whose parent links are in range.
+    pub fn derive(tables: &TraceTables) -> TraceIndex {
+        let n = tables.spans.len();
+        let (child_offsets, child_list) = children_of(&tables.spans);
+        let trace_bounds = trace_bounds(tables);
+        let roots = sorted_roots(&tables.spans, &trace_bounds);
+        let depth = depths(n, &roots, &child_offsets, &child_list);
+        let mut first_roots = vec![None; tables.trace_ids.len()];
+        for &r in roots.iter().rev() {
+            if let Some(slot) = first_roots.get_mut(tables.spans[r.ix()].trace.ix()) {
+                *slot = Some(r);
+            }
+        }
+        let id_order = id_order(&tables.spans, &trace_bounds);
+        TraceIndex {
+            roots,
+            first_roots,
+            trace_bounds,
+            child_offsets,
+            child_list,
+            depth,
+            id_order,
+        }
+    }
+
+    /// Heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.roots.capacity() * 4
+            + self.first_roots.capacity() * 8
+            + self.trace_bounds.capacity() * 16
+            + self.child_offsets.capacity() * 4
+            + self.child_list.capacity() * 4
+            + self.depth.capacity() * 2
+            + self.id_order.capacity() * 4
+    }
+}
+
 impl Trace {
     /// Makes a trace from filled tables, deriving every index (children, roots, depths, trace
     /// bounds, lookups by id, span-type kinds, logs by span). The ingest builder is the one
@@ -56,24 +119,33 @@ impl Trace {
             s.parent = s.parent.filter(|p| p.ix() < n);
         }
         tables.logs.sort_by_key(|l| (l.time, l.source, l.line));
-        let mut logs_by_span: FxHashMap<SpanIdx, Vec<u32>> = FxHashMap::default();
-        for (k, log) in tables.logs.iter_mut().enumerate() {
+        for log in &mut tables.logs {
             log.span = log.span.filter(|s| s.ix() < n);
+        }
+        let index = TraceIndex::derive(&tables);
+        Trace::assemble(tables, index)
+    }
+
+    /// Makes a trace from tables and indices made elsewhere (another thread), after checking
+    /// that every reference in them is in range, so that no accessor can index out of bounds.
+    pub(crate) fn from_parts(tables: TraceTables, index: TraceIndex) -> Result<Trace, BadTrace> {
+        check_tables(&tables)?;
+        check_index(&tables, &index)?;
+        Ok(Trace::assemble(tables, index))
+    }
+
+    /// The tables and the derived indices, for handing the trace to another thread.
+    pub(crate) fn parts(&self) -> (&TraceTables, &TraceIndex) {
+        (&self.tables, &self.index)
+    }
+
+    fn assemble(tables: TraceTables, index: TraceIndex) -> Trace {
+        let mut logs_by_span: FxHashMap<SpanIdx, Vec<u32>> = FxHashMap::default();
+        for (k, log) in tables.logs.iter().enumerate() {
             if let Some(s) = log.span {
                 logs_by_span.entry(s).or_default().push(k as u32);
             }
         }
-        let (child_offsets, child_list) = children_of(&tables.spans);
-        let trace_bounds = trace_bounds(&tables);
-        let roots = sorted_roots(&tables.spans, &trace_bounds);
-        let depth = depths(n, &roots, &child_offsets, &child_list);
-        let mut first_roots = vec![None; tables.trace_ids.len()];
-        for &r in roots.iter().rev() {
-            if let Some(slot) = first_roots.get_mut(tables.spans[r.ix()].trace.ix()) {
-                *slot = Some(r);
-            }
-        }
-        let (span_by_id, shared_ids) = id_lookups(&tables.spans, &trace_bounds);
         let mut type_kinds: FxHashMap<_, Option<SpanType>> = FxHashMap::default();
         // each distinct type text is classified once, here, not per span per paint
         for span in &tables.spans {
@@ -92,21 +164,76 @@ impl Trace {
         let end = tables.spans.iter().map(|s| s.end).max();
         Trace {
             logs_by_span,
-            roots,
-            first_roots,
             type_kinds,
-            trace_bounds,
             trace_index,
-            child_offsets,
-            child_list,
-            depth,
-            span_by_id,
-            shared_ids,
+            index,
             start: start.unwrap_or_default(),
             end: end.unwrap_or_default(),
             tables,
         }
     }
+}
+
+fn bad<T>(what: impl Into<String>) -> Result<T, BadTrace> {
+    Err(BadTrace(what.into()))
+}
+
+/// Every range and index the tables hold points inside them.
+fn check_tables(t: &TraceTables) -> Result<(), BadTrace> {
+    let within = |r: &std::ops::Range<u32>, len: usize| r.start <= r.end && r.end as usize <= len;
+    let (attrs, events, links) = (t.attributes.len(), t.events.len(), t.links.len());
+    let n = t.spans.len();
+    for (i, s) in t.spans.iter().enumerate() {
+        let ok = within(&s.attributes, attrs)
+            && within(&s.events, events)
+            && within(&s.links, links)
+            && s.trace.ix() < t.trace_ids.len()
+            && s.parent.is_none_or(|p| p.ix() < n)
+            && s.start <= s.end;
+        if !ok {
+            return bad(format!("span {i} points outside the tables"));
+        }
+    }
+    let events_ok = t.events.iter().all(|e| within(&e.attributes, attrs));
+    let links_ok = t.links.iter().all(|l| within(&l.attributes, attrs));
+    let logs_ok = t
+        .logs
+        .iter()
+        .all(|l| within(&l.attributes, attrs) && l.span.is_none_or(|s| s.ix() < n));
+    if !(events_ok && links_ok && logs_ok) {
+        return bad("an event, link or log points outside the attribute table");
+    }
+    Ok(())
+}
+
+/// The indices fit the tables: every list has its length and every index is in range.
+fn check_index(t: &TraceTables, x: &TraceIndex) -> Result<(), BadTrace> {
+    let n = t.spans.len();
+    let in_range = |v: &[SpanIdx]| v.iter().all(|s| s.ix() < n);
+    let offsets_rise = x.child_offsets.windows(2).all(|w| w[0] <= w[1]);
+    let shapes = x.child_offsets.len() == n + 1
+        && x.child_offsets.first() == Some(&0)
+        && x.child_offsets.last().map(|&e| e as usize) == Some(x.child_list.len())
+        && offsets_rise
+        && x.depth.len() == n
+        && x.id_order.len() == n
+        && x.first_roots.len() == t.trace_ids.len()
+        && x.trace_bounds.len() == t.trace_ids.len();
+    if !shapes {
+        return bad("the derived indices do not fit the span table");
+    }
+    let firsts = x.first_roots.iter().flatten().all(|s| s.ix() < n);
+    if !(in_range(&x.roots) && in_range(&x.child_list) && in_range(&x.id_order) && firsts) {
+        return bad("a derived index names a span that is not there");
+    }
+    let sorted = x
+        .id_order
+        .windows(2)
+        .all(|w| t.spans[w[0].ix()].span_id <= t.spans[w[1].ix()].span_id);
+    if !sorted {
+        return bad("the span id order is not sorted");
+    }
+    Ok(())
 }
 
 /// Children lists in one flat buffer: `list[offsets[i]..offsets[i+1]]`, each by (start, index).
@@ -188,40 +315,21 @@ fn depths(n: usize, roots: &[SpanIdx], offsets: &[u32], list: &[SpanIdx]) -> Vec
     depth
 }
 
-type IdLookups = (
-    FxHashMap<SpanId, SpanIdx>,
-    FxHashMap<(TraceIdx, SpanId), SpanIdx>,
-);
-
-/// Span id -> the span in the earliest-ranked trace holding it; the others by (trace, id).
-fn id_lookups(spans: &[Span], bounds: &[(TimestampNs, TimestampNs)]) -> IdLookups {
-    let mut by_id: FxHashMap<SpanId, SpanIdx> = FxHashMap::default();
-    by_id.reserve(spans.len());
-    let mut shared = FxHashMap::default();
-    for (i, s) in spans.iter().enumerate() {
-        let i = SpanIdx(i as u32);
-        match by_id.get(&s.span_id).copied() {
-            None => {
-                by_id.insert(s.span_id, i);
-            }
-            Some(held) => {
-                let held_trace = spans[held.ix()].trace;
-                if trace_rank(bounds, s.trace) < trace_rank(bounds, held_trace) {
-                    by_id.insert(s.span_id, i);
-                    shared.insert((held_trace, s.span_id), held);
-                } else {
-                    shared.insert((s.trace, s.span_id), i);
-                }
-            }
-        }
-    }
-    (by_id, shared)
+/// Every span sorted by (span id, rank of its trace, index): the first of an id is the one in
+/// the earliest-ranked trace holding it.
+fn id_order(spans: &[Span], bounds: &[(TimestampNs, TimestampNs)]) -> Vec<SpanIdx> {
+    let mut order: Vec<SpanIdx> = (0..spans.len() as u32).map(SpanIdx).collect();
+    order.sort_unstable_by_key(|&i| {
+        let s = &spans[i.ix()];
+        (s.span_id, trace_rank(bounds, s.trace), i)
+    });
+    order
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ids::{FileIdx, ResourceIdx, StrIdx};
+    use crate::model::ids::{FileIdx, ResourceIdx, SpanId, StrIdx};
     use crate::model::span::SpanFlags;
 
     fn span(trace: u32, id: u64, parent: Option<u32>, start: i64, end: i64) -> Span {

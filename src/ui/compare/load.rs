@@ -89,6 +89,7 @@ fn install(state: AppState, r: ReadResult, sources: Vec<String>) {
         bytes_read: r.bytes,
         bytes_total: Some(r.bytes),
         elapsed_ms: r.elapsed_ms,
+        timings: r.timings,
     });
 }
 

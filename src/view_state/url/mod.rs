@@ -4,7 +4,7 @@
 //! ```text
 //! ?v=1&url=<enc>&url=<enc>&file=<enc name>.<bytes>.<16 hex>&view=dag&t=<start_ns>,<end_ns>
 //!     &span=<16 hex>&trace=<32 hex>&q=<enc>&cp=1&color=service&panel=diagnostics&align=1&fold=all&toggle=<16 hex>.<16 hex>...
-//!     &follow=1&lanes=thread&filter=1&theme=dark&scope=window&group=attr:<enc key>&sub=service&sort=p95.asc&heat=none
+//!     &follow=1&lanes=thread&timeout=<seconds>&filter=1&theme=dark&scope=window&group=attr:<enc key>&sub=service&sort=p95.asc&heat=none
 //!     &flame=critical&box=<enc service>:<enc name>,<enc service>:<enc name>
 //!     &vs=<enc>&vsfile=<enc name>.<bytes>.<16 hex>&key=<enc>&tol=<enc>&atrace=<32 hex>
 //!     &btrace=<32 hex>&ctab=waterfalls&spanin=vs
@@ -26,6 +26,9 @@ use std::fmt;
 
 mod compare_fields;
 mod stats_flame_fields;
+
+/// Longest wait for a URL's next byte a link may ask for (`timeout=`), seconds: a day.
+pub const MAX_TIMEOUT_S: u32 = 86_400;
 
 /// Current schema version written into links.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -103,6 +106,9 @@ impl fmt::Display for ViewState {
         }
         if let Some(m) = self.lanes {
             parts.push(format!("lanes={}", m.token()));
+        }
+        if let Some(t) = self.timeout_s {
+            parts.push(format!("timeout={t}"));
         }
         if self.filter {
             parts.push("filter=1".into());
@@ -262,6 +268,10 @@ pub fn parse(query: &str) -> Parsed {
                 "0" | "false" => p.state.follow = false,
                 _ => bad("expected 1 or 0"),
             },
+            "timeout" => match value.parse::<u32>() {
+                Ok(t) if (1..=MAX_TIMEOUT_S).contains(&t) => p.state.timeout_s = Some(t),
+                _ => bad("expected whole seconds from 1 to 86400"),
+            },
             _ => match parse_compare(&mut p.state.compare, key, raw, &value) {
                 Some(Ok(())) => {}
                 Some(Err(why)) => bad(&why),
@@ -342,6 +352,7 @@ mod tests {
             align: Some(true),
             follow: true,
             lanes: Some(LaneMode::Thread),
+            timeout_s: Some(90),
             filter: true,
             theme: Some(crate::view_state::Theme::Dark),
             stats: crate::view_state::StatsSettings {

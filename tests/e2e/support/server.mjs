@@ -65,3 +65,26 @@ export async function serveSlow(body, { chunk = 256 * 1024, pauseMs = 150 } = {}
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
   };
 }
+
+/**
+ * A server that misbehaves on purpose, with CORS: `stall` sends its headers and `prefix`, then
+ * nothing more (the connection stays open); `silent` accepts the request and never answers.
+ * Stopped by the test (open connections are dropped).
+ */
+export async function serveStuck({ mode = 'stall', prefix = Buffer.alloc(0) } = {}) {
+  const open = new Set();
+  const server = http.createServer((req, res) => {
+    open.add(res);
+    res.on('close', () => open.delete(res));
+    if (mode === 'stall') {
+      res.writeHead(200, { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/x-ndjson' });
+      res.write(prefix);
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    open: () => open.size,
+    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
+  };
+}
