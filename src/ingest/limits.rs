@@ -5,6 +5,7 @@
 //! Invariant: a session never takes input past its budget; below it, the hint changes
 //! capacities only, never the result.
 
+use super::builder::with_thousands;
 use super::Session;
 use crate::model::{DiagnosticKind, FileIdx, Severity};
 
@@ -35,19 +36,6 @@ pub(super) struct Limits {
     fed: u64,
     reserved: bool,
     pub(super) stop: Option<Stop>,
-}
-
-/// `n` with thousands separators.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 impl Session {
@@ -97,8 +85,8 @@ impl Session {
         let message = format!(
             "reading stopped at the memory budget ({} MB for the trace in this tab): {} spans loaded, up to byte {} of {}; the rest of it and any files after it were not read. Load fewer files at once, or cut this one (e.g. `split -l 1000000`); `skein analyze` and `skein stats` read it whole on the command line",
             budget >> 20,
-            grouped(stop.spans as u64),
-            grouped(stop.offset),
+            with_thousands(stop.spans as u64),
+            with_thousands(stop.offset),
             self.builder.source_name(f),
         );
         self.builder.diagnose(
@@ -114,13 +102,13 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
-    use super::grouped;
+    use super::with_thousands;
 
     #[test]
     fn numbers_are_grouped_by_thousands() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1000), "1,000");
-        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(with_thousands(0), "0");
+        assert_eq!(with_thousands(999), "999");
+        assert_eq!(with_thousands(1000), "1,000");
+        assert_eq!(with_thousands(1_234_567), "1,234,567");
     }
 }

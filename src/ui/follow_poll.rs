@@ -30,6 +30,36 @@ pub async fn sleep_ms(ms: u32) {
     let _ = JsFuture::from(promise).await;
 }
 
+/// What a polling loop does once its pause is over.
+pub enum Turn {
+    /// Another follow or another load took over: end the loop.
+    Stop,
+    /// Paused: ask nothing this round.
+    Skip,
+    /// Poll.
+    Poll,
+}
+
+/// Waits one poll interval, then says whether the loop of follow `epoch` over the load of
+/// `generation` goes on. A load that replaced the followed one (a followed one would have a new
+/// epoch) turns follow off in the link too.
+pub async fn next_turn(state: AppState, follow: Follow, epoch: u64, generation: u64) -> Turn {
+    sleep_ms(POLL_MS).await;
+    if !follow.is_current(epoch) {
+        return Turn::Stop;
+    }
+    if loaded_generation(state) != generation {
+        follow.stop();
+        state.view.update(|v| v.follow = false);
+        return Turn::Stop;
+    }
+    if follow.is_paused() {
+        Turn::Skip
+    } else {
+        Turn::Poll
+    }
+}
+
 /// An answer, owned.
 struct Answer {
     status: u16,
@@ -241,18 +271,10 @@ async fn follow_loop(
             follow.done(summary(&sources));
             return;
         }
-        sleep_ms(POLL_MS).await;
-        if !follow.is_current(epoch) {
-            return;
-        }
-        if loaded_generation(state) != generation {
-            // another load replaced this one (not a followed one: that would have a new epoch)
-            follow.stop();
-            state.view.update(|v| v.follow = false);
-            return;
-        }
-        if follow.is_paused() {
-            continue;
+        match next_turn(state, follow, epoch, generation).await {
+            Turn::Stop => return,
+            Turn::Skip => continue,
+            Turn::Poll => {}
         }
         match round(&mut sources, &mut session, follow).await {
             // a file that shrank was replaced: read it again from its start

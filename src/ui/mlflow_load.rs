@@ -7,7 +7,7 @@
 
 use super::browser::now_ms;
 use super::follow::{apply_snapshot, loaded_generation, Follow, POLL_MS, QUIET_POLLS};
-use super::follow_poll::sleep_ms;
+use super::follow_poll::{next_turn, Turn};
 use super::loader::install;
 use super::mlflow_client::send;
 use super::state::{AppState, LoadPhase, LoadStatus};
@@ -159,18 +159,10 @@ async fn follow_loop(state: AppState, follow: Follow, epoch: u64, mut opened: Op
             follow.done(summary(&opened, failed_rounds));
             return;
         }
-        sleep_ms(POLL_MS).await;
-        if !follow.is_current(epoch) {
-            return;
-        }
-        if loaded_generation(state) != generation {
-            // another load replaced this one (not a followed one: that would have a new epoch)
-            follow.stop();
-            state.view.update(|v| v.follow = false);
-            return;
-        }
-        if follow.is_paused() {
-            continue;
+        match next_turn(state, follow, epoch, generation).await {
+            Turn::Stop => return,
+            Turn::Skip => continue,
+            Turn::Poll => {}
         }
         let mut changed = false;
         let mut failed = false;

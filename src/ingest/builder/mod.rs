@@ -31,7 +31,7 @@ mod spans;
 
 pub use absorb::{InputRows, Remap};
 use problems::Problems;
-pub use problems::{ProblemParts, LISTED_PER_GROUP};
+pub use problems::{with_thousands, ProblemParts, LISTED_PER_GROUP};
 use span_index::SpanIndex;
 
 /// A span as handed over by a reader, before linking.
