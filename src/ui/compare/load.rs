@@ -17,6 +17,14 @@ static GENERATION: AtomicU64 = AtomicU64::new(0);
 
 /// Reads `inputs` as the baseline A; `sources` are its URLs for the view state.
 pub fn load_baseline(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
+    let urls_only = !sources.is_empty() && inputs.iter().all(|i| matches!(i, Input::Url(_)));
+    let b_loading = state.trace.with_untracked(Option::is_none)
+        && state.load.with_untracked(|l| l.phase == LoadPhase::Loading);
+    if urls_only && b_loading {
+        // a read now would take over from B's; `install_loader` reads `vs=` once B is in
+        state.view.update(|v| v.compare.baseline = sources);
+        return;
+    }
     state.compare.requested.set_value(sources.clone());
     read_inputs(state, inputs, move |r| install(state, r, sources));
 }
