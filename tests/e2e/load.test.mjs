@@ -179,6 +179,14 @@ test('hostile inputs each end in their message, and the page still loads a good 
   fs.writeFileSync(path.join(tmp, 'lines.jsonl.gz'), lines);
   await hostile(page, () => page.setInputFiles('[data-testid=file-input]', path.join(tmp, 'lines.jsonl.gz')), /100:1/);
 
+  console.log('an HTML page saved as a trace (a login page a server sent instead):');
+  fs.writeFileSync(path.join(tmp, 'spans.jsonl'), '<!DOCTYPE html>\n<html><head><title>Sign in &amp; continue</title></head>\n<body>' + 'x'.repeat(20000) + '</body></html>\n');
+  await hostile(page, () => page.setInputFiles('[data-testid=file-input]', path.join(tmp, 'spans.jsonl')), /HTML page, not a trace \(titled "Sign in & continue"\)/);
+  console.log('a PNG named like a trace:');
+  const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(4096, 7)]);
+  fs.writeFileSync(path.join(tmp, 'trace.json'), png);
+  await hostile(page, () => page.setInputFiles('[data-testid=file-input]', path.join(tmp, 'trace.json')), /binary file, not a trace \(a PNG image\)/);
+
   console.log('one-line Zipkin array of 3M spans:');
   const zipkin = zipkinArray();
   // it is read whole (3M spans, element by element) at about 20-30 MB/s on 2 busy cores: 15-40 s
