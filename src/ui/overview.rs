@@ -5,14 +5,14 @@
 //! its box is (`data-window`, px from its left) for browser tests.
 
 use super::browser::{device_pixel_ratio, now_ms};
-use super::painter::Painter;
+use super::painter::{FramePaint, Painter};
 use super::state::{AppState, Shared};
 use crate::layout::overview::{density, Density, Strip, OVERVIEW_HEIGHT_PX};
 use crate::layout::timeline::extent_ns;
 use crate::view_state::TimeWindow;
 use leptos::html;
 use leptos::prelude::*;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Everything one frame of the strip needs.
@@ -89,18 +89,14 @@ fn paint(canvas: NodeRef<html::Canvas>, painter: &RefCell<Option<Painter>>, f: &
 /// Paints the strip at most once per animation frame after any change it shows.
 fn install_paint(canvas: NodeRef<html::Canvas>, now: Memo<Option<Frame>>) {
     let painter = Rc::new(RefCell::new(None::<Painter>));
-    let pending = Rc::new(Cell::new(false));
+    let frame = FramePaint::new(move || {
+        if let Some(f) = now.get_untracked() {
+            paint(canvas, &painter, &f);
+        }
+    });
     Effect::new(move |_| {
         now.track();
-        if !pending.replace(true) {
-            let (pending, painter) = (pending.clone(), painter.clone());
-            request_animation_frame(move || {
-                pending.set(false);
-                if let Some(f) = now.get_untracked() {
-                    paint(canvas, &painter, &f);
-                }
-            });
-        }
+        frame.ask();
     });
 }
 

@@ -8,7 +8,9 @@ use crate::layout::time_scale::physical_from_logical;
 use crate::layout::timeline::{Align, DrawCmd};
 use crate::model::SpanType;
 use crate::view_state::Theme;
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, Path2d};
 
@@ -188,5 +190,34 @@ impl Painter {
         self.ctx.set_line_cap("round");
         self.ctx.stroke_with_path(path);
         self.ctx.restore();
+    }
+}
+
+/// Coalesces paint requests: `ask` runs the paint once in the next animation frame, however
+/// many changes ask before then (at most one paint per frame).
+#[derive(Clone)]
+pub struct FramePaint {
+    pending: Rc<Cell<bool>>,
+    paint: Rc<dyn Fn()>,
+}
+
+impl FramePaint {
+    /// A coalescer for `paint`.
+    pub fn new(paint: impl Fn() + 'static) -> FramePaint {
+        FramePaint {
+            pending: Rc::new(Cell::new(false)),
+            paint: Rc::new(paint),
+        }
+    }
+
+    /// Asks for one paint in the next animation frame.
+    pub fn ask(&self) {
+        if !self.pending.replace(true) {
+            let (pending, paint) = (self.pending.clone(), self.paint.clone());
+            leptos::prelude::request_animation_frame(move || {
+                pending.set(false);
+                paint();
+            });
+        }
     }
 }

@@ -10,12 +10,12 @@ use crate::layout::compare::waterfall::{
     draw_list, overlay_list, Lane, WaterfallGeometry, WaterfallSpec,
 };
 use crate::ui::browser::device_pixel_ratio;
-use crate::ui::painter::Painter;
+use crate::ui::painter::{FramePaint, Painter};
 use crate::ui::state::AppState;
 use crate::view_state::{navigation, TimeWindow};
 use leptos::html;
 use leptos::prelude::*;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 
@@ -110,7 +110,6 @@ fn paint(state: AppState, local: Local, painters: &Painters, layer_is_base: bool
 
 fn install_paint(state: AppState, local: Local) {
     let painters: Painters = Rc::new(RefCell::new(None));
-    let pending = Rc::new(Cell::new(false));
     let p = painters.clone();
     Effect::new(move |_| {
         let (Some(b), Some(o)) = (local.base.get(), local.overlay.get()) else {
@@ -125,6 +124,7 @@ fn install_paint(state: AppState, local: Local) {
         }
     });
     let p = painters.clone();
+    let base = FramePaint::new(move || paint(state, local, &p, true));
     Effect::new(move |_| {
         state.compare.lanes.track();
         state.compare.compared.track();
@@ -132,13 +132,7 @@ fn install_paint(state: AppState, local: Local) {
         local.window.track();
         local.selected.track();
         state.theme();
-        if !pending.replace(true) {
-            let (pending, p) = (pending.clone(), p.clone());
-            request_animation_frame(move || {
-                pending.set(false);
-                paint(state, local, &p, true);
-            });
-        }
+        base.ask();
     });
     Effect::new(move |_| {
         local.hover.track();

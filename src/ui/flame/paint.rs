@@ -8,10 +8,10 @@ use crate::layout::flame_zoom::summary as layout_summary;
 use crate::layout::palette;
 use crate::layout::timeline::DrawCmd;
 use crate::ui::browser::device_pixel_ratio;
-use crate::ui::painter::Painter;
+use crate::ui::painter::{FramePaint, Painter};
 use crate::ui::state::AppState;
 use leptos::prelude::*;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 type Painters = Rc<RefCell<Option<(Painter, Painter)>>>;
@@ -19,10 +19,9 @@ type Painters = Rc<RefCell<Option<(Painter, Painter)>>>;
 /// Installs the box and overlay effects.
 pub fn install(state: AppState, local: Local) {
     let painters: Painters = Rc::new(RefCell::new(None));
-    let frame_pending = Rc::new(Cell::new(false));
     let paint = {
         let painters = painters.clone();
-        Rc::new(move || paint_boxes(state, local, &painters))
+        FramePaint::new(move || paint_boxes(state, local, &painters))
     };
     Effect::new(move |_| {
         state.trace.track();
@@ -33,13 +32,7 @@ pub fn install(state: AppState, local: Local) {
         state.fields.color.track();
         state.theme();
         local.layout.track();
-        if !frame_pending.replace(true) {
-            let (frame_pending, paint) = (frame_pending.clone(), paint.clone());
-            request_animation_frame(move || {
-                frame_pending.set(false);
-                paint();
-            });
-        }
+        paint.ask();
     });
     Effect::new(move |_| {
         let (hover, g, theme) = (local.hover.get(), local.geometry.get(), state.theme());

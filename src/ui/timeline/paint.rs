@@ -5,10 +5,10 @@
 use super::Local;
 use crate::layout::timeline::{draw_list, overlay_list, TimelineSpec as Spec};
 use crate::ui::browser::{device_pixel_ratio, now_ms};
-use crate::ui::painter::Painter;
+use crate::ui::painter::{FramePaint, Painter};
 use crate::ui::state::AppState;
 use leptos::prelude::*;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 /// The two painters, made once the canvases exist.
@@ -17,21 +17,14 @@ type Painters = Rc<RefCell<Option<(Painter, Painter)>>>;
 /// Installs the base-layer and overlay effects.
 pub fn install(state: AppState, local: Local) {
     let painters: Painters = Rc::new(RefCell::new(None));
-    let frame_pending = Rc::new(Cell::new(false));
     let paint = {
         let painters = painters.clone();
-        Rc::new(move || paint_base(state, local, &painters))
+        FramePaint::new(move || paint_base(state, local, &painters))
     };
     // any change the base layer shows asks for one paint in the next animation frame
     Effect::new(move |_| {
         track_base(state);
-        if !frame_pending.replace(true) {
-            let (frame_pending, paint) = (frame_pending.clone(), paint.clone());
-            request_animation_frame(move || {
-                frame_pending.set(false);
-                paint();
-            });
-        }
+        paint.ask();
     });
     // the overlay: hover highlight and range selection, cheap enough to draw at once
     Effect::new(move |_| {
