@@ -15,14 +15,19 @@ use std::sync::Arc;
 
 static GENERATION: AtomicU64 = AtomicU64::new(0);
 
+thread_local! {
+    /// A baseline asked for while run B was still loading, read once B is in.
+    static DEFERRED: std::cell::RefCell<Option<(Vec<Input>, Vec<String>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// Reads `inputs` as the baseline A; `sources` are its URLs for the view state.
 pub fn load_baseline(state: AppState, inputs: Vec<Input>, sources: Vec<String>) {
-    let urls_only = !sources.is_empty() && inputs.iter().all(|i| matches!(i, Input::Url(_)));
     let b_loading = state.trace.with_untracked(Option::is_none)
         && state.load.with_untracked(|l| l.phase == LoadPhase::Loading);
-    if urls_only && b_loading {
-        // a read now would take over from B's; `install_loader` reads `vs=` once B is in
-        state.view.update(|v| v.compare.baseline = sources);
+    if b_loading {
+        // a read now would take over from B's; `install_loader` starts it once B is in
+        DEFERRED.with(|d| *d.borrow_mut() = Some((inputs, sources)));
         return;
     }
     state.compare.requested.set_value(sources.clone());
@@ -111,7 +116,9 @@ pub fn install_loader(state: AppState) {
         if !ready || state.load.with(|l| l.phase == LoadPhase::Loading) {
             return;
         }
-        if let Some(embedded) = state
+        if let Some((inputs, sources)) = DEFERRED.with(|d| d.borrow_mut().take()) {
+            load_baseline(state, inputs, sources);
+        } else if let Some(embedded) = state
             .compare
             .pending
             .try_update_value(Option::take)
